@@ -1,7 +1,7 @@
 // Only src/main and src/preload may import electron: the engine, the web host and the renderer must
 // run without it, and on this kind of machine requiring it from plain Node tries to download a binary.
-// biome.json's noRestrictedImports rule enforces the same; this test also catches require() and
-// dynamic import(), which the lint rule does not see.
+// biome.json's noRestrictedImports rule enforces the same (import, require() and import() alike); this
+// test keeps the boundary when the lint step is skipped or its overrides are loosened by mistake.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
