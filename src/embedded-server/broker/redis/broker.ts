@@ -1,0 +1,281 @@
+// The redis broker: every role of broker/broker.ts on ioredis, with the Go key layout, payloads and
+// Lua scripts, so that Go servers and callees share a redis with ours.
+import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
+import { BrokerError } from '../broker';
+import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
+import { callKey, callTimeoutKey, resultKey, resultTimeoutKey } from './keys';
+import { ListPopper } from './list-popper';
+import { type BrokerMetrics, newBrokerMetrics } from './metrics';
+import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
+import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payload';
+import { type EventListener, SharedSubscriber } from './pubsub';
+import { PTTL_DEL_SCRIPT, PUSH_SCRIPT } from './scripts';
+import { groupBySlot } from './slots';
+
+interface ScriptCommands {
+  jugglerPush(timeoutKey: string, listKey: string, ttlMs: string, payload: string, cap: string): Promise<number>;
+  jugglerPttlDel(timeoutKey: string): Promise<number>;
+}
+type ScriptedClient = RedisClient & ScriptCommands;
+
+function defineScripts(c: RedisClient): ScriptedClient {
+  // defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT, as the Go broker does
+  c.defineCommand('jugglerPush', { numberOfKeys: 2, lua: PUSH_SCRIPT });
+  c.defineCommand('jugglerPttlDel', { numberOfKeys: 1, lua: PTTL_DEL_SCRIPT });
+  return c as ScriptedClient;
+}
+
+/** A popped item whose timeout key was still alive. */
+export interface Popped {
+  payload: CallPayload;
+  /** Time left before it expires, ms. */
+  ttlMs: number;
+  /** When it was popped (performance.now()). */
+  poppedAt: number;
+}
+
+export interface ReaderHandlers {
+  onItem: (p: Popped) => void;
+  /** An item that expired in redis before it was read (counted). */
+  onExpired?: (p: CallPayload) => void;
+  onError?: (err: Error) => void;
+}
+
+export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
+  readonly metrics: BrokerMetrics = newBrokerMetrics();
+  readonly #opts: ReturnType<typeof withDefaults>;
+  readonly #cmd: ScriptedClient;
+  readonly #pubCmd: RedisClient;
+  #subscriber: SharedSubscriber | undefined;
+  #subscriberReady: Promise<SharedSubscriber> | undefined;
+  readonly #closables = new Set<Closable>();
+  #closed = false;
+
+  private constructor(opts: ReturnType<typeof withDefaults>, cmd: ScriptedClient, pubCmd: RedisClient) {
+    this.#opts = opts;
+    this.#cmd = cmd;
+    this.#pubCmd = pubCmd;
+  }
+
+  /** Connects to redis (and the pub-sub redis); rejects with a BrokerError that names the URL. */
+  static async connect(options: RedisBrokerOptions = {}): Promise<RedisBroker> {
+    const opts = withDefaults(options);
+    const cmdSpec = RedisBroker.#spec(opts, opts.url, 'cmd');
+    const cmd = defineScripts(createClient(cmdSpec));
+    await connectClient(cmd, cmdSpec);
+    let pubCmd: RedisClient = cmd;
+    if (opts.pubsubUrl && opts.pubsubUrl !== opts.url) {
+      const spec = RedisBroker.#spec(opts, opts.pubsubUrl, 'pub');
+      pubCmd = createClient(spec);
+      try {
+        await connectClient(pubCmd, spec);
+      } catch (err) {
+        cmd.disconnect();
+        throw err;
+      }
+    }
+    return new RedisBroker(opts, cmd, pubCmd);
+  }
+
+  static #spec(opts: ReturnType<typeof withDefaults>, url: string, role: string): ConnectionSpec {
+    return {
+      // commands of one event-loop tick go out in one write: round trips are what limit throughput
+      autoPipelining: role === 'cmd' || role === 'pub',
+      url,
+      cluster: opts.cluster,
+      clusterNodes: opts.clusterNodes,
+      reconnectMaxDelayMs: opts.reconnectMaxDelayMs,
+      name: `juggler:${opts.clientName ?? 'broker'}:${role}`,
+    };
+  }
+
+  get description(): string {
+    const pub = this.#opts.pubsubUrl ? `, pub-sub ${redactUrl(this.#opts.pubsubUrl)}` : '';
+    return `${this.#opts.cluster ? 'cluster ' : ''}${redactUrl(this.#opts.url)}${pub}`;
+  }
+
+  /** True while the command connection is up. */
+  get healthy(): boolean {
+    return this.#cmd.status === 'ready';
+  }
+
+  #op(op: RedisOp): void {
+    this.#opts.onOp?.(op);
+  }
+
+  async #push(kind: 'call' | 'result', timeoutKey: string, listKey: string, p: CallPayload, ttlMs: number, cap: number): Promise<void> {
+    if (this.#closed) throw new BrokerError('CLOSED', 'the broker is closed');
+    const payload = encodeCallPayload(p);
+    // PX needs at least 1 ms; Go truncates durations to whole milliseconds
+    const ttl = String(Math.max(1, Math.floor(ttlMs)));
+    const t0 = performance.now();
+    try {
+      await this.#cmd.jugglerPush(timeoutKey, listKey, ttl, payload, String(cap));
+      this.#op({ command: 'EVALSHA push', key: listKey, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: p.msg_uuid });
+    } catch (err) {
+      const be = toBrokerError(err, `push ${kind} to ${listKey}`);
+      if (be.code === 'UNAVAILABLE') this.metrics.RedisErrors++;
+      this.#op({
+        command: 'EVALSHA push',
+        key: listKey,
+        bytes: payload.length,
+        durationMs: performance.now() - t0,
+        msgUUID: p.msg_uuid,
+        error: be.message,
+      });
+      throw be;
+    }
+  }
+
+  /** Pushes a call: `SET juggler:calls:timeout:{U}:M T PX T` + `LPUSH juggler:calls:{U}`, atomically. */
+  async call(cp: CallPayload, timeoutMs: number): Promise<void> {
+    await this.#push('call', callTimeoutKey(cp.uri, cp.msg_uuid), callKey(cp.uri), cp, timeoutMs, this.#opts.callCap);
+    this.metrics.Calls++;
+  }
+
+  /** Pushes a result for connection `rp.conn_uuid` with the time its call had left. */
+  async result(rp: ResultPayload, timeoutMs: number): Promise<void> {
+    await this.#push('result', resultTimeoutKey(rp.conn_uuid, rp.msg_uuid), resultKey(rp.conn_uuid), rp, timeoutMs, this.#opts.resultCap);
+    this.metrics.Results++;
+  }
+
+  async publish(channel: string, pp: PubPayload): Promise<void> {
+    if (this.#closed) throw new BrokerError('CLOSED', 'the broker is closed');
+    const payload = encodePubPayload(pp);
+    const t0 = performance.now();
+    try {
+      await this.#pubCmd.publish(channel, payload);
+      this.#op({ command: 'PUBLISH', key: channel, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: pp.msg_uuid });
+    } catch (err) {
+      this.metrics.RedisErrors++;
+      throw toBrokerError(err, `PUBLISH ${channel}`);
+    }
+  }
+
+  /**
+   * Reads what is pushed to some lists (calls for URIs, or results for a connection), checks each
+   * item's timeout key (PTTL and DEL in one script) and hands over the ones still alive.
+   * `room()` says how many more the consumer can take now; call `wake()` on the returned reader when
+   * room frees up.
+   */
+  #reader(kind: 'call' | 'result', keys: string[], room: () => number, h: ReaderHandlers): { wake(): void } & Closable {
+    const m = this.metrics;
+    const onItem = (key: string, raw: string) => {
+      const poppedAt = performance.now();
+      let p: CallPayload;
+      try {
+        p = decodeCallPayload(raw);
+      } catch (err) {
+        if (kind === 'call') m.FailedCallPayloadUnmarshals++;
+        else m.FailedResPayloadUnmarshals++;
+        h.onError?.(new Error(`dropped a malformed ${kind} payload from ${key}: ${(err as Error).message}`));
+        return;
+      }
+      const tk = kind === 'call' ? callTimeoutKey(p.uri, p.msg_uuid) : resultTimeoutKey(p.conn_uuid, p.msg_uuid);
+      this.#cmd.jugglerPttlDel(tk).then(
+        (ttl) => {
+          this.#op({ command: 'EVALSHA pttl-del', key: tk, bytes: 0, durationMs: performance.now() - poppedAt, msgUUID: p.msg_uuid });
+          if (ttl <= 0) {
+            // -2: the key is gone (expired); -1 (no TTL) or 0 cannot be honoured either
+            if (kind === 'call') m.ExpiredCalls++;
+            else m.ExpiredResults++;
+            h.onExpired?.(p);
+            return;
+          }
+          h.onItem({ payload: p, ttlMs: ttl, poppedAt });
+        },
+        (err) => {
+          if (kind === 'call') m.FailedPTTLCalls++;
+          else m.FailedPTTLResults++;
+          h.onError?.(toBrokerError(err, `PTTL ${tk}`));
+        },
+      );
+    };
+    const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
+    const poppers = groups.map((groupKeys) => {
+      const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
+      const client = createClient(spec);
+      client.connect().catch(() => undefined); // the popper waits for ready and reports errors itself
+      return new ListPopper({
+        client,
+        keys: groupKeys,
+        room,
+        onItem,
+        onError: (err) => {
+          m.RedisErrors++;
+          h.onError?.(toBrokerError(err, `BRPOP ${groupKeys.join(' ')}`));
+        },
+        onOp: this.#opts.onOp,
+        reconnectMaxDelayMs: this.#opts.reconnectMaxDelayMs,
+      });
+    });
+    const reader = {
+      wake: () => {
+        for (const p of poppers) p.wake();
+      },
+      close: async () => {
+        this.#closables.delete(reader);
+        await Promise.all(poppers.map((p) => p.close()));
+      },
+    };
+    this.#closables.add(reader);
+    return reader;
+  }
+
+  /** Calls for these URIs (a callee). One BRPOP per cluster slot group, one in all on a single redis. */
+  calls(uris: string[], room: () => number, h: ReaderHandlers): { wake(): void } & Closable {
+    return this.#reader('call', uris.map(callKey), room, h);
+  }
+
+  /** Results pushed for `connUUID` (a server). */
+  results(connUUID: string, h: ReaderHandlers): { wake(): void } & Closable {
+    return this.#reader('result', [resultKey(connUUID)], () => Number.POSITIVE_INFINITY, h);
+  }
+
+  async #sub(): Promise<SharedSubscriber> {
+    if (this.#subscriber) return this.#subscriber;
+    this.#subscriberReady ??= (async () => {
+      const url = this.#opts.pubsubUrl ?? this.#opts.url;
+      const spec = RedisBroker.#spec(this.#opts, url, 'sub');
+      const client = createClient(spec);
+      try {
+        await connectClient(client, spec);
+      } catch (err) {
+        this.#subscriberReady = undefined;
+        throw err;
+      }
+      this.#subscriber = new SharedSubscriber(client, this.metrics, this.#opts.onOp);
+      return this.#subscriber;
+    })();
+    return this.#subscriberReady;
+  }
+
+  async subscribe(name: string, pattern: boolean, listener: EventListener): Promise<void> {
+    if (this.#closed) throw new BrokerError('CLOSED', 'the broker is closed');
+    await (await this.#sub()).subscribe(name, pattern, listener);
+  }
+
+  async unsubscribe(name: string, pattern: boolean, listener: EventListener): Promise<void> {
+    if (!this.#subscriber) return;
+    await this.#subscriber.unsubscribe(name, pattern, listener);
+  }
+
+  async unsubscribeAll(listener: EventListener): Promise<void> {
+    await this.#subscriber?.removeListener(listener);
+  }
+
+  /** The command connection, for read-only inspection (the Studio's redis inspector). */
+  get client(): RedisClient {
+    return this.#cmd;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#closables].map((c) => c.close()));
+    await this.#subscriber?.close();
+    for (const c of new Set([this.#cmd, this.#pubCmd])) {
+      await c.quit().catch(() => c.disconnect());
+    }
+  }
+}

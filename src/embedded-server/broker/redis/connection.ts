@@ -1,0 +1,94 @@
+// Creates ioredis clients for the broker: a single node or a cluster, with reconnection tuned so that
+// service resumes promptly after an outage, and without an offline queue so that commands sent while
+// redis is away fail at once (and become NACKs) instead of piling up.
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { BrokerError } from '../broker';
+import { redactUrl } from './options';
+
+export type RedisClient = Redis | Cluster;
+
+export interface ConnectionSpec {
+  url: string;
+  cluster: boolean;
+  clusterNodes: string[];
+  reconnectMaxDelayMs: number;
+  name?: string;
+  autoPipelining?: boolean;
+}
+
+function nodeOptions(spec: ConnectionSpec): RedisOptions {
+  return {
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), spec.reconnectMaxDelayMs),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+    connectionName: spec.name,
+    enableAutoPipelining: spec.autoPipelining ?? false,
+    // RESP2 keeps pub-sub replies and errors identical to what redis-cli and Go's redigo see
+    protocol: 2,
+  };
+}
+
+function hostPort(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) };
+}
+
+export function createClient(spec: ConnectionSpec): RedisClient {
+  if (!spec.cluster) return new Redis(spec.url, nodeOptions(spec));
+  const u = new URL(spec.url);
+  const redisOptions: RedisOptions = { ...nodeOptions(spec) };
+  if (u.password) redisOptions.password = decodeURIComponent(u.password);
+  if (u.username) redisOptions.username = decodeURIComponent(u.username);
+  if (u.protocol === 'rediss:') redisOptions.tls = {};
+  const opts: ClusterOptions = {
+    redisOptions,
+    enableOfflineQueue: false,
+    enableAutoPipelining: spec.autoPipelining ?? false,
+    lazyConnect: true,
+    clusterRetryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), spec.reconnectMaxDelayMs),
+  };
+  const seeds = [hostPort(spec.url), ...spec.clusterNodes.map((n) => hostPort(n.includes('://') ? n : `redis://${n}`))];
+  return new Cluster(seeds, opts);
+}
+
+/** Connects and waits until the client is ready; rejects with a BrokerError naming the redis. */
+export async function connectClient(client: RedisClient, spec: ConnectionSpec, timeoutMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (err) {
+    client.disconnect();
+    throw new BrokerError('UNAVAILABLE', `cannot connect to redis at ${redactUrl(spec.url)}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves when the client is ready again (after an outage), or after `maxMs`. */
+export function whenReady(client: RedisClient, maxMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      client.off('ready', done);
+      resolve();
+    };
+    const t = setTimeout(done, maxMs);
+    client.once('ready', done);
+  });
+}
+
+/** A redis error as a BrokerError: capacity errors from the push script, anything else UNAVAILABLE. */
+export function toBrokerError(err: unknown, what: string): BrokerError {
+  if (err instanceof BrokerError) return err;
+  const msg = (err as Error)?.message ?? String(err);
+  if (msg.includes('list capacity exceeded'))
+    return new BrokerError('CAPACITY_EXCEEDED', `${what}: list capacity exceeded`, { cause: err });
+  return new BrokerError('UNAVAILABLE', `${what}: redis unavailable (${msg})`, { cause: err });
+}

@@ -1,0 +1,16 @@
+// The Lua scripts, byte-for-byte as the Go broker sends them: their SHA1s are the ones in
+// ../shared/conformance/go-redis-monitor.txt, so EVALSHA hits the same cached script as Go's does.
+
+/**
+ * KEYS[1] timeout key, KEYS[2] list; ARGV[1] ttl ms, ARGV[2] payload, ARGV[3] capacity (0: none).
+ * Sets the timeout key with its TTL and pushes the payload; past the capacity it trims and errors.
+ */
+export const PUSH_SCRIPT =
+  '\n\tredis.call("SET", KEYS[1], ARGV[1], "PX", tonumber(ARGV[1]))\n\tlocal res = redis.call("LPUSH", KEYS[2], ARGV[2])\n\tlocal limit = tonumber(ARGV[3])\n\tif res > limit and limit > 0 then\n\t\tlocal diff = res - limit\n\t\tredis.call("LTRIM", KEYS[2], diff, limit + diff)\n\t\treturn redis.error_reply("list capacity exceeded")\n\tend\n\treturn res\n';
+export const PUSH_SCRIPT_SHA = 'b0cdecc8e595fb86f90aa79d69ba149d92d94b0b';
+
+/** KEYS[1] timeout key. Returns its PTTL (-2: gone, i.e. expired) and deletes it. */
+export const PTTL_DEL_SCRIPT = '\n\tlocal res = redis.call("PTTL", KEYS[1])\n\tredis.call("DEL", KEYS[1])\n\treturn res\n';
+export const PTTL_DEL_SCRIPT_SHA = 'f17b6ff7e39434a85d2df60188240da5d1e4d65b';
+
+export const CAPACITY_EXCEEDED = 'list capacity exceeded';
