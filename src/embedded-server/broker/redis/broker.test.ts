@@ -8,12 +8,14 @@ import { callKey, callTimeoutKey, resultKey } from './keys';
 const url = inject('redisUrl');
 let broker: RedisBroker;
 let raw: Redis;
+const readers: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   broker = await RedisBroker.connect({ url });
   raw = new Redis(url);
 });
 afterAll(async () => {
+  await Promise.all(readers.map((r) => r.close()));
   await broker.close();
   raw.disconnect();
 });
@@ -48,8 +50,7 @@ describe('calls', () => {
 
     const got = await waitFor<Popped>((resolve) => {
       const r = broker.calls([uri], () => 1, { onItem: (p) => resolve(p) });
-      void Promise.resolve().then(() => undefined);
-      afterAll(() => r.close());
+      readers.push(r);
     });
     expect(got.payload.msg_uuid).toBe(m);
     expect(got.payload.args.text).toBe('{"big":12345678901234567890}');
@@ -70,7 +71,7 @@ describe('calls', () => {
         onItem: () => resolve('handed over'),
         onExpired: (p) => resolve(p.msg_uuid),
       });
-      afterAll(() => r.close());
+      readers.push(r);
     });
     expect(expired).toBe(m);
     expect(broker.metrics.ExpiredCalls).toBe(before + 1);
@@ -114,7 +115,7 @@ describe('results', () => {
           if (seen.size === ids.length) resolve();
         },
       });
-      afterAll(() => r.close());
+      readers.push(r);
     });
     await Promise.all(ids.map((m) => broker.result({ conn_uuid: c, msg_uuid: m, uri: 'x', args: new RawJson('"ok"') }, 1000)));
     await done;
@@ -127,7 +128,7 @@ describe('results', () => {
     const before = broker.metrics.FailedResPayloadUnmarshals;
     const err = await waitFor<Error>((resolve) => {
       const r = broker.results(c, { onItem: () => undefined, onError: resolve });
-      afterAll(() => r.close());
+      readers.push(r);
       void raw.lpush(resultKey(c), '{not json');
     });
     expect(err.message).toContain('malformed');
