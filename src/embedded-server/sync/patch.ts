@@ -1,0 +1,199 @@
+// RFC 6902 JSON Patch: the diff our peers send and the applier for whatever the other side sends.
+//
+// Applying goes through fast-json-patch, on a copy (the receiver keeps its last good state when a patch
+// fails). fast-json-patch deviates from RFC 6902 where juggler peers need it strict, so every operation is
+// checked against the current document first (see checkOperation):
+// - its existence checks use `obj[key] === undefined`, so inherited keys (`constructor`, `toString`)
+//   count as present, and they are skipped entirely when the document is falsy (null, 0, "", false), where
+//   it then throws a TypeError instead of a patch error;
+// - it accepts array indices with leading zeros ("01") and lets `move` put a value inside itself;
+// - `move`/`copy` at the root read `from` without checking that it exists.
+// `remove ""` giving null, `test` with deep equality and ordered, all-or-nothing application are what
+// fast-json-patch already does and what the spec asks for.
+//
+// Diffing is ours, not fast-json-patch's `compare`: `compare` crashes on a null or primitive root, cannot
+// express a change of the root's type, and turns a prepend into a replace of every element. The spec
+// (P1) pins `add /a/0` for a prepend and `remove /a/0` for dropping the first element.
+import { applyOperation, deepClone, type Operation } from 'fast-json-patch';
+import { CloseCode, SyncError } from './errors';
+import { escapePointerToken, isPlainObject, type JsonValue, jsonEqual } from './json-value';
+
+export type PatchOperation =
+  | { op: 'add'; path: string; value: JsonValue }
+  | { op: 'remove'; path: string }
+  | { op: 'replace'; path: string; value: JsonValue }
+  | { op: 'move'; from: string; path: string }
+  | { op: 'copy'; from: string; path: string }
+  | { op: 'test'; path: string; value: JsonValue };
+
+export type Patch = PatchOperation[];
+
+/**
+ * The patch that turns `before` into `after`: only add, remove and replace; a change at the root or of the
+ * root's type is `replace ""`; `[]` when the two are equal. Values in the patch are shared with `after`:
+ * treat both as read-only.
+ */
+export function diff(before: JsonValue, after: JsonValue): Patch {
+  const ops: Patch = [];
+  diffAt(before, after, '', ops);
+  return ops;
+}
+
+function diffAt(a: JsonValue, b: JsonValue, path: string, ops: Patch): void {
+  if (a === b) return;
+  if (isPlainObject(a) && isPlainObject(b)) diffObject(a, b, path, ops);
+  else if (Array.isArray(a) && Array.isArray(b)) diffArray(a, b, path, ops);
+  else if (!jsonEqual(a, b)) ops.push({ op: 'replace', path, value: b });
+}
+
+function diffObject(a: { [key: string]: JsonValue }, b: { [key: string]: JsonValue }, path: string, ops: Patch): void {
+  for (const key of Object.keys(a)) {
+    const at = `${path}/${escapePointerToken(key)}`;
+    if (!Object.hasOwn(b, key)) ops.push({ op: 'remove', path: at });
+    else diffAt(a[key]!, b[key]!, at, ops);
+  }
+  for (const key of Object.keys(b)) {
+    if (!Object.hasOwn(a, key)) ops.push({ op: 'add', path: `${path}/${escapePointerToken(key)}`, value: b[key]! });
+  }
+}
+
+// Trims the common head and tail, then pairs the middles element by element; what is left over is removed
+// (from the end, so earlier indices stay valid) or added (in order). A single insertion or deletion
+// anywhere becomes one operation.
+function diffArray(a: JsonValue[], b: JsonValue[], path: string, ops: Patch): void {
+  let head = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (head < shorter && jsonEqual(a[head], b[head])) head++;
+  let tail = 0;
+  while (tail < shorter - head && jsonEqual(a[a.length - 1 - tail], b[b.length - 1 - tail])) tail++;
+  const oldCount = a.length - head - tail;
+  const newCount = b.length - head - tail;
+  const paired = Math.min(oldCount, newCount);
+  for (let i = head; i < head + paired; i++) diffAt(a[i]!, b[i]!, `${path}/${i}`, ops);
+  for (let i = head + oldCount - 1; i >= head + paired; i--) ops.push({ op: 'remove', path: `${path}/${i}` });
+  for (let i = head + paired; i < head + newCount; i++) ops.push({ op: 'add', path: `${path}/${i}`, value: b[i]! });
+}
+
+/**
+ * Applies `patch` to a copy of `doc` and returns the copy; `doc` is never touched. Throws PATCH_FAILED
+ * (close code 1007) naming the failing operation when the patch is malformed or any operation fails.
+ */
+export function applyPatch(doc: JsonValue, patch: unknown): JsonValue {
+  const ops = checkPatchShape(patch);
+  if (ops.length === 0) return doc;
+  let result = deepClone(doc) as JsonValue;
+  ops.forEach((op, index) => {
+    try {
+      checkOperation(result, op);
+      result = applyOperation(result, op as Operation, true, true, true, index).newDocument as JsonValue;
+    } catch (err) {
+      if (err instanceof SyncError) throw err;
+      throw patchFailed(index, op, (err as Error).message ?? String(err));
+    }
+  });
+  return result;
+}
+
+const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
+
+/** Checks that `patch` is an array of well-formed RFC 6902 operations. */
+export function checkPatchShape(patch: unknown): Patch {
+  if (!Array.isArray(patch))
+    throw new SyncError('PATCH_FAILED', `a patch must be a JSON array of operations, got ${describe(patch)}`, {
+      closeCode: CloseCode.invalidPayload,
+    });
+  patch.forEach((op: unknown, index) => {
+    if (!isPlainObject(op)) throw patchFailed(index, op, `an operation must be an object, got ${describe(op)}`);
+    if (typeof op.op !== 'string' || !OPS.has(op.op)) throw patchFailed(index, op, `"op" must be one of ${[...OPS].join(', ')}`);
+    if (typeof op.path !== 'string') throw patchFailed(index, op, '"path" must be a string');
+    if ((op.op === 'move' || op.op === 'copy') && typeof op.from !== 'string')
+      throw patchFailed(index, op, `"from" is required for ${op.op}`);
+    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !Object.hasOwn(op, 'value'))
+      throw patchFailed(index, op, `"value" is required for ${op.op}`);
+  });
+  return patch as Patch;
+}
+
+function checkOperation(doc: JsonValue, op: PatchOperation): void {
+  const path = parsePointer(op.path);
+  switch (op.op) {
+    case 'add':
+      checkAddTarget(doc, path);
+      return;
+    case 'remove':
+    case 'replace':
+    case 'test':
+      resolve(doc, path);
+      return;
+    case 'move':
+    case 'copy': {
+      const from = parsePointer(op.from);
+      resolve(doc, from);
+      if (op.op === 'move' && from.length < path.length && from.every((t, i) => t === path[i])) {
+        throw new Error(`cannot move "${op.from}" into its own child "${op.path}"`);
+      }
+      checkAddTarget(doc, path);
+      return;
+    }
+  }
+}
+
+function checkAddTarget(doc: JsonValue, path: string[]): void {
+  if (path.length === 0) return;
+  const parent = resolve(doc, path.slice(0, -1));
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent)) {
+    if (last === '-') return;
+    const index = arrayIndex(last);
+    if (index > parent.length) throw new Error(`index ${last} is past the end of the array (length ${parent.length})`);
+  } else if (!isPlainObject(parent)) {
+    throw new Error(`cannot add a member to ${describe(parent)}`);
+  }
+}
+
+/** The value at `path`; throws when it does not exist. Own keys only. */
+function resolve(doc: JsonValue, path: string[]): JsonValue {
+  let node = doc;
+  for (const token of path) {
+    if (Array.isArray(node)) {
+      const index = arrayIndex(token);
+      if (index >= node.length) throw new Error(`index ${token} does not exist (array length ${node.length})`);
+      node = node[index]!;
+    } else if (isPlainObject(node)) {
+      if (!Object.hasOwn(node, token)) throw new Error(`key "${token}" does not exist`);
+      node = node[token]!;
+    } else {
+      throw new Error(`cannot look up "${token}" in ${describe(node)}`);
+    }
+  }
+  return node;
+}
+
+function arrayIndex(token: string): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new Error(`"${token}" is not an array index`);
+  return Number(token);
+}
+
+/** RFC 6901 pointer to tokens. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new Error(`pointer "${pointer}" must be empty or start with "/"`);
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+function patchFailed(index: number, op: unknown, why: string): SyncError {
+  const o = op as { op?: unknown; path?: unknown };
+  const what = typeof o?.op === 'string' ? `${o.op} ${JSON.stringify(o.path)}` : describe(op);
+  return new SyncError('PATCH_FAILED', `patch operation ${index} (${what}) cannot be applied: ${why}`, {
+    closeCode: CloseCode.invalidPayload,
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
