@@ -1,0 +1,2 @@
+export * from './callee';
+export * from './demo';

@@ -1,0 +1,38 @@
+// Server counters, named as the Go server publishes them with expvar.
+import { MessageType, type MessageTypeName, typeName } from '../message';
+
+export type ServerMetrics = {
+  ActiveConns: number;
+  TotalConns: number;
+  MsgsRead: number;
+  MsgsWrite: number;
+  Msgs: number;
+  SlowProcessMsg: number;
+  RecoveredPanics: number;
+  /** Not in Go: connections closed for a protocol error, a limit or a slow consumer. */
+  ClosedForErrors: number;
+  /** Not in Go: results that arrived for a connection that was gone. */
+  OrphanResults: number;
+} & { [K in `Msgs${MessageTypeName}`]: number };
+
+export function newServerMetrics(): ServerMetrics {
+  const m = {
+    ActiveConns: 0,
+    TotalConns: 0,
+    MsgsRead: 0,
+    MsgsWrite: 0,
+    Msgs: 0,
+    SlowProcessMsg: 0,
+    RecoveredPanics: 0,
+    ClosedForErrors: 0,
+    OrphanResults: 0,
+  } as ServerMetrics;
+  for (const name of Object.keys(MessageType) as MessageTypeName[]) m[`Msgs${name}`] = 0;
+  return m;
+}
+
+export function countMsg(m: ServerMetrics, type: number): void {
+  m.Msgs++;
+  const name = typeName(type);
+  if (name) m[`Msgs${name}`]++;
+}
