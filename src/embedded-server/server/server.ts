@@ -151,17 +151,22 @@ export class JugglerServer {
 
   /** Takes over an HTTP upgrade (to mount the server on an existing HTTP server). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#shuttingDown) return refuseUpgrade(socket, 503, 'the server is shutting down');
+    if (this.#shuttingDown) {
+      refuseUpgrade(socket, 503, 'the server is shutting down');
+      return;
+    }
     if (this.options.maxConnections > 0 && this.#conns.size >= this.options.maxConnections) {
-      return refuseUpgrade(socket, 503, `too many connections (limit ${this.options.maxConnections})`);
+      refuseUpgrade(socket, 503, `too many connections (limit ${this.options.maxConnections})`);
+      return;
     }
     let allowed: Set<MessageType>;
     try {
       checkSubprotocol(req, this.options.allowEmptySubprotocol);
       allowed = allowedTypes(req, this.options.allowedMessages);
     } catch (err) {
-      if (err instanceof HandshakeError) return refuseUpgrade(socket, err.status, err.message);
-      throw err;
+      if (!(err instanceof HandshakeError)) throw err;
+      refuseUpgrade(socket, err.status, err.message);
+      return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req, allowed));
   }
