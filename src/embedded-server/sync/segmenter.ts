@@ -72,7 +72,7 @@ export class Reassembler {
         throw protocolError('UNKNOWN_SEGMENT_HEADER', 'an empty frame: every juggler 0.7 frame starts with a header 0-3');
       default:
         throw (
-          mismatch(frame, '0.7') ??
+          mismatch(frame, '0.7', false) ??
           protocolError('UNKNOWN_SEGMENT_HEADER', `unknown segment header ${JSON.stringify(header)}: a juggler 0.7 frame starts with 0-3`)
         );
     }
