@@ -71,6 +71,7 @@ export const calleeCommand: Command = {
       url: values.redis ? redisAddrToUrl(values.redis) : undefined,
       cluster: values['redis-cluster'],
       clientName: 'callee',
+      onHealth: (ev) => io.stderr.write(`juggler callee: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });
     const callee = new Callee({
       broker,

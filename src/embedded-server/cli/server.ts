@@ -64,6 +64,7 @@ export const serverCommand: Command = {
       cluster: values['redis-cluster'] ?? cfg.redis.cluster,
       callCap: int(values['call-cap'], 'call-cap') ?? cfg.redis.callCap,
       clientName: 'server',
+      onHealth: (ev) => io.stderr.write(`juggler server: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });
     const server = new JugglerServer({
       broker,

@@ -61,12 +61,12 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
   static async connect(options: RedisBrokerOptions = {}): Promise<RedisBroker> {
     const opts = withDefaults(options);
     const cmdSpec = RedisBroker.#spec(opts, opts.url, 'cmd');
-    const cmd = defineScripts(createClient(cmdSpec));
+    const cmd = defineScripts(createClient(cmdSpec, opts.onHealth));
     await connectClient(cmd, cmdSpec);
     let pubCmd: RedisClient = cmd;
     if (opts.pubsubUrl && opts.pubsubUrl !== opts.url) {
       const spec = RedisBroker.#spec(opts, opts.pubsubUrl, 'pub');
-      pubCmd = createClient(spec);
+      pubCmd = createClient(spec, opts.onHealth);
       try {
         await connectClient(pubCmd, spec);
       } catch (err) {
@@ -194,7 +194,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
     const poppers = groups.map((groupKeys) => {
       const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
-      const client = createClient(spec);
+      const client = createClient(spec, this.#opts.onHealth);
       client.connect().catch(() => undefined); // the popper waits for ready and reports errors itself
       return new ListPopper({
         client,
@@ -237,7 +237,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     this.#subscriberReady ??= (async () => {
       const url = this.#opts.pubsubUrl ?? this.#opts.url;
       const spec = RedisBroker.#spec(this.#opts, url, 'sub');
-      const client = createClient(spec);
+      const client = createClient(spec, this.#opts.onHealth);
       try {
         await connectClient(client, spec);
       } catch (err) {

@@ -34,7 +34,33 @@ function hostPort(url: string): { host: string; port: number } {
   return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) };
 }
 
-export function createClient(spec: ConnectionSpec): RedisClient {
+/** A connection went down or came back; reported once per transition, not once per retry. */
+export interface HealthEvent {
+  connection: string;
+  up: boolean;
+  error?: string;
+}
+
+export function createClient(spec: ConnectionSpec, onHealth?: (ev: HealthEvent) => void): RedisClient {
+  const client = newClient(spec);
+  let up = false;
+  let everUp = false;
+  const name = spec.name ?? 'redis';
+  // ioredis prints "Unhandled error event" unless someone listens; errors are reported per transition
+  client.on('error', (err: Error) => {
+    if (up || !everUp) onHealth?.({ connection: name, up: false, error: err.message });
+    up = false;
+    everUp = true;
+  });
+  client.on('ready', () => {
+    if (!up && everUp) onHealth?.({ connection: name, up: true });
+    up = true;
+    everUp = true;
+  });
+  return client;
+}
+
+function newClient(spec: ConnectionSpec): RedisClient {
   if (!spec.cluster) return new Redis(spec.url, nodeOptions(spec));
   const u = new URL(spec.url);
   const redisOptions: RedisOptions = { ...nodeOptions(spec) };

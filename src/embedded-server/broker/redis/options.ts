@@ -1,3 +1,5 @@
+import type { HealthEvent } from './connection';
+
 // Options of the redis broker: one definition, with the defaults, shared by the CLI, the config file
 // and the library.
 
@@ -20,6 +22,8 @@ export interface RedisBrokerOptions {
   clientName?: string;
   /** Called after every redis operation the broker performs (tracing). Keep it cheap. */
   onOp?: (op: RedisOp) => void;
+  /** A redis connection went down or came back (once per transition). */
+  onHealth?: (ev: HealthEvent) => void;
 }
 
 /** One redis operation, as the trace bus records it. */
@@ -38,9 +42,10 @@ export interface RedisOp {
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
 
-export function withDefaults(
-  o: RedisBrokerOptions,
-): Required<Omit<RedisBrokerOptions, 'onOp' | 'pubsubUrl' | 'clientName'>> & Pick<RedisBrokerOptions, 'onOp' | 'pubsubUrl' | 'clientName'> {
+type Hooks = 'onOp' | 'onHealth' | 'pubsubUrl' | 'clientName';
+export type ResolvedRedisBrokerOptions = Required<Omit<RedisBrokerOptions, Hooks>> & Pick<RedisBrokerOptions, Hooks>;
+
+export function withDefaults(o: RedisBrokerOptions): ResolvedRedisBrokerOptions {
   return {
     url: o.url ?? defaultRedisUrl,
     cluster: o.cluster ?? false,
@@ -51,6 +56,7 @@ export function withDefaults(
     reconnectMaxDelayMs: o.reconnectMaxDelayMs ?? 500,
     clientName: o.clientName,
     onOp: o.onOp,
+    onHealth: o.onHealth,
   };
 }
 
