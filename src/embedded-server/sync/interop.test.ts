@@ -35,7 +35,7 @@ beforeAll(async () => {
   };
   g.window = globalThis;
   g.document = { addEventListener() {}, removeEventListener() {}, body: null, querySelector: () => null };
-  const require = createRequire(import.meta.url);
+  const require = createRequire(__filename);
   const esbuild = require('esbuild') as typeof import('esbuild');
   const out = await esbuild.build({
     entryPoints: [require.resolve('juggler-0.5')],

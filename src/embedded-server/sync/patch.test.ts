@@ -1,0 +1,130 @@
+// The patch applier and diff: the spec's P1 and P2 cases, the fast-json-patch deviations we guard
+// against, and diff/apply round trips on random documents.
+import { describe, expect, it } from 'vitest';
+import type { JsonValue } from './json-value';
+import { applyPatch, diff, type Patch } from './patch';
+import { SeededRandom } from './seeded-random';
+
+describe('P1 diff', () => {
+  it.each<[string, JsonValue, JsonValue, Patch]>([
+    ['equal values give []', { a: [1, { b: null }] }, { a: [1, { b: null }] }, []],
+    ['null → value is replace ""', null, { a: 1 }, [{ op: 'replace', path: '', value: { a: 1 } }]],
+    ['a changed key is replace', { a: 1 }, { a: 2 }, [{ op: 'replace', path: '/a', value: 2 }]],
+    ['a removed key is remove', { a: 1, b: 2 }, { a: 1 }, [{ op: 'remove', path: '/b' }]],
+    ['a new key is add', { a: 1 }, { a: 1, b: 2 }, [{ op: 'add', path: '/b', value: 2 }]],
+    ['a changed array element is replace /a/1', { a: [1, 2, 3] }, { a: [1, 5, 3] }, [{ op: 'replace', path: '/a/1', value: 5 }]],
+    ['prepending is add /a/0', { a: [1, 2] }, { a: [0, 1, 2] }, [{ op: 'add', path: '/a/0', value: 0 }]],
+    ['dropping the first element is remove /a/0', { a: [1, 2, 3] }, { a: [2, 3] }, [{ op: 'remove', path: '/a/0' }]],
+    ['{a:0}→{a:false}', { a: 0 }, { a: false }, [{ op: 'replace', path: '/a', value: false }]],
+    ['{a:""}→{a:false}', { a: '' }, { a: false }, [{ op: 'replace', path: '/a', value: false }]],
+    ['{a:[]}→{a:{}}', { a: [] }, { a: {} }, [{ op: 'replace', path: '/a', value: {} }]],
+    ['{a:false}→{a:null}', { a: false }, { a: null }, [{ op: 'replace', path: '/a', value: null }]],
+    ['{a:""}→{a:[]}', { a: '' }, { a: [] }, [{ op: 'replace', path: '/a', value: [] }]],
+    ['a change of the root type is replace ""', [1], { 0: 1 }, [{ op: 'replace', path: '', value: { 0: 1 } }]],
+    ['value → null is replace "" (never remove "")', { a: 1 }, null, [{ op: 'replace', path: '', value: null }]],
+    ['keys are escaped per RFC 6901', {}, { 'a/b~c': 1 }, [{ op: 'add', path: '/a~1b~0c', value: 1 }]],
+  ])('%s', (_, before, after, expected) => {
+    expect(diff(before, after)).toEqual(expected);
+    expect(applyPatch(before, diff(before, after))).toEqual(after);
+  });
+
+  it('emits only add, remove and replace', () => {
+    const rnd = new SeededRandom(7);
+    for (let i = 0; i < 300; i++) {
+      for (const op of diff(rnd.value(), rnd.value())) expect(['add', 'remove', 'replace']).toContain(op.op);
+    }
+  });
+});
+
+describe('P2 apply', () => {
+  it.each<[string, JsonValue, Patch, JsonValue]>([
+    ['[] is identity', { a: 1 }, [], { a: 1 }],
+    ['add "" sets the document', { a: 1 }, [{ op: 'add', path: '', value: [1] }], [1]],
+    ['add into an object', { a: 1 }, [{ op: 'add', path: '/b', value: 2 }], { a: 1, b: 2 }],
+    ['add into an array by index', [1, 3], [{ op: 'add', path: '/1', value: 2 }], [1, 2, 3]],
+    ['add with - appends', [1], [{ op: 'add', path: '/-', value: 2 }], [1, 2]],
+    ['remove "" gives null', { a: 1 }, [{ op: 'remove', path: '' }], null],
+    ['remove a key', { a: 1, b: 2 }, [{ op: 'remove', path: '/a' }], { b: 2 }],
+    ['remove an index', [1, 2, 3], [{ op: 'remove', path: '/1' }], [1, 3]],
+    ['replace at the root', 1, [{ op: 'replace', path: '', value: 'x' }], 'x'],
+    ['replace a key', { a: 1 }, [{ op: 'replace', path: '/a', value: null }], { a: null }],
+    ['replace an index', [1, 2], [{ op: 'replace', path: '/0', value: 0 }], [0, 2]],
+    ['move from "" to ""', { a: 1 }, [{ op: 'move', from: '', path: '' }], { a: 1 }],
+    ['copy from "" to ""', { a: 1 }, [{ op: 'copy', from: '', path: '' }], { a: 1 }],
+    ['move between keys', { a: 1 }, [{ op: 'move', from: '/a', path: '/b' }], { b: 1 }],
+    ['copy between keys', { a: [1] }, [{ op: 'copy', from: '/a', path: '/b' }], { a: [1], b: [1] }],
+    [
+      'test on the whole document (deep, any key order)',
+      { a: 1, b: [2] },
+      [{ op: 'test', path: '', value: { b: [2], a: 1 } }],
+      { a: 1, b: [2] },
+    ],
+    ['test on a sub-path', { a: { b: [1] } }, [{ op: 'test', path: '/a/b', value: [1] }], { a: { b: [1] } }],
+    [
+      'test null at the root (0.5.7 sends it first)',
+      null,
+      [
+        { op: 'test', path: '', value: null },
+        { op: 'replace', path: '', value: { a: 1 } },
+      ],
+      { a: 1 },
+    ],
+  ])('%s', (_, doc, patch, expected) => {
+    const before = structuredClone(doc);
+    expect(applyPatch(doc, patch)).toEqual(expected);
+    expect(doc).toEqual(before); // never mutated
+  });
+
+  it.each<[string, JsonValue, unknown]>([
+    ['a failing test fails the patch', { a: 1 }, [{ op: 'test', path: '/a', value: '1' }]],
+    ['test 0 against false', { a: 0 }, [{ op: 'test', path: '/a', value: false }]],
+    [
+      'a later failing op undoes the earlier ones',
+      { a: 1 },
+      [
+        { op: 'add', path: '/b', value: 2 },
+        { op: 'remove', path: '/zzz' },
+      ],
+    ],
+    // where fast-json-patch alone is lenient or throws a TypeError
+    ['remove of an inherited key', {}, [{ op: 'remove', path: '/toString' }]],
+    ['replace of an inherited key', {}, [{ op: 'replace', path: '/constructor', value: 1 }]],
+    ['an index with a leading zero', [1, 2], [{ op: 'replace', path: '/01', value: 3 }]],
+    ['replace "-"', [1], [{ op: 'replace', path: '/-', value: 3 }]],
+    ['add past the end', [1], [{ op: 'add', path: '/5', value: 3 }]],
+    ['a path into null', null, [{ op: 'add', path: '/a', value: 1 }]],
+    ['a path into a number', { a: 1 }, [{ op: 'add', path: '/a/b', value: 1 }]],
+    ['move into its own child', { a: { b: 1 } }, [{ op: 'move', from: '/a', path: '/a/c' }]],
+    ['move from a missing path to the root', { a: 1 }, [{ op: 'move', from: '/zzz', path: '' }]],
+    ['an unknown op', {}, [{ op: 'frobnicate', path: '' }]],
+    ['a missing value', {}, [{ op: 'add', path: '/a' }]],
+    ['a path without a leading slash', { a: 1 }, [{ op: 'remove', path: 'a' }]],
+    ['not an array', {}, { op: 'add', path: '', value: 1 }],
+  ])('%s fails with PATCH_FAILED and leaves the document as it was', (_, doc, patch) => {
+    const before = structuredClone(doc);
+    expect(() => applyPatch(doc, patch)).toThrow(expect.objectContaining({ code: 'PATCH_FAILED', closeCode: 1007 }));
+    expect(doc).toEqual(before);
+  });
+
+  it('errors name the failing operation', () => {
+    expect(() =>
+      applyPatch({ a: 1 }, [
+        { op: 'add', path: '/b', value: 1 },
+        { op: 'remove', path: '/zzz' },
+      ]),
+    ).toThrow(/patch operation 1 \(remove "\/zzz"\).*does not exist/);
+  });
+});
+
+describe('diff and apply round trip', () => {
+  it('apply(a, diff(a, b)) equals b for 2,000 random pairs and edits (seed 42)', () => {
+    const rnd = new SeededRandom(42);
+    for (let i = 0; i < 1000; i++) {
+      const a = rnd.value();
+      const b = rnd.value();
+      expect(applyPatch(a, diff(a, b))).toEqual(b);
+      const c = rnd.edit(a);
+      expect(applyPatch(a, diff(a, c))).toEqual(c);
+    }
+  });
+});
