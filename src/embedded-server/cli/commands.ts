@@ -1,6 +1,8 @@
 import { calleeCommand } from './callee';
+import { clientCommand } from './client';
 import type { Command } from './command';
+import { loadCommand } from './load';
 import { serverCommand } from './server';
 
 // The table of subcommands; `juggler --help` lists them in this order.
-export const commands: Command[] = [serverCommand, calleeCommand];
+export const commands: Command[] = [serverCommand, calleeCommand, clientCommand, loadCommand];

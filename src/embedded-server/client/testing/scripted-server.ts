@@ -57,6 +57,8 @@ export class ScriptedServer {
   readonly conns = new Set<Conn>();
   /** Every text frame received from clients, in order. */
   readonly received: string[] = [];
+  /** The headers of each upgrade request accepted. */
+  readonly upgrades: Record<string, string | string[] | undefined>[] = [];
   /** How each connection closed, as the server saw it. */
   readonly closes: { code: number; reason: string }[] = [];
   /** Every request decoded, in order. */
@@ -124,11 +126,12 @@ export class ScriptedServer {
 
   /** The headers of the most recent upgrade request. */
   lastHeaders(): Record<string, string | string[] | undefined> | undefined {
-    return [...this.conns].at(-1)?.headers;
+    return this.upgrades.at(-1);
   }
 
   #accept(ws: WebSocket, headers: Conn['headers']): void {
     const conn: Conn = { ws, subs: new Map(), headers };
+    this.upgrades.push(headers);
     this.conns.add(conn);
     ws.on('close', (code, reason) => {
       this.conns.delete(conn);
