@@ -129,7 +129,7 @@ describe('HTTP endpoint', () => {
       expect(server.url).toMatch(/^wss:/);
       const peerCert = await new Promise<string>((resolve, reject) => {
         const req = httpsRequest({ host: '127.0.0.1', port: server.port, path: '/index.html', ca: cert }, (res) => {
-          resolve((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN ?? '');
+          resolve((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN?.toString() ?? '');
           res.resume();
         });
         req.on('error', reject).end();
