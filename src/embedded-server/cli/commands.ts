@@ -3,6 +3,8 @@ import { clientCommand } from './client';
 import type { Command } from './command';
 import { loadCommand } from './load';
 import { serverCommand } from './server';
+import { syncClientCommand } from './sync-client';
+import { syncServerCommand } from './sync-server';
 
 // The table of subcommands; `juggler --help` lists them in this order.
-export const commands: Command[] = [serverCommand, calleeCommand, clientCommand, loadCommand];
+export const commands: Command[] = [serverCommand, calleeCommand, clientCommand, loadCommand, syncServerCommand, syncClientCommand];
