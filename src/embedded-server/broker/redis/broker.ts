@@ -160,6 +160,9 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
    */
   #reader(kind: 'call' | 'result', keys: string[], room: () => number, h: ReaderHandlers): { wake(): void } & Closable {
     const m = this.metrics;
+    // items popped whose timeout key is still being checked: they count against the consumer's room
+    let checking = 0;
+    const popperRoom = () => room() - checking;
     const onItem = (key: string, raw: string) => {
       const poppedAt = performance.now();
       let p: CallPayload;
@@ -172,19 +175,24 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
         return;
       }
       const tk = kind === 'call' ? callTimeoutKey(p.uri, p.msg_uuid) : resultTimeoutKey(p.conn_uuid, p.msg_uuid);
+      checking++;
       this.#cmd.jugglerPttlDel(tk).then(
         (ttl) => {
+          checking--;
           this.#op({ command: 'EVALSHA pttl-del', key: tk, bytes: 0, durationMs: performance.now() - poppedAt, msgUUID: p.msg_uuid });
           if (ttl <= 0) {
             // -2: the key is gone (expired); -1 (no TTL) or 0 cannot be honoured either
             if (kind === 'call') m.ExpiredCalls++;
             else m.ExpiredResults++;
             h.onExpired?.(p);
+            reader.wake();
             return;
           }
           h.onItem({ payload: p, ttlMs: ttl, poppedAt });
         },
         (err) => {
+          checking--;
+          reader.wake();
           if (kind === 'call') m.FailedPTTLCalls++;
           else m.FailedPTTLResults++;
           h.onError?.(toBrokerError(err, `PTTL ${tk}`));
@@ -199,7 +207,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       return new ListPopper({
         client,
         keys: groupKeys,
-        room,
+        room: popperRoom,
         onItem,
         onError: (err) => {
           m.RedisErrors++;
@@ -209,7 +217,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
         reconnectMaxDelayMs: this.#opts.reconnectMaxDelayMs,
       });
     });
-    const reader = {
+    const reader: { wake(): void } & Closable = {
       wake: () => {
         for (const p of poppers) p.wake();
       },

@@ -1,6 +1,7 @@
 // Calls, results and pub-sub on a 3-master Redis Cluster started by this test, and pub-sub on a
 // redis separate from the RPC one.
 import calculateSlot from 'cluster-key-slot';
+import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RedisCluster, type RedisProcess, startRedis, startRedisCluster } from '../../../../test/redis-server';
 import { RawPeer, type Stack, startStack } from '../../../../test/stack';
@@ -82,7 +83,6 @@ describe('separate redis for pub-sub', () => {
     const s = crypto.randomUUID();
     p.send({ meta: { type: 3, uuid: s }, payload: { channel: 'only-here', pattern: false } });
     await p.forType(8, s);
-    const { default: Redis } = await import('ioredis');
     const onPs = new Redis(ps.url);
     const onRpc = new Redis(rpc.url);
     try {
