@@ -184,8 +184,9 @@ export const clientCommand: Command = {
     const rl = createInterface({ input: io.stdin, output: tty ? io.stdout : undefined, terminal: tty, prompt: 'juggler> ' });
     // the iterator buffers lines from its creation on: create it before anything is awaited
     const lines = rl[Symbol.asyncIterator]();
+    let reading = true;
     session.printer = (line) => {
-      if (tty) {
+      if (tty && reading) {
         // keep the prompt and what was typed below the printed line
         io.stdout.write(`\r\x1b[K${line}\n`);
         rl.prompt(true);
@@ -217,6 +218,7 @@ export const clientCommand: Command = {
       }
       if (tty && !session.exited) rl.prompt();
     }
+    reading = false;
     rl.close();
     // replies still on their way: each pending call settles by its RES or its timeout
     while (session.client && session.client.pendingCount > 0 && session.client.state !== 'closed') {

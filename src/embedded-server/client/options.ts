@@ -46,7 +46,7 @@ export interface ClientOptions {
   reconnect?: boolean | Partial<ReconnectOptions>;
   /** The WebSocket constructor (default: the global WebSocket; client/node supplies `ws`). */
   WebSocket?: WebSocketCtor;
-  /** How long the handshake may take, in ms (default 10000). */
+  /** How long the handshake may take, in ms (default 10000; 0: no limit of ours). */
   connectTimeoutMs?: number;
 }
 
