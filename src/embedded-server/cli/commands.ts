@@ -5,6 +5,15 @@ import { loadCommand } from './load';
 import { serverCommand } from './server';
 import { syncClientCommand } from './sync-client';
 import { syncServerCommand } from './sync-server';
+import { upCommand } from './up';
 
 // The table of subcommands; `juggler --help` lists them in this order.
-export const commands: Command[] = [serverCommand, calleeCommand, clientCommand, loadCommand, syncServerCommand, syncClientCommand];
+export const commands: Command[] = [
+  upCommand,
+  serverCommand,
+  calleeCommand,
+  clientCommand,
+  loadCommand,
+  syncServerCommand,
+  syncClientCommand,
+];

@@ -22,6 +22,8 @@ export class Connection {
   /** Requests read, in order; processing of one waits for the previous (as Go's read loop does). */
   queue: Promise<void> = Promise.resolve();
   lastSeen = performance.now();
+  /** False once a bad frame was read: the connection is closing after its queued requests. */
+  reading = true;
   /** Sends not yet flushed to the socket, and when the oldest of them started. */
   #unflushed = 0;
   #oldestUnflushedAt = 0;

@@ -176,3 +176,13 @@ describe('graceful shutdown', () => {
     await s2.close();
   });
 });
+
+test('requests read before a bad frame are still answered before the connection closes', async () => {
+  const p = await RawPeer.connect(stack.url);
+  const calls = Array.from({ length: 5 }, (_, i) => call('test.echo', i));
+  for (const c of calls) p.send(c);
+  p.send('{not json');
+  const acks = await Promise.all(calls.map((c) => p.forType(8, c.meta.uuid)));
+  expect(acks).toHaveLength(5);
+  expect((await p.closed).code).toBe(1007);
+});

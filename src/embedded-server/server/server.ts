@@ -218,7 +218,7 @@ export class JugglerServer {
 
   #onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     conn.lastSeen = performance.now();
-    if ((conn.state as ConnState) === 'closed') return;
+    if ((conn.state as ConnState) === 'closed' || !conn.reading) return;
     this.metrics.MsgsRead++;
     const text = isBinary ? undefined : data.toString();
     let msg: Request;
@@ -238,7 +238,9 @@ export class JugglerServer {
           ? err
           : new ProtocolError('INVALID_PAYLOAD', `frame could not be read: ${(err as Error).message ?? String(err)}`);
       this.metrics.ClosedForErrors++;
-      conn.close(pe.closeCode, pe.closeReason);
+      // requests read before the bad frame are still answered; nothing read after it is processed
+      conn.reading = false;
+      conn.queue = conn.queue.then(() => conn.close(pe.closeCode, pe.closeReason));
       return;
     }
     this.#hooks.onFrame?.({ connId: conn.id, direction: 'in', text, type: msg.meta.type, uuid: msg.meta.uuid, at: performance.now() });
