@@ -1,7 +1,7 @@
 // Go-style durations (`10s`, `100ms`, `1m30s`, `1.5h`, `250us`), as the Go juggler's flags and YAML
 // config take them. A bare number is milliseconds.
 
-const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds of a Go duration string; throws a message that shows the accepted forms. */
 export function parseDuration(input: string | number): number {
