@@ -57,21 +57,53 @@ function diffObject(a: { [key: string]: JsonValue }, b: { [key: string]: JsonVal
   }
 }
 
-// Trims the common head and tail, then pairs the middles element by element; what is left over is removed
-// (from the end, so earlier indices stay valid) or added (in order). A single insertion or deletion
-// anywhere becomes one operation.
+// Trims the common head and tail, then walks the two middles: equal elements are kept; a run of up to
+// LOOKAHEAD inserted or deleted elements becomes adds or removes; anything else is diffed in place. So a
+// single insertion or deletion anywhere is one operation, and a few of them in one batching window do not
+// turn every element in between into a replace. Invariant: the array being patched is b[..j] + a[i..].
+const LOOKAHEAD = 16;
+
 function diffArray(a: JsonValue[], b: JsonValue[], path: string, ops: Patch): void {
   let head = 0;
   const shorter = Math.min(a.length, b.length);
   while (head < shorter && jsonEqual(a[head], b[head])) head++;
   let tail = 0;
   while (tail < shorter - head && jsonEqual(a[a.length - 1 - tail], b[b.length - 1 - tail])) tail++;
-  const oldCount = a.length - head - tail;
-  const newCount = b.length - head - tail;
-  const paired = Math.min(oldCount, newCount);
-  for (let i = head; i < head + paired; i++) diffAt(a[i]!, b[i]!, `${path}/${i}`, ops);
-  for (let i = head + oldCount - 1; i >= head + paired; i--) ops.push({ op: 'remove', path: `${path}/${i}` });
-  for (let i = head + paired; i < head + newCount; i++) ops.push({ op: 'add', path: `${path}/${i}`, value: b[i]! });
+  const aEnd = a.length - tail;
+  const bEnd = b.length - tail;
+  let i = head;
+  let j = head;
+  while (i < aEnd && j < bEnd) {
+    if (jsonEqual(a[i], b[j])) {
+      i++;
+      j++;
+      continue;
+    }
+    let inserted = 0;
+    let deleted = 0;
+    for (let k = 1; k <= LOOKAHEAD; k++) {
+      if (j + k < bEnd && jsonEqual(a[i], b[j + k])) {
+        inserted = k;
+        break;
+      }
+      if (i + k < aEnd && jsonEqual(a[i + k], b[j])) {
+        deleted = k;
+        break;
+      }
+    }
+    if (inserted > 0) {
+      for (const end = j + inserted; j < end; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: b[j]! });
+    } else if (deleted > 0) {
+      for (let k = 0; k < deleted; k++) ops.push({ op: 'remove', path: `${path}/${j}` });
+      i += deleted;
+    } else {
+      diffAt(a[i]!, b[j]!, `${path}/${j}`, ops);
+      i++;
+      j++;
+    }
+  }
+  for (; i < aEnd; i++) ops.push({ op: 'remove', path: `${path}/${j}` });
+  for (; j < bEnd; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: b[j]! });
 }
 
 /**
