@@ -1,0 +1,24 @@
+// The browser-facing peer and client code must run without Node: nothing reachable from browser.ts may
+// import node:* or `ws` (they take a WebSocket-like constructor instead).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+it('nothing reachable from browser.ts imports node:* or ws', () => {
+  const seen = new Set<string>();
+  const external = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
+    for (const m of source.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else external.add(spec);
+    }
+  };
+  visit('browser');
+  expect(seen.has('ws-client')).toBe(true);
+  expect(seen.has('ws-server')).toBe(false);
+  expect([...external].sort()).toEqual(['fast-json-patch']);
+});
