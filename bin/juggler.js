@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-'use strict';
-// The built CLI (npm run build). From a source checkout without a build: npx tsx src/embedded-server/cli/main.ts
+
+// Runs the built CLI (dist/, made by `npm run build` or `npm run build:node`).
 const { join } = require('node:path');
 const { existsSync } = require('node:fs');
 const entry = join(__dirname, '..', 'dist', 'embedded-server', 'cli', 'main.js');
 if (!existsSync(entry)) {
-  console.error('juggler: the CLI is not built yet. Run `npm run build` first (or `npx tsx src/embedded-server/cli/main.ts`).');
+  console.error('juggler: the CLI is not built yet. Run `npm run build:node` (or `npm run build`) first.');
   process.exit(2);
 }
 const { main, processIO } = require(entry);

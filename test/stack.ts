@@ -49,18 +49,21 @@ export async function startStack(o: {
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read frames field by field, whatever their shape
+export type WireFrame = Record<string, any>;
+
 /** A raw juggler.0 websocket peer that records every frame, for wire-level tests. */
 export class RawPeer {
-  readonly frames: { dir: 'in' | 'out'; text: string; msg?: Record<string, any> }[] = [];
+  readonly frames: { dir: 'in' | 'out'; text: string; msg?: WireFrame }[] = [];
   closed: Promise<{ code: number; reason: string }>;
-  private inbox: Record<string, any>[] = [];
-  private waiters: { pred: (m: Record<string, any>) => boolean; resolve: (m: Record<string, any>) => void }[] = [];
+  private inbox: WireFrame[] = [];
+  private waiters: { pred: (m: WireFrame) => boolean; resolve: (m: WireFrame) => void }[] = [];
 
   private constructor(readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data) => {
       const text = data.toString();
-      let msg: Record<string, any> | undefined;
+      let msg: WireFrame | undefined;
       try {
         msg = JSON.parse(text);
       } catch {
@@ -100,7 +103,7 @@ export class RawPeer {
   }
 
   /** The next received frame matching `pred` (including ones already received and not yet taken). */
-  next(pred: (m: Record<string, any>) => boolean = () => true, timeoutMs = 3000): Promise<Record<string, any>> {
+  next(pred: (m: WireFrame) => boolean = () => true, timeoutMs = 3000): Promise<WireFrame> {
     const i = this.inbox.findIndex(pred);
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]!);
     return new Promise((resolve, reject) => {
@@ -119,7 +122,7 @@ export class RawPeer {
     });
   }
 
-  forType(type: number, forUUID?: string, timeoutMs?: number): Promise<Record<string, any>> {
+  forType(type: number, forUUID?: string, timeoutMs?: number): Promise<WireFrame> {
     return this.next((m) => m.meta?.type === type && (forUUID === undefined || m.payload?.for === forUUID), timeoutMs);
   }
 

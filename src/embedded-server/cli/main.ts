@@ -1,5 +1,4 @@
 // The `juggler` executable: dispatches to a subcommand, mirroring the Go juggler's commands.
-import { parseArgs } from 'node:util';
 import { type CommandIO, UsageError } from './command';
 import { commands } from './commands';
 

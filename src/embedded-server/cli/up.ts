@@ -34,8 +34,8 @@ export const upCommand: Command = {
     });
     const workers = Number(values.workers ?? 10);
     const listen = parseListenAddr(values.addr ?? '127.0.0.1:9000');
-    let embedded: EmbeddedRedis | undefined;
-    const url = values.redis ? redisAddrToUrl(values.redis) : (embedded = await startEmbeddedRedis()).url;
+    const embedded: EmbeddedRedis | undefined = values.redis ? undefined : await startEmbeddedRedis();
+    const url = embedded ? embedded.url : redisAddrToUrl(values.redis!);
     const log = (s: string) => io.stdout.write(`${s}\n`);
     const onHealth = (ev: { connection: string; up: boolean; error?: string }) =>
       io.stderr.write(`juggler up: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { RawPeer, type Stack, startStack } from '../../../test/stack';
+import { RawPeer, type Stack, startStack, type WireFrame } from '../../../test/stack';
 
 interface Frame {
   dir: 'in' | 'out';
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** The shape of a frame: meta type, payload keys in order, and values that are not uuids. */
-function shape(m: Record<string, any>, outUUIDs: Map<string, string>): unknown {
+function shape(m: WireFrame, outUUIDs: Map<string, string>): unknown {
   const p = m.payload ?? {};
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(p)) {
@@ -88,8 +88,8 @@ describe('recorded Go scenarios replayed against our server', () => {
         }
         if (name === 'call-delay') {
           // Go errors on the number 10 (its demo wants a string); ours accepts a number and returns it
-          expect((got[1] as any).payload.args).toBe(10);
-          (got[1] as any).payload.args = (expected[1] as any).payload.args;
+          expect((got[1] as WireFrame).payload.args).toBe(10);
+          (got[1] as WireFrame).payload.args = (expected[1] as WireFrame).payload.args;
         }
         expect(got).toEqual(expected);
         // nothing more arrives (e.g. no RES for the unknown URI, no EVNT after UNSB)

@@ -2,7 +2,7 @@
 // itself once it is back. This file owns its redis-server so that it can stop and restart it.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type RedisProcess, startRedis } from '../../../test/redis-server';
-import { RawPeer, type Stack, startStack } from '../../../test/stack';
+import { RawPeer, type Stack, startStack, type WireFrame } from '../../../test/stack';
 
 let redis: RedisProcess;
 let stack: Stack;
@@ -62,7 +62,7 @@ test('redis down: CALL, PUB and SUB are NACKed with a reason; back up: service r
   // the subscription made before the outage is restored by the subscriber connection
   const pub2 = crypto.randomUUID();
   const deadline = performance.now() + 2000;
-  let ev: Record<string, any> | undefined;
+  let ev: WireFrame | undefined;
   while (!ev && performance.now() < deadline) {
     const id = crypto.randomUUID();
     p.send({ meta: { type: 2, uuid: id }, payload: { channel: 'weather', args: 2 } });

@@ -148,7 +148,7 @@ describe('many clients', () => {
         const calls = Array.from({ length: 20 }, (_, j) => call('test.echo', { i, j }, 5e9));
         for (const c of calls) p.send(c);
         const results = await Promise.all(calls.map((c) => p.forType(9, c.meta.uuid, 10_000)));
-        results.forEach((r, j) => expect(r.payload.args).toEqual({ i, j }));
+        for (const [j, r] of results.entries()) expect(r.payload.args).toEqual({ i, j });
       }),
     );
     const pubId = crypto.randomUUID();
