@@ -186,3 +186,44 @@ test('requests read before a bad frame are still answered before the connection 
   expect(acks).toHaveLength(5);
   expect((await p.closed).code).toBe(1007);
 });
+
+describe('write side', () => {
+  test('a RES larger than the write limit closes that connection with 1009 and a reason (Go: limited writer)', async () => {
+    const s2 = await startStack({ redis, server: { writeLimit: 2048 } });
+    try {
+      const p = await RawPeer.connect(s2.url);
+      const small = call('test.echo', 'fits');
+      p.send(small);
+      expect((await p.forType(9, small.meta.uuid)).payload.args).toBe('fits');
+      p.send(call('test.echo', 'x'.repeat(4000)));
+      expect(await p.closed).toEqual({ code: 1009, reason: expect.stringMatching(/exceeds the write limit of 2048/) });
+    } finally {
+      await s2.close();
+    }
+  });
+
+  test('a client that stops reading is closed once its write queue passes the limit; others are unaffected', async () => {
+    const s2 = await startStack({ redis, server: { writeQueueLimit: 64 * 1024 } });
+    try {
+      const slow = await RawPeer.connect(s2.url);
+      const other = await RawPeer.connect(s2.url);
+      const sub = crypto.randomUUID();
+      slow.send({ meta: { type: 3, uuid: sub }, payload: { channel: 'flood', pattern: false } });
+      await slow.forType(8, sub);
+      // the slow client's socket stops reading: the server's writes pile up in its queue
+      (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const big = 'y'.repeat(16 * 1024);
+      for (let i = 0; i < 1000; i++) other.send({ meta: { type: 2, uuid: crypto.randomUUID() }, payload: { channel: 'flood', args: big } });
+      const deadline = performance.now() + 5000;
+      while (s2.server.connections.size > 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(s2.server.connections.size).toBe(1);
+      const c = call('test.echo', 'unaffected');
+      other.send(c);
+      expect((await other.forType(9, c.meta.uuid, 5000)).payload.args).toBe('unaffected');
+      other.close();
+      slow.ws.terminate();
+    } finally {
+      await s2.close();
+    }
+  });
+});

@@ -197,3 +197,14 @@ test('connecting to a redis that is not there fails with a clear error naming it
     /cannot connect to redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/,
   );
 });
+
+test('closing a calls reader blocked in BRPOP and a subscriber returns promptly (Go: closing blocked connections)', async () => {
+  const b = await RedisBroker.connect({ url });
+  const r = b.calls([`idle.${uuid()}`], () => 1, { onItem: () => undefined });
+  await b.subscribe(`idle.${uuid()}`, false, () => undefined);
+  await new Promise((res) => setTimeout(res, 50));
+  const t0 = Date.now();
+  await r.close();
+  await b.close();
+  expect(Date.now() - t0).toBeLessThan(1000);
+});
