@@ -1,6 +1,6 @@
 // The callee runtime against a real redis: invoke and store, expired calls, errors, concurrency.
 import Redis from 'ioredis';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, expect, inject, test, vi } from 'vitest';
 import { RedisBroker } from '../broker/redis/broker';
 import { resultKey, resultTimeoutKey } from '../broker/redis/keys';
 import { RawJson } from '../message';
@@ -44,7 +44,8 @@ test('a call is invoked with its args and its result stored with the time the ca
   expect(r?.payload).toEqual({ conn_uuid: cp.conn_uuid, msg_uuid: cp.msg_uuid, uri, args: 42 });
   expect(r!.ttl).toBeGreaterThan(1000);
   expect(r!.ttl).toBeLessThanOrEqual(1500);
-  expect(seen[0]).toMatchObject({ uri, outcome: 'ok' });
+  // the callee learns that its result was stored a moment after the reader popped it
+  await vi.waitFor(() => expect(seen[0]).toMatchObject({ uri, outcome: 'ok' }));
   expect(callee.uriMetrics.get(uri)).toEqual({ Requests: 1, Succeeded: 1, Failed: 0, Expired: 0 });
   await callee.stop();
 });
@@ -70,7 +71,7 @@ test('a thrown error becomes {"error":{"message"}}; an error with toJSON keeps i
   expect((await popResult(a.conn_uuid))?.payload.args).toEqual({ error: { message: 'boom' } });
   const b = await push(uri, 'coded');
   expect((await popResult(b.conn_uuid))?.payload.args).toEqual({ error: { message: 'custom', code: 42 } });
-  expect(callee.metrics.Failed).toBe(2);
+  await vi.waitFor(() => expect(callee.metrics.Failed).toBe(2));
   await callee.stop();
   expect(errorResult('text')).toEqual({ error: { message: 'text' } });
 });
@@ -84,7 +85,7 @@ test('a call that expired in redis is not run, and counted', async () => {
   callee.start();
   await new Promise((r) => setTimeout(r, 200));
   expect(runs).toBe(0);
-  expect(callee.metrics.Expired).toBe(1);
+  await vi.waitFor(() => expect(callee.metrics.Expired).toBe(1));
   expect(await raw.llen(resultKey(cp.conn_uuid))).toBe(0);
   await callee.stop();
 });
@@ -108,7 +109,7 @@ test('a function slower than the call TTL is aborted and its result is not store
   const cp = await push(uri, 1, 100);
   await new Promise((r) => setTimeout(r, 300));
   expect(aborted).toBe(true);
-  expect(callee.metrics.Expired).toBe(1);
+  await vi.waitFor(() => expect(callee.metrics.Expired).toBe(1));
   expect(await raw.llen(resultKey(cp.conn_uuid))).toBe(0);
   await callee.stop();
 });
