@@ -1,0 +1,130 @@
+// What the trace bus records and the Studio shows: every websocket frame (both protocols), every redis
+// operation of the broker, every callee run, every sync patch, connection changes and log lines.
+// Shared by the host and the renderer: no node:*, no DOM.
+
+/** Fields every event has. */
+export interface TraceBase {
+  /** Position in the bus, from 1, increasing by one per event recorded (also across drops). */
+  seq: number;
+  /** Milliseconds since the bus started, from a monotonic clock (performance.now()). */
+  t: number;
+  /** Wall-clock time, ms since the epoch, for display and export. */
+  wall: number;
+  /**
+   * The message uuid that ties the hops of one request together: a CALL's uuid for the CALL, its ACK
+   * or NACK, the redis push and pops, the callee run, the result and the RES; a PUB's uuid for its
+   * EVNTs; likewise for SUB/UNSB.
+   */
+  corr?: string;
+}
+
+export type JugglerMsgType = 'CALL' | 'PUB' | 'SUB' | 'UNSB' | 'NACK' | 'ACK' | 'RES' | 'EVNT';
+
+export interface FrameTrace extends TraceBase {
+  kind: 'frame';
+  proto: 'juggler' | 'sync';
+  /** Which side saw it: the Studio's server, or one of its playground clients. */
+  side: 'server' | 'client';
+  connId: string;
+  dir: 'in' | 'out';
+  /** juggler.0 type name, or the sync frame's type (DATA, MESSAGE, request...). */
+  type?: string;
+  /** The frame's own uuid (juggler.0). */
+  uuid?: string;
+  uri?: string;
+  channel?: string;
+  /** Bytes of the frame. */
+  size: number;
+  /** The frame's text, cut to the bus's text limit (see `truncated`). */
+  text: string;
+  truncated?: boolean;
+  /** Set when the frame could not be decoded: what was wrong with it. */
+  error?: string;
+}
+
+export interface RedisTrace extends TraceBase {
+  kind: 'redis';
+  /** Who sent it: the server's broker, a callee's, or the inspector. */
+  role: 'server' | 'callee' | 'inspector' | 'host';
+  /** e.g. `EVALSHA push`, `BRPOP`, `RPOP`, `EVALSHA pttl-del`, `PUBLISH`, `SUBSCRIBE`. */
+  command: string;
+  key: string;
+  size: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface CalleeTrace extends TraceBase {
+  kind: 'callee';
+  calleeId: string;
+  uri: string;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'expired' | 'killed';
+  error?: string;
+}
+
+export interface SyncTrace extends TraceBase {
+  kind: 'sync';
+  peerId: string;
+  /** Which copy changed: a peer's local or remote data, or a 0.6/0.7 server state. */
+  replica: 'local' | 'remote' | 'state';
+  revision: number;
+  /** RFC 6902 operations. */
+  patch: unknown[];
+  size: number;
+}
+
+export interface ConnTrace extends TraceBase {
+  kind: 'conn';
+  proto: 'juggler' | 'sync';
+  side: 'server' | 'client';
+  connId: string;
+  state: 'connecting' | 'connected' | 'closed';
+  code?: number;
+  reason?: string;
+  remote?: string;
+}
+
+export interface LogTrace extends TraceBase {
+  kind: 'log';
+  level: 'info' | 'warn' | 'error';
+  source: string;
+  message: string;
+}
+
+export type TraceEvent = FrameTrace | RedisTrace | CalleeTrace | SyncTrace | ConnTrace | LogTrace;
+export type TraceKind = TraceEvent['kind'];
+
+/** An event as a producer hands it to the bus, before the bus stamps it. */
+export type TraceInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq' | 't' | 'wall'> : never) : never;
+
+/** One hop of a request's chain, with the time since the previous hop. */
+export interface ChainHop {
+  event: TraceEvent;
+  /** ms since the first hop. */
+  at: number;
+  /** ms since the previous hop (0 for the first). */
+  delta: number;
+  /** A name for the hop: `CALL in`, `push call`, `pop call`, `run`, `push result`, `pop result`, `RES out`... */
+  label: string;
+}
+
+export interface Chain {
+  corr: string;
+  hops: ChainHop[];
+  /** For calls: how it ended. `pending` while no RES, NACK or expiry is known. */
+  verdict: 'ok' | 'error-result' | 'nacked' | 'expired' | 'pending' | 'event';
+  totalMs: number;
+}
+
+/** Counters of the bus, shown in the UI so that drops are never silent. */
+export interface TraceStats {
+  enabled: boolean;
+  capacity: number;
+  held: number;
+  recorded: number;
+  dropped: number;
+  /** Events written to the spill file, when one is set. */
+  spilled: number;
+  spillFile?: string;
+}
