@@ -3,8 +3,9 @@
 import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
 import { BrokerError } from '../broker';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
-import { callKey, callTimeoutKey, resultKey, resultTimeoutKey } from './keys';
-import { ListPopper } from './list-popper';
+import { calleeClientName } from './client-names';
+import { callKey, callTimeoutKey, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
+import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
 import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payload';
@@ -163,17 +164,21 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     // items popped whose timeout key is still being checked: they count against the consumer's room
     let checking = 0;
     const popperRoom = () => room() - checking;
-    const onItem = (key: string, raw: string) => {
+    const onItem = (key: string, raw: string, pop: PopInfo) => {
       const poppedAt = performance.now();
       let p: CallPayload;
       try {
         p = decodeCallPayload(raw);
       } catch (err) {
+        this.#op({ command: pop.command, key, bytes: raw.length, durationMs: pop.durationMs, error: `malformed payload: ${(err as Error).message}` });
         if (kind === 'call') m.FailedCallPayloadUnmarshals++;
         else m.FailedResPayloadUnmarshals++;
         h.onError?.(new Error(`dropped a malformed ${kind} payload from ${key}: ${(err as Error).message}`));
         return;
       }
+      // reported here rather than by the popper: only the decoded payload knows the msgUUID the trace
+      // bus correlates the hops of a call by
+      this.#op({ command: pop.command, key, bytes: raw.length, durationMs: pop.durationMs, msgUUID: p.msg_uuid });
       const tk = kind === 'call' ? callTimeoutKey(p.uri, p.msg_uuid) : resultTimeoutKey(p.conn_uuid, p.msg_uuid);
       checking++;
       this.#cmd.jugglerPttlDel(tk).then(
@@ -202,6 +207,8 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
     const poppers = groups.map((groupKeys) => {
       const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
+      // CLIENT LIST shows no keys: the name tells the inspector which URIs this BRPOP waits on
+      if (kind === 'call') spec.name = calleeClientName(this.#opts.clientName ?? 'broker', groupKeys.map(uriOfCallKey));
       const client = createClient(spec, this.#opts.onHealth);
       client.connect().catch(() => undefined); // the popper waits for ready and reports errors itself
       return new ListPopper({
@@ -213,7 +220,6 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
           m.RedisErrors++;
           h.onError?.(toBrokerError(err, `BRPOP ${groupKeys.join(' ')}`));
         },
-        onOp: this.#opts.onOp,
         reconnectMaxDelayMs: this.#opts.reconnectMaxDelayMs,
       });
     });

@@ -11,12 +11,20 @@ export interface ListPopperOptions {
   keys: string[];
   /** How many more items the consumer can take now. */
   room: () => number;
-  onItem: (key: string, raw: string) => void;
+  /** `pop` says how the item came: the consumer decodes it and reports the op with its msgUUID. */
+  onItem: (key: string, raw: string, pop: PopInfo) => void;
   onError: (err: Error) => void;
+  /** Reports each BRPOP/RPOP (without msgUUID); leave unset when onItem reports the pops itself. */
   onOp?: (op: RedisOp) => void;
   reconnectMaxDelayMs: number;
   /** Most items to take per RPOP after a BRPOP. Default 64. */
   drainCount?: number;
+}
+
+/** How an item left redis. For RPOP, `durationMs` is the whole batch's round trip. */
+export interface PopInfo {
+  command: 'BRPOP' | 'RPOP';
+  durationMs: number;
 }
 
 export class ListPopper implements Closable {
@@ -52,17 +60,19 @@ export class ListPopper implements Closable {
         const t0 = performance.now();
         const r = (await client.brpop(...keys, 0)) as [string, string] | null;
         if (!r) continue;
-        onOp?.({ command: 'BRPOP', key: r[0], bytes: r[1].length, durationMs: performance.now() - t0 });
+        const durationMs = performance.now() - t0;
+        onOp?.({ command: 'BRPOP', key: r[0], bytes: r[1].length, durationMs });
         // handed over even when close was asked meanwhile: it has left redis, dropping it would lose it
-        onItem(r[0], r[1]);
+        onItem(r[0], r[1], { command: 'BRPOP', durationMs });
         // drain the same list while the consumer has room
         let room = this.#o.room();
         while (room > 0 && !this.#closed) {
           const t1 = performance.now();
           const more = (await client.rpop(r[0], Math.min(room, drainCount))) as string[] | null;
           if (!more || more.length === 0) break;
-          onOp?.({ command: 'RPOP', key: r[0], bytes: more.reduce((n, s) => n + s.length, 0), durationMs: performance.now() - t1 });
-          for (const item of more) onItem(r[0], item);
+          const pop: PopInfo = { command: 'RPOP', durationMs: performance.now() - t1 };
+          onOp?.({ command: 'RPOP', key: r[0], bytes: more.reduce((n, s) => n + s.length, 0), durationMs: pop.durationMs });
+          for (const item of more) onItem(r[0], item, pop);
           room = this.#o.room();
         }
       } catch (err) {
