@@ -3,8 +3,7 @@
 import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
 import { BrokerError } from '../broker';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
-import { calleeClientName } from './client-names';
-import { callKey, callTimeoutKey, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
+import { callKey, callTimeoutKey, resultKey, resultTimeoutKey } from './keys';
 import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
@@ -170,7 +169,13 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       try {
         p = decodeCallPayload(raw);
       } catch (err) {
-        this.#op({ command: pop.command, key, bytes: raw.length, durationMs: pop.durationMs, error: `malformed payload: ${(err as Error).message}` });
+        this.#op({
+          command: pop.command,
+          key,
+          bytes: raw.length,
+          durationMs: pop.durationMs,
+          error: `malformed payload: ${(err as Error).message}`,
+        });
         if (kind === 'call') m.FailedCallPayloadUnmarshals++;
         else m.FailedResPayloadUnmarshals++;
         h.onError?.(new Error(`dropped a malformed ${kind} payload from ${key}: ${(err as Error).message}`));
@@ -207,8 +212,6 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
     const poppers = groups.map((groupKeys) => {
       const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
-      // CLIENT LIST shows no keys: the name tells the inspector which URIs this BRPOP waits on
-      if (kind === 'call') spec.name = calleeClientName(this.#opts.clientName ?? 'broker', groupKeys.map(uriOfCallKey));
       const client = createClient(spec, this.#opts.onHealth);
       client.connect().catch(() => undefined); // the popper waits for ready and reports errors itself
       return new ListPopper({
