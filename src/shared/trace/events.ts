@@ -61,6 +61,11 @@ export interface CalleeTrace extends TraceBase {
   durationMs: number;
   outcome: 'ok' | 'error' | 'expired' | 'killed';
   error?: string;
+  /**
+   * Bus time (like `t`) when the run started. A callee reports a run after its result was stored, so
+   * `t` comes after the `push result` hop; chains place the run at `startedT + durationMs`.
+   */
+  startedT?: number;
 }
 
 export interface SyncTrace extends TraceBase {
@@ -127,4 +132,10 @@ export interface TraceStats {
   /** Events written to the spill file, when one is set. */
   spilled: number;
   spillFile?: string;
+  /** Events not written to the spill file because the disk could not keep up (or a write failed). */
+  spillDropped?: number;
+  /** Why spilling stopped, when a write failed. */
+  spillError?: string;
+  /** Events not delivered to subscribers: a subscriber's buffer was full. */
+  subscriberDropped?: number;
 }

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TraceEvent, TraceInput } from '../../shared/trace/events';
+import { TraceBus } from './trace-bus';
+
+const log = (message: string, corr?: string): TraceInput => ({ kind: 'log', level: 'info', source: 'test', message, corr });
+const frame = (text: string): TraceInput => ({
+  kind: 'frame',
+  proto: 'juggler',
+  side: 'server',
+  connId: 'c',
+  dir: 'in',
+  size: text.length,
+  text,
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('TraceBus', () => {
+  it('stamps seq from 1 by one, and t (monotonic, from the start) and wall', () => {
+    const bus = new TraceBus();
+    const before = Date.now();
+    for (let i = 0; i < 1000; i++) bus.record(log(`m${i}`));
+    const evs = bus.events({ limit: 2000 });
+    expect(evs.map((e) => e.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    for (let i = 1; i < evs.length; i++) expect(evs[i]!.t).toBeGreaterThanOrEqual(evs[i - 1]!.t);
+    expect(evs[0]!.t).toBeGreaterThanOrEqual(0);
+    expect(evs[0]!.wall).toBeGreaterThanOrEqual(before);
+    expect(bus.stats()).toMatchObject({ enabled: true, held: 1000, recorded: 1000, dropped: 0 });
+  });
+
+  it('evicts the oldest events past its capacity, counts them, and seq goes on across drops', () => {
+    const bus = new TraceBus({ capacity: 10 });
+    for (let i = 1; i <= 25; i++) bus.record(log(`m${i}`, `corr${i % 3}`));
+    expect(bus.stats()).toMatchObject({ capacity: 10, held: 10, recorded: 25, dropped: 15 });
+    expect(bus.get(15)).toBeUndefined();
+    expect(bus.get(16)?.seq).toBe(16);
+    expect(bus.get(25)?.seq).toBe(25);
+    expect(bus.get(26)).toBeUndefined();
+    expect(bus.events().map((e) => e.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(bus.events({ fromSeq: 23 }).map((e) => e.seq)).toEqual([23, 24, 25]);
+    expect(bus.events({ fromSeq: 3, limit: 2 }).map((e) => e.seq)).toEqual([16, 17]);
+    // the correlation index lost the evicted events too
+    expect(bus.related('corr1').map((e) => e.seq)).toEqual([16, 19, 22, 25]);
+    for (let i = 26; i <= 40; i++) bus.record(log(`m${i}`));
+    expect(bus.related('corr1')).toEqual([]);
+    expect(bus.chain('corr1')).toBeUndefined();
+  });
+
+  it('a disabled bus records nothing and stamps no seq', () => {
+    const bus = new TraceBus({ enabled: false });
+    const listener = vi.fn();
+    bus.subscribe(listener, { intervalMs: 1 });
+    bus.record(log('a'));
+    expect(bus.stats()).toMatchObject({ enabled: false, held: 0, recorded: 0 });
+    bus.enabled = true;
+    bus.record(log('b'));
+    expect(bus.events().map((e) => [e.seq, (e as { message: string }).message])).toEqual([[1, 'b']]);
+  });
+
+  it('filters by kinds and by a predicate', () => {
+    const bus = new TraceBus();
+    bus.record(log('a'));
+    bus.record(frame('{}'));
+    bus.record(log('b'));
+    expect(bus.events({ kinds: ['frame'] }).map((e) => e.seq)).toEqual([2]);
+    expect(bus.events({ filter: (e) => e.kind === 'log' && e.message === 'b' }).map((e) => e.seq)).toEqual([3]);
+  });
+
+  it('cuts frame text to textLimit, keeps the real size and marks it truncated', () => {
+    const bus = new TraceBus({ textLimit: 16 });
+    const long = `{"x":"${'é'.repeat(100)}"}`;
+    bus.record({ ...frame(long), size: Buffer.byteLength(long) });
+    bus.record(frame('{"short":1}'));
+    const [cut, short] = bus.events() as Extract<TraceEvent, { kind: 'frame' }>[];
+    expect(cut!.text).toBe(long.slice(0, 16));
+    expect(cut!.truncated).toBe(true);
+    expect(cut!.size).toBe(Buffer.byteLength(long));
+    expect(short!.truncated).toBeUndefined();
+  });
+
+  it('delivers to subscribers in batches: many records, few listener calls, none when idle', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus();
+    const batches: TraceEvent[][] = [];
+    const off = bus.subscribe((b) => batches.push(b), { intervalMs: 50 });
+    for (let i = 0; i < 10_000; i++) bus.record(log(`m${i}`));
+    expect(batches).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(10_000);
+    // nothing recorded: no timer, no call
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(batches).toHaveLength(1);
+    bus.record(log('later'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches.map((b) => b.length)).toEqual([10_000, 1]);
+    off();
+    bus.record(log('unsubscribed'));
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('counts events a slow subscriber could not take instead of growing without bound', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus();
+    const sizes: number[] = [];
+    bus.subscribe((b) => sizes.push(b.length), { intervalMs: 50, maxPending: 100 });
+    for (let i = 0; i < 250; i++) bus.record(log(`m${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(sizes).toEqual([100]);
+    expect(bus.stats().subscriberDropped).toBe(150);
+  });
+
+  it('a listener that throws does not break recording nor the other subscribers', async () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    const bus = new TraceBus({ onListenerError: (e) => errors.push(e) });
+    const got: number[] = [];
+    bus.subscribe(() => {
+      throw new Error('listener failed');
+    });
+    bus.subscribe((b) => got.push(b.length));
+    bus.record(log('a'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(got).toEqual([1]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('load() shows a recorded session: seq, t and wall kept, recording off, drops derived from missing seqs', () => {
+    const src = new TraceBus();
+    for (let i = 0; i < 5; i++) src.record(log(`m${i}`, 'k'));
+    const evs = src.events().slice(2);
+    const bus = new TraceBus();
+    bus.record(log('old'));
+    expect(bus.load(evs)).toBe(3);
+    expect(bus.events().map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(bus.related('k').map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(bus.stats()).toMatchObject({ enabled: false, held: 3, recorded: 5, dropped: 2 });
+    expect(bus.now()).toBe(evs[2]!.t);
+  });
+});
