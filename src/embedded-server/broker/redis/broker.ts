@@ -2,8 +2,9 @@
 // Lua scripts, so that Go servers and callees share a redis with ours.
 import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
 import { BrokerError } from '../broker';
+import { calleeClientName } from './client-names';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
-import { callKey, callTimeoutKey, resultKey, resultTimeoutKey } from './keys';
+import { callKey, callTimeoutKey, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
 import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
@@ -212,6 +213,8 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
     const poppers = groups.map((groupKeys) => {
       const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
+      // CLIENT LIST shows no keys: the name tells the inspector which URIs this BRPOP waits on
+      if (kind === 'call') spec.name = calleeClientName(this.#opts.clientName ?? 'broker', groupKeys.map(uriOfCallKey));
       const client = createClient(spec, this.#opts.onHealth);
       client.connect().catch(() => undefined); // the popper waits for ready and reports errors itself
       return new ListPopper({
