@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy';
 
 test("index.html's CSP meta tag carries the same policy as the response header", () => {
   const html = readFileSync(join(__dirname, '../renderer/index.html'), 'utf8');

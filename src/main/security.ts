@@ -2,7 +2,7 @@
 // refused outside the app, no webviews, no permission prompts. The window itself is created with
 // contextIsolation, sandbox and webSecurity on (window.ts).
 import { app, type Session, shell, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy';
 import { decideNavigation, decideWindowOpen, type NavigationDecision } from './navigation-policy';
 
 export function applySessionSecurity(session: Session): void {

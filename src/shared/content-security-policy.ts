@@ -1,5 +1,6 @@
 // The renderer's Content-Security-Policy: only the app's own files, plus websockets to a host on the
-// loopback interface (the embedded server and the web-mode bridge). security.ts sends it as a response
+// loopback interface (the embedded server and the web-mode bridge). The Electron shell (src/main/security.ts)
+// and the web host (src/web/static-files.ts) send it as a response
 // header; src/renderer/index.html carries the same policy in a meta tag (a test keeps the two equal),
 // which covers file: loads where no response headers exist.
 //

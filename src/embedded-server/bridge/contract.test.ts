@@ -1,0 +1,254 @@
+// The bridge contract, driven through the web-mode websocket against a real Studio host with its own
+// embedded redis: every group of methods and events, as the UI uses them.
+
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import WebSocket from 'ws';
+import { type Harness, openBridgeSocket, startHarness } from '../../../test/bridge-harness';
+import type { ClientEvent, SyncChange } from '../../shared/bridge/contract';
+import type { TraceEvent } from '../../shared/trace/events';
+
+let h: Harness;
+let clientId: string;
+const traced: TraceEvent[] = [];
+const batches: number[] = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.bridge.on('trace', (batch) => {
+    batches.push(batch.length);
+    traced.push(...batch);
+  });
+  clientId = (await h.bridge.call('clients.connect', { name: 'alice' })).clientId;
+}, 30_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('bridge frames', () => {
+  test('an unknown method gets UNKNOWN_METHOD', async () => {
+    await expect(h.bridge.call('nope.nothing' as 'host.info')).rejects.toMatchObject({
+      code: 'UNKNOWN_METHOD',
+      message: expect.stringMatching(/nope\.nothing/),
+    });
+  });
+
+  test('malformed frames get BAD_FRAME and the session goes on', async () => {
+    const replies: unknown[] = [];
+    h.ws.on('message', (d) => replies.push(JSON.parse(d.toString())));
+    h.ws.send('{not json');
+    h.ws.send(JSON.stringify({ kind: 'call', method: 'host.info' }));
+    h.ws.send(JSON.stringify([1, 2]));
+    await vi.waitFor(() => expect(replies.filter((r) => (r as { kind: string }).kind === 'error')).toHaveLength(3));
+    for (const r of replies.filter((x) => (x as { kind: string }).kind === 'error'))
+      expect(r).toMatchObject({ payload: { code: 'BAD_FRAME' } });
+    expect((await h.bridge.call('host.info')).mode).toBe('web');
+  });
+
+  test('bad params get BAD_PARAMS naming the field', async () => {
+    await expect(h.bridge.call('clients.call', { clientId, uri: 42 } as never)).rejects.toMatchObject({
+      code: 'BAD_PARAMS',
+      message: expect.stringMatching(/"uri"/),
+    });
+    await expect(h.bridge.call('trace.events', { kinds: ['frame', 'bogus'] } as never)).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(h.bridge.call('clients.call', { clientId: 'c999', uri: 'test.echo', args: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  test('the bridge refuses a wrong token and a foreign origin', async () => {
+    await expect(openBridgeSocket(h.web, { token: 'x'.repeat(64) })).rejects.toMatchObject({ status: 403 });
+    await expect(openBridgeSocket(h.web, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
+    const ws = new WebSocket(`${h.web.origin.replace('http', 'ws')}/bridge?token=${h.web.token}`);
+    await expect(
+      new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('unexpected-response', (_q, r) => reject(new Error(String(r.statusCode))));
+      }),
+    ).rejects.toThrow('403');
+  });
+});
+
+describe('host, clients and the trace', () => {
+  test('host.info and host.status describe the embedded setup', async () => {
+    const info = await h.bridge.call('host.info');
+    expect(info.redis.embedded).toBe(true);
+    expect(info.server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const status = await h.bridge.call('host.status');
+    expect(status.redis.up).toBe(true);
+    expect(status.callees.running).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a CALL appears in the trace as one chain with every hop in order', async () => {
+    const out = await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: { hi: 1 }, timeoutMs: 5000 });
+    expect(out).toMatchObject({ ok: true, result: { hi: 1 } });
+    expect(out.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    await vi.waitFor(async () => {
+      const chain = await h.bridge.call('trace.chain', { corr: out.uuid });
+      expect(chain?.verdict).toBe('ok');
+      const labels = chain!.hops.map((x) => x.label);
+      for (const want of ['CALL in', 'push call', 'pop call', 'run', 'push result', 'pop result', 'RES out'])
+        expect(labels).toContain(want);
+      expect(labels.indexOf('CALL in')).toBeLessThan(labels.indexOf('push call'));
+      expect(labels.indexOf('push call')).toBeLessThan(labels.indexOf('pop call'));
+      expect(labels.indexOf('run')).toBeLessThan(labels.indexOf('push result'));
+      expect(labels.indexOf('pop result')).toBeLessThan(labels.indexOf('RES out'));
+      for (const hop of chain!.hops) expect(hop.delta).toBeGreaterThanOrEqual(0);
+    });
+    // the events reached the UI in batches, not one frame per event
+    await vi.waitFor(() => expect(traced.some((e) => e.corr === out.uuid && e.kind === 'callee')).toBe(true));
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+  });
+
+  test('a CALL over the server read limit closes that client with 1009, and the UI sees why', async () => {
+    const out = await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'x'.repeat(2 << 20), timeoutMs: 2000 });
+    expect(out.ok).toBe(false);
+    await vi.waitFor(async () => {
+      const c = (await h.bridge.call('clients.list')).find((x) => x.clientId === clientId);
+      expect(c).toMatchObject({ state: 'closed', closeCode: 1009, closeReason: expect.stringMatching(/read limit/) });
+    });
+    await h.bridge.call('clients.disconnect', { clientId });
+    clientId = (await h.bridge.call('clients.connect', { name: 'alice again' })).clientId;
+  });
+
+  test('subscribe, publish from another client, and the event reaches the UI', async () => {
+    const bob = (await h.bridge.call('clients.connect', { name: 'bob' })).clientId;
+    const events: ClientEvent[] = [];
+    const off = h.bridge.on('clients.event', (e) => events.push(e));
+    const info = await h.bridge.call('clients.sub', { clientId, channel: 'news.*', pattern: true });
+    expect(info.subscriptions).toEqual([{ channel: 'news.*', pattern: true }]);
+    const { uuid } = await h.bridge.call('clients.pub', { clientId: bob, channel: 'news.today', args: { x: 1 } });
+    await vi.waitFor(() =>
+      expect(events).toContainEqual(
+        expect.objectContaining({ clientId, for: uuid, channel: 'news.today', pattern: 'news.*', args: { x: 1 } }),
+      ),
+    );
+    off();
+    await h.bridge.call('clients.disconnect', { clientId: bob });
+  });
+
+  test('a traced CALL can be sent again', async () => {
+    const first = await h.bridge.call('clients.call', { clientId, uri: 'test.reverse', args: 'abc', timeoutMs: 5000 });
+    let seq = 0;
+    await vi.waitFor(() => {
+      const ev = traced.find((e) => e.kind === 'frame' && e.type === 'CALL' && e.uuid === first.uuid && e.side === 'client');
+      expect(ev).toBeDefined();
+      seq = ev!.seq;
+    });
+    const again = await h.bridge.call('clients.resend', { clientId, seq });
+    expect(again).toMatchObject({ ok: true, result: 'cba' });
+    expect(again.uuid).not.toBe(first.uuid);
+  });
+
+  test('export and import of a session round-trip the events', async () => {
+    const { ndjson, count } = await h.bridge.call('trace.export');
+    expect(count).toBeGreaterThan(10);
+    expect(ndjson.split('\n')[0]).toContain('juggler-studio-trace');
+    const { count: imported } = await h.bridge.call('trace.import', { ndjson });
+    expect(imported).toBe(count);
+    // the bus now shows the imported session and records nothing new until tracing is switched on again
+    expect((await h.bridge.call('trace.stats')).enabled).toBe(false);
+    expect((await h.bridge.call('trace.setEnabled', { enabled: true })).enabled).toBe(true);
+    await expect(h.bridge.call('trace.import', { ndjson: '{"format":"juggler-studio-trace","version":1}\n{broken' })).rejects.toMatchObject(
+      {
+        code: 'BAD_PARAMS',
+        message: expect.stringMatching(/line 2/),
+      },
+    );
+  });
+});
+
+describe('redis inspector and faults', () => {
+  test('with the callee stopped, a pending call shows in the inspector with its TTL; started again, it is answered', async () => {
+    await h.bridge.call('callees.stop', { uri: 'test.echo' });
+    const pending = h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'waited', timeoutMs: 8000 });
+    let first = 0;
+    await vi.waitFor(async () => {
+      const snap = await h.bridge.call('redis.snapshot');
+      const u = snap.uris.find((x) => x.uri === 'test.echo');
+      expect(u?.pending).toBe(1);
+      expect(u?.noCalleeWaiting).toBe(true);
+    });
+    const p1 = await h.bridge.call('redis.pending', { uri: 'test.echo' });
+    first = p1.calls[0]!.ttlMs!;
+    expect(first).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200));
+    const p2 = await h.bridge.call('redis.pending', { uri: 'test.echo' });
+    expect(p2.calls[0]!.ttlMs!).toBeLessThan(first);
+    await h.bridge.call('callees.start', { uri: 'test.echo' });
+    expect(await pending).toMatchObject({ ok: true, result: 'waited' });
+  });
+
+  test('a redis outage turns calls into NACKs, and service resumes by itself', async () => {
+    await h.bridge.call('fault.redis', { action: 'pause' });
+    await vi.waitFor(async () => {
+      const out = await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 1, timeoutMs: 1000 });
+      expect(out.ok).toBe(false);
+      expect(out.error?.nackCode).toBe(500);
+      const chain = await h.bridge.call('trace.chain', { corr: out.uuid });
+      expect(chain?.verdict).toBe('nacked');
+    });
+    const status = await h.bridge.call('fault.redis', { action: 'resume' });
+    expect(status.redis.embedded).toBe(true);
+    await vi.waitFor(
+      async () => {
+        const out = await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'back', timeoutMs: 1000 });
+        expect(out).toMatchObject({ ok: true, result: 'back' });
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+  });
+});
+
+describe('callee playground', () => {
+  test('a user callee is saved, called, changed and called again', async () => {
+    const save = await h.bridge.call('callees.save', {
+      uri: 'user.greet',
+      language: 'ts',
+      source: "export default (name: string) => 'hello ' + name;",
+    });
+    expect(save).toMatchObject({ ok: true, callee: { uri: 'user.greet', kind: 'user', running: true } });
+    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.greet', args: 'ada', timeoutMs: 5000 })).toMatchObject({
+      ok: true,
+      result: 'hello ada',
+    });
+    await h.bridge.call('callees.save', { uri: 'user.greet', language: 'js', source: "module.exports = (name) => 'bonjour ' + name;" });
+    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.greet', args: 'ada', timeoutMs: 5000 })).toMatchObject({
+      ok: true,
+      result: 'bonjour ada',
+    });
+    const bad = await h.bridge.call('callees.save', { uri: 'user.greet', language: 'js', source: 'module.exports = (' });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems?.[0]?.line).toBe(1);
+  });
+
+  test('a looping user callee is killed while the host keeps answering', async () => {
+    await h.bridge.call('callees.save', { uri: 'user.loop', language: 'js', source: 'module.exports = () => { while (true) {} };' });
+    const looping = h.bridge.call('clients.call', { clientId, uri: 'user.loop', args: null, timeoutMs: 3000 });
+    const t0 = performance.now();
+    expect((await h.bridge.call('host.status')).redis.up).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const out = await looping;
+    expect(out.ok).toBe(false);
+    expect(JSON.stringify(out.error)).toMatch(/killed/);
+  });
+});
+
+describe('sync', () => {
+  test('editing one peer reaches the other after the batching window, with patches and revisions', async () => {
+    const peers = await h.bridge.call('sync.peers');
+    const studio = peers.find((p) => p.role === 'client')!;
+    const server = peers.find((p) => p.role === 'server')!;
+    expect(studio.connected).toBe(true);
+    const changes: SyncChange[] = [];
+    const off = h.bridge.on('sync.change', (c) => changes.push(c));
+    await h.bridge.call('sync.setLocal', { peerId: studio.peerId, data: { hello: 'world', n: [1, 2] } });
+    await vi.waitFor(async () => {
+      const s = (await h.bridge.call('sync.peers')).find((p) => p.peerId === server.peerId)!;
+      expect(s.remote).toEqual({ hello: 'world', n: [1, 2] });
+    });
+    expect(changes.some((c) => c.peerId === server.peerId && c.replica === 'remote' && c.patch.length > 0)).toBe(true);
+    const history = await h.bridge.call('sync.history', { peerId: server.peerId, replica: 'remote' });
+    expect(history.at(-1)?.after).toEqual({ hello: 'world', n: [1, 2] });
+    off();
+  });
+});

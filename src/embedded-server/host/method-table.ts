@@ -1,0 +1,222 @@
+// The bridge's method table: each contract method, implemented on the Studio host. Params are input
+// from the UI and are checked here; what they name must exist (typed NOT_FOUND otherwise).
+
+import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
+import type { TraceKind } from '../../shared/trace/events';
+import type { MethodTable } from '../bridge/dispatcher';
+import { bool, num, obj, oneOf, str } from '../bridge/params';
+import { exportText, importSession } from '../trace/session-file';
+import type { StudioHost } from './studio-host';
+
+const traceKinds: readonly TraceKind[] = ['frame', 'redis', 'callee', 'sync', 'conn', 'log'];
+
+export function buildMethodTable(host: StudioHost): MethodTable {
+  return {
+    'host.info': () => host.info(),
+    'host.status': () => host.status(),
+
+    'trace.events': (p) => {
+      const o = p === undefined ? {} : obj(p, 'trace.events');
+      const kinds = o.kinds;
+      if (kinds !== undefined && (!Array.isArray(kinds) || kinds.some((k) => !traceKinds.includes(k as TraceKind)))) {
+        throw new BridgeError(BridgeErrorCode.BadParams, `trace.events: "kinds" must be a list of ${traceKinds.join(', ')}`);
+      }
+      return host.trace.events({
+        fromSeq: num(o, 'fromSeq', 'trace.events', { optional: true, min: 0 }),
+        limit: num(o, 'limit', 'trace.events', { optional: true, min: 1, max: 100_000 }) ?? 10_000,
+        kinds: kinds as TraceKind[] | undefined,
+      });
+    },
+    'trace.chain': (p) => host.trace.chain(str(obj(p, 'trace.chain'), 'corr', 'trace.chain', { nonEmpty: true })) ?? null,
+    'trace.stats': () => host.trace.stats(),
+    'trace.setEnabled': (p) => {
+      host.trace.enabled = bool(obj(p, 'trace.setEnabled'), 'enabled', 'trace.setEnabled');
+      return host.trace.stats();
+    },
+    'trace.clear': () => {
+      host.trace.clear();
+      return host.trace.stats();
+    },
+    'trace.export': async () => {
+      const count = host.trace.stats().held;
+      return { ndjson: await exportText(host.trace), count };
+    },
+    'trace.import': async (p) => {
+      const ndjson = str(obj(p, 'trace.import'), 'ndjson', 'trace.import');
+      try {
+        const imported = await importSession({ text: ndjson }, host.trace);
+        return { count: imported.count };
+      } catch (err) {
+        throw new BridgeError(BridgeErrorCode.BadParams, `trace.import: ${(err as Error).message}`);
+      }
+    },
+    'trace.spill': async (p) => {
+      const o = obj(p, 'trace.spill');
+      const file = o.file;
+      if (file === null) await host.trace.stopSpill();
+      else {
+        const f = str(o, 'file', 'trace.spill', { nonEmpty: true });
+        try {
+          await host.trace.spillTo(f);
+        } catch (err) {
+          throw new BridgeError(BridgeErrorCode.Failed, `cannot spill the trace to ${f}: ${(err as Error).message}`);
+        }
+      }
+      return host.trace.stats();
+    },
+
+    'clients.list': () => host.clients.list(),
+    'clients.connect': (p) => {
+      const o = p === undefined ? {} : obj(p, 'clients.connect');
+      return host.clients.connect({
+        name: str(o, 'name', 'clients.connect', { optional: true }),
+        url: str(o, 'url', 'clients.connect', { optional: true }),
+        allowedMessages: str(o, 'allowedMessages', 'clients.connect', { optional: true }),
+      });
+    },
+    'clients.disconnect': (p) => host.clients.disconnect(str(obj(p, 'clients.disconnect'), 'clientId', 'clients.disconnect')),
+    'clients.call': (p) => {
+      const o = obj(p, 'clients.call');
+      return host.clients.call(
+        str(o, 'clientId', 'clients.call'),
+        str(o, 'uri', 'clients.call', { nonEmpty: true }),
+        o.args ?? null,
+        num(o, 'timeoutMs', 'clients.call', { optional: true, min: 1, max: 3_600_000 }),
+      );
+    },
+    'clients.sub': (p) => {
+      const o = obj(p, 'clients.sub');
+      return host.clients.sub(str(o, 'clientId', 'clients.sub'), str(o, 'channel', 'clients.sub'), bool(o, 'pattern', 'clients.sub'));
+    },
+    'clients.unsb': (p) => {
+      const o = obj(p, 'clients.unsb');
+      return host.clients.unsb(str(o, 'clientId', 'clients.unsb'), str(o, 'channel', 'clients.unsb'), bool(o, 'pattern', 'clients.unsb'));
+    },
+    'clients.pub': (p) => {
+      const o = obj(p, 'clients.pub');
+      return host.clients.pub(str(o, 'clientId', 'clients.pub'), str(o, 'channel', 'clients.pub'), o.args ?? null);
+    },
+    'clients.resend': (p) => {
+      const o = obj(p, 'clients.resend');
+      const seq = num(o, 'seq', 'clients.resend', { min: 1 })!;
+      const ev = host.trace.get(seq);
+      if (!ev) throw new BridgeError(BridgeErrorCode.NotFound, `trace event ${seq} is not held any more (or never was)`);
+      if (ev.kind !== 'frame' || ev.type !== 'CALL')
+        throw new BridgeError(BridgeErrorCode.BadParams, `trace event ${seq} is not a CALL frame`);
+      if (ev.truncated)
+        throw new BridgeError(
+          BridgeErrorCode.Failed,
+          `the CALL of trace event ${seq} was cut to the trace's text limit; it cannot be sent again`,
+        );
+      let call: { payload?: { uri?: unknown; args?: unknown; timeout?: unknown } };
+      try {
+        call = JSON.parse(ev.text);
+      } catch {
+        throw new BridgeError(BridgeErrorCode.Failed, `trace event ${seq} does not hold a readable CALL`);
+      }
+      const uri = call.payload?.uri;
+      if (typeof uri !== 'string' || !uri) throw new BridgeError(BridgeErrorCode.Failed, `trace event ${seq} has no URI to call`);
+      const ns = typeof call.payload?.timeout === 'number' ? call.payload.timeout : 0;
+      return host.clients.call(
+        str(o, 'clientId', 'clients.resend'),
+        uri,
+        call.payload?.args ?? null,
+        ns > 0 ? Math.max(1, ns / 1e6) : undefined,
+      );
+    },
+
+    'callees.list': () => host.callees(),
+    'callees.save': async (p) => {
+      const o = obj(p, 'callees.save');
+      const uri = str(o, 'uri', 'callees.save', { nonEmpty: true });
+      if (host.demoCallee.uris.includes(uri)) {
+        throw new BridgeError(BridgeErrorCode.BadParams, `${uri} is served by the demo callee; give your callee another URI`);
+      }
+      const r = await host.playground.save(
+        uri,
+        str(o, 'source', 'callees.save'),
+        oneOf(o, 'language', ['js', 'ts'] as const, 'callees.save'),
+      );
+      host.dispatcher.emit('callees.changed', host.callees());
+      if (r.ok) return { ok: true, callee: host.callees().find((c) => c.uri === uri) };
+      return { ok: false, problems: r.diagnostics.map((d) => ({ message: d.message, line: d.line, column: d.column })) };
+    },
+    'callees.remove': async (p) => {
+      const uri = str(obj(p, 'callees.remove'), 'uri', 'callees.remove', { nonEmpty: true });
+      if (!host.playground.list().some((h) => h.uri === uri))
+        throw new BridgeError(BridgeErrorCode.NotFound, `no user callee serves ${uri}`);
+      await host.playground.remove(uri);
+      const list = host.callees();
+      host.dispatcher.emit('callees.changed', list);
+      return list;
+    },
+    'callees.start': (p) => host.setCalleeRunning(str(obj(p, 'callees.start'), 'uri', 'callees.start', { nonEmpty: true }), true),
+    'callees.stop': (p) => host.setCalleeRunning(str(obj(p, 'callees.stop'), 'uri', 'callees.stop', { nonEmpty: true }), false),
+
+    'redis.snapshot': () => host.inspect.snapshot(),
+    'redis.peek': (p) => {
+      const o = obj(p, 'redis.peek');
+      return host.inspect.peek(
+        str(o, 'key', 'redis.peek', { nonEmpty: true }),
+        num(o, 'start', 'redis.peek', { optional: true, min: 0 }) ?? 0,
+        num(o, 'count', 'redis.peek', { optional: true, min: 1, max: 1000 }) ?? 100,
+      );
+    },
+    'redis.pending': (p) => host.inspect.pending(str(obj(p, 'redis.pending'), 'uri', 'redis.pending', { nonEmpty: true })),
+    'redis.target': (p) => {
+      const o = obj(p, 'redis.target');
+      const url = o.url === null ? null : str(o, 'url', 'redis.target', { nonEmpty: true });
+      return host.inspect.retarget(url, bool(o, 'cluster', 'redis.target'));
+    },
+    'redis.tap': (p) => {
+      const o = obj(p, 'redis.tap');
+      const list = (field: string) => {
+        const v = o[field];
+        if (v === undefined) return [];
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+          throw new BridgeError(BridgeErrorCode.BadParams, `redis.tap: "${field}" must be a list of strings`);
+        return v as string[];
+      };
+      return host.inspect.tap(list('channels'), list('patterns'));
+    },
+    'redis.untap': (p) => host.inspect.untap(str(obj(p, 'redis.untap'), 'tapId', 'redis.untap')),
+
+    'fault.redis': (p) => host.pauseRedis(oneOf(obj(p, 'fault.redis'), 'action', ['pause', 'resume'] as const, 'fault.redis') === 'pause'),
+    'fault.calleeDelay': (p) => {
+      host.calleeDelayMs = num(obj(p, 'fault.calleeDelay'), 'ms', 'fault.calleeDelay', { min: 0, max: 600_000 })!;
+      return host.status();
+    },
+    'fault.expireCall': async (p) => {
+      const o = obj(p, 'fault.expireCall');
+      return {
+        expired: await host.expireCall(
+          str(o, 'uri', 'fault.expireCall', { nonEmpty: true }),
+          str(o, 'msgUUID', 'fault.expireCall', { nonEmpty: true }),
+        ),
+      };
+    },
+
+    'sync.peers': () => host.sync.peers(),
+    'sync.history': (p) => {
+      const o = obj(p, 'sync.history');
+      return host.sync.history(
+        str(o, 'peerId', 'sync.history'),
+        oneOf(o, 'replica', ['local', 'remote', 'state'] as const, 'sync.history'),
+        num(o, 'fromRevision', 'sync.history', { optional: true, min: 0 }),
+      );
+    },
+    'sync.setLocal': (p) => {
+      const o = obj(p, 'sync.setLocal');
+      if (!('data' in o))
+        throw new BridgeError(BridgeErrorCode.BadParams, 'sync.setLocal: "data" is required (any JSON value, null included)');
+      return host.sync.setLocal(str(o, 'peerId', 'sync.setLocal'), o.data);
+    },
+    'sync.message': (p) => {
+      const o = obj(p, 'sync.message');
+      host.sync.message(str(o, 'peerId', 'sync.message'), o.message ?? null);
+      return { sent: true as const };
+    },
+
+    'metrics.sample': () => host.metrics(),
+  };
+}

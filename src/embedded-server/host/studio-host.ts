@@ -1,0 +1,350 @@
+// The Studio host: everything the UI shows, wired together and served through one bridge dispatcher.
+// A redis (embedded unless one is configured), a juggler server, the demo callee, the callee
+// playground, the Studio's own clients, the data-sync pair, the redis inspector, and the trace bus
+// that records all of their traffic. No Electron here: the desktop shell and the web host both use it.
+import { randomUUID } from 'node:crypto';
+import type { CalleeInfo, HostInfo, HostStatus, MetricsSample } from '../../shared/bridge/contract';
+import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
+import { BridgeDispatcher } from '../bridge/dispatcher';
+import { RedisBroker } from '../broker/redis/broker';
+import { callTimeoutKey } from '../broker/redis/keys';
+import { redactUrl } from '../broker/redis/options';
+import { Callee, type Thunk } from '../callee/callee';
+import { demoHandlers } from '../callee/demo';
+import { Playground } from '../playground/playground';
+import { JugglerServer } from '../server/server';
+import { TraceBus } from '../trace/trace-bus';
+import { ClientPool } from './client-pool';
+import { defaultDataDir } from './data-dir';
+import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
+import { HostInspection } from './inspection';
+import { buildMethodTable } from './method-table';
+import { SyncDemo } from './sync-demo';
+import { HostTracer } from './tracer';
+
+export interface StudioHostOptions {
+  mode?: HostInfo['mode'];
+  /** A redis to use; default: a private redis-server started (and stopped) by the host. */
+  redisUrl?: string;
+  pubsubUrl?: string;
+  cluster?: boolean;
+  /** Where the juggler server listens. Default 127.0.0.1 on a free port. */
+  serverHost?: string;
+  serverPort?: number;
+  /** Callee handlers and settings. Default: the platform's config dir (see data-dir.ts). */
+  dataDir?: string;
+  /** Trace events held. Default 1,000,000. */
+  traceCapacity?: number;
+  /** Demo callee workers. Default 10. */
+  demoWorkers?: number;
+  /** Host log lines (redis health, errors no client saw). */
+  log?: (line: string) => void;
+}
+
+const version = '0.1.0';
+
+export class StudioHost {
+  readonly trace: TraceBus;
+  readonly dispatcher: BridgeDispatcher;
+  readonly clients: ClientPool;
+  readonly inspect: HostInspection;
+  calleeDelayMs = 0;
+  #redisUp = true;
+  #lastRedisError: string | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #closed = false;
+  readonly startedAt = Date.now();
+
+  private constructor(
+    readonly options: StudioHostOptions,
+    readonly redisUrl: string,
+    readonly embedded: EmbeddedRedis | undefined,
+    readonly tracer: HostTracer,
+    readonly serverBroker: RedisBroker,
+    readonly server: JugglerServer,
+    readonly demoBroker: RedisBroker,
+    readonly demoCallee: Callee,
+    readonly playground: Playground,
+    readonly playgroundBroker: RedisBroker,
+    readonly sync: SyncDemo,
+    readonly dataDir: string,
+  ) {
+    this.trace = tracer.bus;
+    this.clients = new ClientPool(() => server.url, {
+      onClient: (id, client) => tracer.client(id, client),
+      onChange: (list) => this.dispatcher.emit('clients.changed', list),
+      onEvent: (ev) => this.dispatcher.emit('clients.event', ev),
+    });
+    this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
+      this.dispatcher.emit('redis.tap', m),
+    );
+    this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
+    tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50 });
+    this.#timers.push(
+      setInterval(() => {
+        if (this.dispatcher.sessions === 0) return;
+        this.dispatcher.emit('status', this.status());
+        this.dispatcher.emit('metrics', this.metrics());
+      }, 1000),
+    );
+    for (const t of this.#timers) t.unref();
+  }
+
+  static async start(o: StudioHostOptions = {}): Promise<StudioHost> {
+    const log = o.log ?? (() => undefined);
+    const tracer = new HostTracer(new TraceBus({ capacity: o.traceCapacity }));
+    const embedded = o.redisUrl ? undefined : await startEmbeddedRedis();
+    const redisUrl = o.redisUrl ?? embedded!.url;
+    const cleanup: (() => Promise<unknown>)[] = [];
+    let hostRef: StudioHost | undefined;
+    const onHealth = (ev: { connection: string; up: boolean; error?: string }) => {
+      if (hostRef) hostRef.#health(ev.up, ev.error);
+      tracer.log(ev.up ? 'info' : 'warn', 'redis', `${ev.connection} ${ev.up ? 'is back' : `is unavailable: ${ev.error}`}`);
+      log(`redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}`);
+    };
+    const brokerOpts = (role: 'server' | 'callee', name: string) => ({
+      url: redisUrl,
+      pubsubUrl: o.pubsubUrl,
+      cluster: o.cluster,
+      clientName: name,
+      onHealth,
+      onOp: tracer.redisOps(role),
+    });
+    try {
+      const serverBroker = await RedisBroker.connect(brokerOpts('server', 'studio-server'));
+      cleanup.push(() => serverBroker.close());
+      const server = new JugglerServer({
+        broker: serverBroker,
+        hooks: { ...tracer.serverHooks(), onError: (e) => log(`server: ${e.message}`) },
+      });
+      await server.listen({ host: o.serverHost ?? '127.0.0.1', port: o.serverPort ?? 0 });
+      cleanup.push(() => server.close());
+
+      const demoBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-demo'));
+      cleanup.push(() => demoBroker.close());
+      const delayed: Record<string, Thunk> = {};
+      for (const [uri, fn] of Object.entries(demoHandlers)) {
+        delayed[uri] = async (args, ctx) => {
+          const ms = hostRef?.calleeDelayMs ?? 0;
+          if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+          return fn(args, ctx);
+        };
+      }
+      const demoCallee = new Callee({
+        broker: demoBroker,
+        handlers: delayed,
+        workers: o.demoWorkers ?? 10,
+        onInvocation: tracer.calleeInvocations('demo'),
+        onError: (e) => log(`demo callee: ${e.message}`),
+      });
+      demoCallee.start();
+      cleanup.push(() => demoCallee.stop());
+
+      const dataDir = o.dataDir ?? defaultDataDir();
+      const playgroundBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-playground'));
+      cleanup.push(() => playgroundBroker.close());
+      const playground = await Playground.open({
+        broker: playgroundBroker,
+        dataDir,
+        onInvocation: tracer.playgroundInvocations(),
+        onLog: (l) => {
+          tracer.log(l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'info', `callee ${l.uri}`, l.text);
+          hostRef?.dispatcher.emit('callees.log', {
+            uri: l.uri,
+            level: l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'log',
+            message: l.text,
+            at: l.at,
+          });
+        },
+        onError: (e) => log(`playground: ${e.message}`),
+      });
+      cleanup.push(() => playground.close());
+
+      const sync = await SyncDemo.start({
+        onChange: (c) => {
+          tracer.syncChange(c);
+          hostRef?.dispatcher.emit('sync.change', c);
+        },
+        onFrame: (peerId, dir, text) => tracer.syncFrame(peerId, dir, text),
+      });
+      cleanup.push(() => sync.close());
+
+      const host = new StudioHost(
+        o,
+        redisUrl,
+        embedded,
+        tracer,
+        serverBroker,
+        server,
+        demoBroker,
+        demoCallee,
+        playground,
+        playgroundBroker,
+        sync,
+        dataDir,
+      );
+      hostRef = host;
+      return host;
+    } catch (err) {
+      for (const c of cleanup.reverse()) await c().catch(() => undefined);
+      await embedded?.stop();
+      throw err;
+    }
+  }
+
+  log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  #health(up: boolean, error?: string): void {
+    this.#redisUp = up;
+    if (error) this.#lastRedisError = error;
+    if (this.dispatcher) this.dispatcher.emit('status', this.status());
+  }
+
+  info(): HostInfo {
+    return {
+      version,
+      mode: this.options.mode ?? 'library',
+      redis: {
+        url: redactUrl(this.redisUrl),
+        embedded: this.embedded !== undefined,
+        cluster: this.options.cluster ?? false,
+        ...(this.options.pubsubUrl ? { pubsubUrl: redactUrl(this.options.pubsubUrl) } : {}),
+      },
+      server: { url: this.server.url, id: this.server.id },
+      sync: { url: this.sync.url, generation: 'seed' },
+      dataDir: this.dataDir,
+      startedAt: this.startedAt,
+    };
+  }
+
+  status(): HostStatus {
+    const playground = this.playground.list();
+    return {
+      redis: {
+        up: this.#redisUp && this.serverBroker.healthy,
+        embedded: this.embedded !== undefined,
+        paused: this.embedded !== undefined && !this.embedded.running,
+        ...(this.#lastRedisError ? { lastError: this.#lastRedisError } : {}),
+      },
+      server: { connections: this.server.connections.size, pendingCalls: this.server.router.size },
+      callees: {
+        total: this.demoCallee.uris.length + playground.length,
+        running: (this.demoCallee.running ? this.demoCallee.uris.length : 0) + playground.filter((h) => h.running).length,
+        busy: this.demoCallee.busy,
+      },
+      trace: this.trace.stats(),
+      faults: { calleeDelayMs: this.calleeDelayMs },
+    };
+  }
+
+  metrics(): MetricsSample {
+    const callees: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.demoCallee.metrics)) callees[k] = v;
+    for (const h of this.playground.list()) {
+      callees.Requests = (callees.Requests ?? 0) + h.metrics.invocations;
+      callees.Failed = (callees.Failed ?? 0) + h.metrics.errors;
+      callees.Killed = (callees.Killed ?? 0) + h.metrics.killed;
+      callees.Expired = (callees.Expired ?? 0) + h.metrics.expired;
+    }
+    return {
+      at: Date.now(),
+      server: { ...this.server.metrics },
+      broker: { ...this.serverBroker.metrics },
+      callees,
+    };
+  }
+
+  /** Demo and user callees, for the Callees view. */
+  callees(): CalleeInfo[] {
+    const demo: CalleeInfo[] = this.demoCallee.uris.map((uri) => {
+      const m = this.demoCallee.uriMetrics.get(uri);
+      const d = this.tracer.durations(uri);
+      return {
+        uri,
+        kind: 'demo',
+        running: this.demoCallee.running,
+        metrics: {
+          invocations: m?.Requests ?? 0,
+          errors: m?.Failed ?? 0,
+          expired: m?.Expired ?? 0,
+          killed: 0,
+          avgMs: d.avgMs,
+          p95Ms: d.p95Ms,
+        },
+      };
+    });
+    const user: CalleeInfo[] = this.playground.list().map((h) => ({
+      uri: h.uri,
+      kind: 'user',
+      running: h.running,
+      language: h.language,
+      source: h.source,
+      version: h.version,
+      updatedAt: Date.parse(h.updatedAt),
+      metrics: {
+        invocations: h.metrics.invocations,
+        errors: h.metrics.errors,
+        expired: h.metrics.expired,
+        killed: h.metrics.killed,
+        avgMs: h.metrics.avgMs,
+        p95Ms: h.metrics.p95Ms,
+      },
+    }));
+    return [...demo, ...user];
+  }
+
+  /** Starts or stops the demo callee (all its URIs) or one user callee. */
+  async setCalleeRunning(uri: string, run: boolean): Promise<CalleeInfo> {
+    if (this.demoCallee.uris.includes(uri)) {
+      if (run) this.demoCallee.start();
+      else await this.demoCallee.stop();
+    } else {
+      if (!this.playground.list().some((h) => h.uri === uri)) throw new BridgeError(BridgeErrorCode.NotFound, `no callee serves ${uri}`);
+      if (run) await this.playground.start(uri);
+      else await this.playground.stop(uri);
+    }
+    this.dispatcher.emit('callees.changed', this.callees());
+    return this.callees().find((c) => c.uri === uri)!;
+  }
+
+  /** Lets a pending call's TTL lapse now (PEXPIRE 1 on its timeout key): its callee finds it expired. */
+  async expireCall(uri: string, msgUUID: string): Promise<boolean> {
+    const key = callTimeoutKey(uri, msgUUID);
+    const n = await this.serverBroker.client.pexpire(key, 1);
+    this.tracer.log('info', 'fault', `let the TTL of ${key} lapse (${n ? 'done' : 'no such pending call'})`);
+    return n === 1;
+  }
+
+  async pauseRedis(pause: boolean): Promise<HostStatus> {
+    if (!this.embedded) {
+      throw new BridgeError(
+        BridgeErrorCode.NotSupported,
+        'the Studio can only pause the redis it started itself; this one was given with --redis',
+      );
+    }
+    if (pause) await this.embedded.pause();
+    else await this.embedded.resume();
+    this.tracer.log('warn', 'fault', pause ? 'embedded redis stopped (outage on demand)' : 'embedded redis restarted');
+    return this.status();
+  }
+
+  /** A fresh id for things the host names (taps, loads). */
+  newId(prefix: string): string {
+    return `${prefix}-${randomUUID().slice(0, 8)}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.clients.closeAll();
+    await this.inspect.close();
+    await this.server.close();
+    await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);
+    await Promise.allSettled([this.serverBroker.close(), this.demoBroker.close(), this.playgroundBroker.close()]);
+    await this.trace.close();
+    await this.embedded?.stop();
+  }
+}
