@@ -2,11 +2,11 @@
 import WebSocket from 'ws';
 import { RedisBroker } from '../src/embedded-server/broker/redis/broker';
 import type { RedisBrokerOptions } from '../src/embedded-server/broker/redis/options';
-import { Callee, type Thunk } from '../src/embedded-server/callee/callee';
+import { Callee, type Invocation, type Thunk } from '../src/embedded-server/callee/callee';
 import { demoHandlers } from '../src/embedded-server/callee/demo';
 import type { Handler } from '../src/embedded-server/server/handler';
 import type { ServerOptions } from '../src/embedded-server/server/options';
-import { JugglerServer } from '../src/embedded-server/server/server';
+import { JugglerServer, type ServerHooks } from '../src/embedded-server/server/server';
 
 export interface Stack {
   url: string;
@@ -23,15 +23,27 @@ export async function startStack(o: {
   handlers?: Handler[];
   callee?: false | Record<string, Thunk>;
   workers?: number;
+  /** Server hooks (tracing). */
+  hooks?: ServerHooks;
+  /** Options of the server's broker only, over `redis` (e.g. its onOp). */
+  serverRedis?: RedisBrokerOptions;
+  /** Options of the callee's broker only, over `redis`. */
+  calleeRedis?: RedisBrokerOptions;
+  onInvocation?: (inv: Invocation) => void;
 }): Promise<Stack> {
-  const broker = await RedisBroker.connect({ ...o.redis, clientName: 'server' });
-  const server = new JugglerServer({ broker, options: o.server, handlers: o.handlers });
+  const broker = await RedisBroker.connect({ ...o.redis, ...o.serverRedis, clientName: 'server' });
+  const server = new JugglerServer({ broker, options: o.server, handlers: o.handlers, hooks: o.hooks });
   const url = await server.listen({ port: 0 });
   let callee: Callee | undefined;
   let calleeBroker: RedisBroker | undefined;
   if (o.callee !== false) {
-    calleeBroker = await RedisBroker.connect({ ...o.redis, clientName: 'callee' });
-    callee = new Callee({ broker: calleeBroker, handlers: o.callee ?? demoHandlers, workers: o.workers ?? 10 });
+    calleeBroker = await RedisBroker.connect({ ...o.redis, ...o.calleeRedis, clientName: 'callee' });
+    callee = new Callee({
+      broker: calleeBroker,
+      handlers: o.callee ?? demoHandlers,
+      workers: o.workers ?? 10,
+      onInvocation: o.onInvocation,
+    });
     callee.start();
   }
   return {

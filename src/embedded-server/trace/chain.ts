@@ -18,7 +18,6 @@ export interface ChainContext {
 export function buildChain(corr: string, events: readonly TraceEvent[], ctx: ChainContext): Chain | undefined {
   const first = events[0];
   if (!first) return undefined;
-  // a callee reports its run after the result was stored: the hop goes where the run ended
   const timed = events.map((event, i) => ({ event, time: hopTime(event), i }));
   timed.sort((a, b) => a.time - b.time || a.i - b.i);
   const t0 = timed[0]?.time ?? 0;
@@ -31,8 +30,15 @@ export function buildChain(corr: string, events: readonly TraceEvent[], ctx: Cha
   return { corr, hops, verdict: verdict(events, ctx), totalMs: prev - t0 };
 }
 
+/**
+ * When a hop happened. Events are recorded when the producer learns of them, which is not always the
+ * order of causes: a push's reply can come back after the callee already popped the item, so a push is
+ * placed when it was sent; a callee reports its run after storing the result, so the run is placed
+ * where it ended.
+ */
 function hopTime(e: TraceEvent): number {
   if (e.kind === 'callee' && e.startedT !== undefined) return e.startedT + e.durationMs;
+  if (e.kind === 'redis' && (e.command.startsWith('EVALSHA push') || e.command === 'LPUSH')) return e.t - e.durationMs;
   return e.t;
 }
 

@@ -3,13 +3,13 @@ import type { TraceEvent, TraceInput } from '../../shared/trace/events';
 import { TraceBus } from './trace-bus';
 
 const log = (message: string, corr?: string): TraceInput => ({ kind: 'log', level: 'info', source: 'test', message, corr });
-const frame = (text: string): TraceInput => ({
+const frame = (text: string, size = text.length): TraceInput => ({
   kind: 'frame',
   proto: 'juggler',
   side: 'server',
   connId: 'c',
   dir: 'in',
-  size: text.length,
+  size,
   text,
 });
 
@@ -71,7 +71,7 @@ describe('TraceBus', () => {
   it('cuts frame text to textLimit, keeps the real size and marks it truncated', () => {
     const bus = new TraceBus({ textLimit: 16 });
     const long = `{"x":"${'é'.repeat(100)}"}`;
-    bus.record({ ...frame(long), size: Buffer.byteLength(long) });
+    bus.record(frame(long, Buffer.byteLength(long)));
     bus.record(frame('{"short":1}'));
     const [cut, short] = bus.events() as Extract<TraceEvent, { kind: 'frame' }>[];
     expect(cut!.text).toBe(long.slice(0, 16));
