@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// `npm start`: builds what is missing, then starts juggler with an embedded redis and the demo callee.
-// (The Studio desktop app and its web mode arrive with the Studio host; see README.)
+// `npm start`: Juggler Studio. The desktop app where the Electron binary is installed, web mode
+// otherwise (a URL to open in a browser). `npm run web` (or `npm start -- --web`) always starts web mode.
+// Builds what is missing first; starts its own redis-server unless --redis URL is given.
 
 const { spawnSync, spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { missing } = require('./preflight');
+const { electronBinary } = require('./electron-binary');
 
 const root = join(__dirname, '..');
-const args = process.argv.slice(2);
+let args = process.argv.slice(2);
+const forceWeb = args.includes('--web');
+args = args.filter((a) => a !== '--web');
+
 if (!args.includes('--redis')) {
   const m = missing();
   if (m.length > 0) {
@@ -17,11 +22,27 @@ if (!args.includes('--redis')) {
     process.exit(2);
   }
 }
-if (!existsSync(join(root, 'dist', 'embedded-server', 'cli', 'main.js'))) {
-  console.log('building the juggler CLI (first start)...');
-  const r = spawnSync('npm', ['run', '--silent', 'build:node'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0 && !existsSync(join(root, 'dist', 'embedded-server', 'cli', 'main.js'))) process.exit(r.status ?? 1);
+
+const built = ['dist/web/main.js', 'out/renderer/index.html', 'out/main/index.js'].every((f) => existsSync(join(root, f)));
+if (!built) {
+  console.log('building Juggler Studio (first start)...');
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('the build failed: see above (npm run build)');
+    process.exit(r.status ?? 1);
+  }
 }
-const child = spawn(process.execPath, [join(root, 'bin', 'juggler.js'), 'up', ...args], { stdio: 'inherit' });
+
+const electron = forceWeb ? undefined : electronBinary(root);
+let child;
+if (electron) {
+  const redisIndex = args.indexOf('--redis');
+  const env = { ...process.env };
+  if (redisIndex >= 0 && args[redisIndex + 1]) env.JUGGLER_REDIS_URL = args[redisIndex + 1];
+  child = spawn(electron, [root], { stdio: 'inherit', env });
+} else {
+  if (!forceWeb) console.log('no Electron binary here: starting web mode (open the URL below in a browser)');
+  child = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), ...args], { stdio: 'inherit' });
+}
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

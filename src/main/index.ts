@@ -1,13 +1,14 @@
 // Entry point of the Electron main process: one instance, one window, hardened web contents.
 import { app, BrowserWindow, Menu, session } from 'electron';
-import type { BridgeFrame } from '../shared/bridge/frame';
-import { type IpcTransport, openIpcTransport } from './ipc-transport';
+import { StudioHost } from '../embedded-server/host/studio-host';
+import { openIpcTransport } from './ipc-transport';
 import { buildApplicationMenu } from './menu';
 import { isAppUrl } from './navigation-policy';
 import { applySessionSecurity, guardWebContents } from './security';
 import { appUrl, createMainWindow } from './window';
 
 let mainWindow: BrowserWindow | undefined;
+let host: StudioHost | undefined;
 
 // A second launch focuses the running window instead of opening another app against the same state.
 if (!app.requestSingleInstanceLock()) {
@@ -24,14 +25,32 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  // the host owns an embedded redis-server and sockets: stop them before the process goes
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !host) return;
+    quitting = true;
+    event.preventDefault();
+    const h = host;
+    host = undefined;
+    h.close()
+      .catch((err: unknown) => console.error('[main] host shutdown failed:', err))
+      .finally(() => app.quit());
+  });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       applySessionSecurity(session.defaultSession);
       Menu.setApplicationMenu(buildApplicationMenu());
+      host = await StudioHost.start({
+        mode: 'electron',
+        redisUrl: process.env.JUGGLER_REDIS_URL,
+        dataDir: app.getPath('userData'),
+        log: (line) => console.log(`[host] ${line}`),
+      });
       openWindow();
     })
     .catch((err: unknown) => {
@@ -41,29 +60,20 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function openWindow(): void {
+  if (!host) return;
   const window = createMainWindow();
   mainWindow = window;
+  // frames from the window go to the host's dispatcher; its answers and events come back the same way
+  let session: ReturnType<StudioHost['dispatcher']['attach']> | undefined;
   const transport = openIpcTransport(
     window.webContents,
     (url) => isAppUrl(url, appUrl()),
-    (frame) => answerUnwired(transport, frame),
+    (frame) => session?.receive(frame),
   );
+  session = host.dispatcher.attach((frame) => transport.send(frame));
   window.on('closed', () => {
+    session?.close();
+    transport.close();
     if (mainWindow === window) mainWindow = undefined;
   });
-}
-
-// Until the bridge dispatcher exists, every call gets an error the renderer can show rather than
-// waiting forever; other frames have nobody to go to and are logged.
-function answerUnwired(transport: IpcTransport, frame: unknown): void {
-  const call = frame as Partial<BridgeFrame> | null;
-  if (call?.kind === 'call' && typeof call.id === 'number') {
-    transport.send({
-      id: call.id,
-      kind: 'error',
-      payload: { code: 'BRIDGE_NOT_WIRED', message: `The host has no bridge dispatcher yet, so "${call.method}" cannot be served.` },
-    });
-    return;
-  }
-  console.warn('[main] dropped a bridge frame: no dispatcher is wired yet', frame);
 }

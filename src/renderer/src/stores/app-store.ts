@@ -1,27 +1,58 @@
-// App-wide UI state as a framework-free store: testable without a DOM, fed by bridge events later,
-// read by components through use-app-store.ts.
+// App-wide UI state as a framework-free store: testable without a DOM, fed by bridge events, read by
+// components through use-app-store.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { HostInfo, HostStatus } from '../../../shared/bridge/contract';
 
 export type Theme = 'dark' | 'light';
+export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics';
+export type LinkState = 'connecting' | 'open' | 'closed';
+
+export const views: { id: ViewId; title: string; key: string }[] = [
+  { id: 'traces', title: 'Traces', key: '1' },
+  { id: 'playground', title: 'Playground', key: '2' },
+  { id: 'callees', title: 'Callees', key: '3' },
+  { id: 'redis', title: 'Redis', key: '4' },
+  { id: 'sync', title: 'Sync', key: '5' },
+  { id: 'metrics', title: 'Metrics', key: '6' },
+];
 
 export interface AppState {
-  /** Whether a bridge to the host is present (the desktop preload, or later the web-mode websocket). */
+  /** Whether the bridge to the host is up. */
   connected: boolean;
+  link: LinkState;
+  linkDetail?: string;
   theme: Theme;
+  view: ViewId;
+  helpOpen: boolean;
+  host?: HostInfo;
+  status?: HostStatus;
   setConnected(connected: boolean): void;
+  setLink(link: LinkState, detail?: string): void;
   setTheme(theme: Theme): void;
   toggleTheme(): void;
+  setView(view: ViewId): void;
+  setHelpOpen(open: boolean): void;
+  setHost(host: HostInfo): void;
+  setStatus(status: HostStatus): void;
 }
 
 export type AppStore = StoreApi<AppState>;
 
-export function createAppStore(initial: Partial<Pick<AppState, 'connected' | 'theme'>> = {}): AppStore {
+export function createAppStore(initial: Partial<Pick<AppState, 'connected' | 'theme' | 'view'>> = {}): AppStore {
   return createStore<AppState>()((set) => ({
     connected: initial.connected ?? false,
+    link: initial.connected ? 'open' : 'connecting',
     theme: initial.theme ?? 'dark',
+    view: initial.view ?? 'traces',
+    helpOpen: false,
     setConnected: (connected) => set({ connected }),
+    setLink: (link, linkDetail) => set({ link, linkDetail, connected: link === 'open' }),
     setTheme: (theme) => set({ theme }),
     toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
+    setView: (view) => set({ view }),
+    setHelpOpen: (helpOpen) => set({ helpOpen }),
+    setHost: (host) => set({ host }),
+    setStatus: (status) => set({ status }),
   }));
 }
 

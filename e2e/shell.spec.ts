@@ -1,0 +1,21 @@
+import { expect, screenshotDir, test } from './fixtures';
+
+test('the Studio loads, reaches its host and shows redis, server and callees healthy', async ({ app }) => {
+  const bar = app.getByTestId('status-bar');
+  await expect(bar.getByText('redis up')).toBeVisible();
+  await expect(bar.getByText(/callees 3\/3 running/)).toBeVisible();
+  await expect(app.getByTestId('view-traces')).toBeVisible();
+  await app.screenshot({ path: `${screenshotDir}/shell.png` });
+});
+
+test('keyboard shortcuts switch views, open the help and switch the theme', async ({ app }) => {
+  await app.keyboard.press('2');
+  await expect(app.getByTestId('view-playground')).toBeVisible();
+  await app.keyboard.press('?');
+  await expect(app.getByTestId('help-overlay')).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(app.getByTestId('help-overlay')).toBeHidden();
+  const before = await app.evaluate(() => document.documentElement.dataset.theme);
+  await app.keyboard.press('Shift+T');
+  await expect.poll(() => app.evaluate(() => document.documentElement.dataset.theme)).not.toBe(before);
+});

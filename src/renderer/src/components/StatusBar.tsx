@@ -1,0 +1,45 @@
+// The bottom bar: bridge, redis, server, callees and trace health at a glance. Dropped trace events
+// are always shown, never silent.
+import { useAppStore } from '../stores/use-app-store';
+
+function Dot({ ok, label, title }: { ok: boolean | undefined; label: string; title?: string }) {
+  return (
+    <span className="status-item" data-ok={ok === undefined ? 'unknown' : String(ok)} title={title}>
+      <span className="status-dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+export function StatusBar() {
+  const link = useAppStore((s) => s.link);
+  const linkDetail = useAppStore((s) => s.linkDetail);
+  const status = useAppStore((s) => s.status);
+  const host = useAppStore((s) => s.host);
+  const redis = status?.redis;
+  const redisLabel = redis ? (redis.paused ? 'redis paused' : redis.up ? 'redis up' : 'redis down') : 'redis ?';
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <Dot ok={link === 'open'} label={`host ${link}`} title={linkDetail} />
+      <Dot ok={redis?.up} label={redisLabel} title={redis?.lastError ?? host?.redis.url} />
+      <Dot
+        ok={status ? true : undefined}
+        label={status ? `server ${status.server.connections} conn, ${status.server.pendingCalls} pending` : 'server ?'}
+        title={host?.server.url}
+      />
+      <Dot
+        ok={status ? status.callees.running > 0 : undefined}
+        label={status ? `callees ${status.callees.running}/${status.callees.total} running, ${status.callees.busy} busy` : 'callees ?'}
+      />
+      {status && (
+        <span className="status-item" data-testid="trace-stats" data-dropped={status.trace.dropped}>
+          trace {status.trace.enabled ? 'on' : 'off'}: {status.trace.held.toLocaleString()} held
+          {status.trace.dropped > 0 && <strong className="status-warn"> · {status.trace.dropped.toLocaleString()} dropped</strong>}
+        </span>
+      )}
+      {status && status.faults.calleeDelayMs > 0 && (
+        <span className="status-item status-warn">callee delay {status.faults.calleeDelayMs} ms</span>
+      )}
+    </footer>
+  );
+}
