@@ -208,3 +208,13 @@ export class CommandRunner {
     );
   }
 }
+
+/** QUIT (so redis drops the connection's state before we go on), bounded: a stuck redis is just dropped. */
+export async function quitOrDrop(client: RedisClient, maxMs: number): Promise<void> {
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([client.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
+    clearTimeout(timer);
+  }
+  client.disconnect();
+}

@@ -5,7 +5,7 @@ import { type ConnectionSpec, connectClient, createClient, type HealthEvent, typ
 import { callKey } from '../broker/redis/keys';
 import { defaultRedisUrl, type RedisOp, redactUrl } from '../broker/redis/options';
 import { type BinaryText, bytesOf } from './binary-text';
-import { CommandRunner } from './command-runner';
+import { CommandRunner, quitOrDrop } from './command-runner';
 import { InspectorError } from './errors';
 import { type ListEntry, type ListPage, MAX_PAGE, type PeekOptions, peekList } from './list-peek';
 import { DEFAULT_PREVIEW_CHARS } from './payload-view';
@@ -226,6 +226,6 @@ export class RedisInspector {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#taps].map((t) => t.close()));
-    await this.#client.quit().catch(() => this.#client.disconnect());
+    await quitOrDrop(this.#client, 1000);
   }
 }

@@ -1,5 +1,6 @@
 // Redis down: the inspector says so at once, with the URL but never its password, and works again
 // once redis is back.
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { freePort, type RedisProcess, startRedis } from '../../../test/redis-server';
 import { InspectorError } from './errors';
@@ -44,4 +45,38 @@ test('a closed inspector says CLOSED', async () => {
   const inspector = await RedisInspector.connect({ url: redis.url });
   await inspector.close();
   await expect(inspector.snapshot()).rejects.toMatchObject({ code: 'CLOSED' });
+});
+
+test('a redis that stops answering gives TIMEOUT after commandTimeoutMs instead of hanging', async () => {
+  // answers the connection setup (CLIENT SETNAME/SETINFO, INFO), then nothing: a redis stuck or paused
+  const sockets: Socket[] = [];
+  const server = createServer((s) => {
+    sockets.push(s);
+    let infoDone = false;
+    s.on('data', (d) => {
+      for (const cmd of d
+        .toString()
+        .split(/\*\d+\r\n/)
+        .slice(1)) {
+        if (infoDone) return;
+        if (/^\$4\r\ninfo\r\n/i.test(cmd)) {
+          infoDone = true;
+          const body = '# Server\r\nloading:0\r\n';
+          s.write(`$${body.length}\r\n${body}\r\n`);
+        } else s.write('+OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const inspector = await RedisInspector.connect({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 300 });
+  try {
+    const t0 = performance.now();
+    await expect(inspector.snapshot()).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('commandTimeoutMs') });
+    expect(performance.now() - t0).toBeLessThan(2000);
+  } finally {
+    await inspector.close().catch(() => undefined);
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
 });

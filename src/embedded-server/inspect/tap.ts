@@ -5,6 +5,7 @@ import type { ConnectionSpec, RedisClient } from '../broker/redis/connection';
 import { connectClient, createClient, type HealthEvent } from '../broker/redis/connection';
 import type { RedisOp } from '../broker/redis/options';
 import { type BinaryText, binaryText } from './binary-text';
+import { quitOrDrop } from './command-runner';
 import { InspectorError } from './errors';
 import { viewPubPayload } from './payload-view';
 
@@ -95,8 +96,7 @@ export async function openTap(filter: TapFilter, onMessage: (m: TapMessage) => v
       closed = true;
       // QUIT (allowed in subscribe mode) returns once redis dropped the subscriptions, so a snapshot
       // taken right after no longer counts them; a connection that is down is simply dropped
-      if (client.status === 'ready') await client.quit().catch(() => undefined);
-      client.disconnect();
+      await quitOrDrop(client, 1000);
       o.onClosed?.();
     },
   };
