@@ -233,6 +233,31 @@ describe('callee playground', () => {
   });
 });
 
+describe('load', () => {
+  test('a load run reports progress while it goes and a final report', async () => {
+    const progress: { state: string; results: number }[] = [];
+    const off = h.bridge.on('load.progress', (p) => progress.push(p));
+    const { loadId } = await h.bridge.call('load.start', {
+      connections: 4,
+      rateMs: -1,
+      durationMs: 1200,
+      uri: 'test.echo',
+      payload: 'x',
+      timeoutMs: 2000,
+    });
+    await expect(
+      h.bridge.call('load.start', { connections: 1, rateMs: 10, durationMs: 500, uri: 'test.echo', payload: 'x', timeoutMs: 1000 }),
+    ).rejects.toMatchObject({
+      code: 'FAILED',
+    });
+    await vi.waitFor(() => expect(progress.at(-1)?.state).toBe('done'), { timeout: 10_000 });
+    expect(progress.filter((p) => p.state === 'running').length).toBeGreaterThan(1);
+    expect(progress.at(-1)!.results).toBeGreaterThan(10);
+    expect(loadId).toMatch(/^load-/);
+    off();
+  });
+});
+
 describe('sync', () => {
   test('editing one peer reaches the other after the batching window, with patches and revisions', async () => {
     const peers = await h.bridge.call('sync.peers');

@@ -133,10 +133,27 @@ export function loadConfig(argv: string[]): { config: LoadConfig; json: boolean 
 }
 
 /** Runs the load; `log` gets progress lines; `stop` ends the sending early. */
+/** Where a run stands, reported while it goes (the Studio's load panel plots it). */
+export interface LoadProgress {
+  elapsedMs: number;
+  calls: number;
+  acks: number;
+  nacks: number;
+  results: number;
+  errorResults: number;
+  expired: number;
+  failed: number;
+  /** Results per second since the previous progress report. */
+  recentThroughput: number;
+  latencyMs: LatencySummary;
+}
+
 export async function runLoad(
   cfg: LoadConfig,
   log: (line: string) => void = () => {},
   stop: Promise<unknown> = new Promise(() => {}),
+  onProgress?: (p: LoadProgress) => void,
+  progressEveryMs = 500,
 ): Promise<LoadReport> {
   const counts = { calls: 0, acks: 0, nacks: 0, results: 0, errorResults: 0, expired: 0, failed: 0 };
   const latency = new LatencyStats();
@@ -189,6 +206,21 @@ export async function runLoad(
 
   const start = performance.now();
   const end = start + cfg.durationMs;
+  let lastResults = 0;
+  let lastAt = start;
+  const ticker = onProgress
+    ? setInterval(() => {
+        const now = performance.now();
+        onProgress({
+          elapsedMs: now - start,
+          ...counts,
+          recentThroughput: ((counts.results - lastResults) * 1000) / Math.max(1, now - lastAt),
+          latencyMs: latency.summary(),
+        });
+        lastResults = counts.results;
+        lastAt = now;
+      }, progressEveryMs)
+    : undefined;
   const worker = async (c: JugglerClient) => {
     await sleep(Math.random() * 10); // Go's start jitter: connections do not call in lockstep
     while (!stopping && performance.now() < end && c.state === 'open') {
@@ -202,6 +234,7 @@ export async function runLoad(
   // calls in flight settle by their result or their timeout
   while (inFlight.size > 0) await Promise.all([...inFlight]);
   const actualDurationMs = performance.now() - start;
+  clearInterval(ticker);
   await Promise.all(clients.map((c) => c.close()));
   log('stopped.');
   return {

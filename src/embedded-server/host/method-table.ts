@@ -218,5 +218,17 @@ export function buildMethodTable(host: StudioHost): MethodTable {
     },
 
     'metrics.sample': () => host.metrics(),
+    'load.start': (p) => {
+      const o = obj(p, 'load.start');
+      return host.loads.start({
+        connections: num(o, 'connections', 'load.start', { min: 1, max: 5000 })!,
+        rateMs: num(o, 'rateMs', 'load.start', { min: -1, max: 60_000 })!,
+        durationMs: num(o, 'durationMs', 'load.start', { min: 100, max: 600_000 })!,
+        uri: str(o, 'uri', 'load.start', { nonEmpty: true }),
+        payload: str(o, 'payload', 'load.start'),
+        timeoutMs: num(o, 'timeoutMs', 'load.start', { min: 1, max: 600_000 })!,
+      });
+    },
+    'load.stop': (p) => host.loads.stop(str(obj(p, 'load.stop'), 'loadId', 'load.stop')),
   };
 }

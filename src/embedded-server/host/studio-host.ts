@@ -18,6 +18,7 @@ import { ClientPool } from './client-pool';
 import { defaultDataDir } from './data-dir';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
+import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { SyncDemo } from './sync-demo';
 import { HostTracer } from './tracer';
@@ -48,6 +49,7 @@ export class StudioHost {
   readonly dispatcher: BridgeDispatcher;
   readonly clients: ClientPool;
   readonly inspect: HostInspection;
+  readonly loads: LoadRuns;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -75,6 +77,10 @@ export class StudioHost {
       onChange: (list) => this.dispatcher.emit('clients.changed', list),
       onEvent: (ev) => this.dispatcher.emit('clients.event', ev),
     });
+    this.loads = new LoadRuns(
+      () => server.url,
+      (p) => this.dispatcher.emit('load.progress', p),
+    );
     this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
     );
@@ -339,6 +345,7 @@ export class StudioHost {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
+    this.loads.stopAll();
     await this.clients.closeAll();
     await this.inspect.close();
     await this.server.close();

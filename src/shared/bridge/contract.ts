@@ -129,6 +129,46 @@ export interface SyncChange {
   at: number;
 }
 
+export interface LatencySummaryDto {
+  count: number;
+  min: number;
+  median: number;
+  p75: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface LoadParams {
+  connections: number;
+  /** Delay between two calls of one connection, ms; negative: the next call once the previous settled. */
+  rateMs: number;
+  durationMs: number;
+  uri: string;
+  /** Sent as a JSON string, as the Go load tester does. */
+  payload: string;
+  timeoutMs: number;
+}
+
+export interface LoadProgressEvent {
+  loadId: string;
+  state: 'running' | 'done' | 'failed' | 'stopped';
+  params: LoadParams;
+  elapsedMs: number;
+  calls: number;
+  acks: number;
+  nacks: number;
+  results: number;
+  errorResults: number;
+  expired: number;
+  failed: number;
+  /** Results/s: recent while running, over the whole run when done. */
+  throughput: number;
+  latencyMs: LatencySummaryDto;
+  error?: string;
+}
+
 export interface MetricsSample {
   at: number;
   server: Record<string, number>;
@@ -190,6 +230,9 @@ export interface BridgeMethods {
   'sync.message': { params: { peerId: string; message: unknown }; result: { sent: true } };
 
   'metrics.sample': { params: undefined; result: MetricsSample };
+  /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
+  'load.start': { params: LoadParams; result: { loadId: string } };
+  'load.stop': { params: { loadId: string }; result: { loadId: string } };
 }
 
 export interface BridgeEvents {
@@ -203,6 +246,7 @@ export interface BridgeEvents {
   'redis.tap': RedisTapMessage;
   'sync.change': SyncChange;
   metrics: MetricsSample;
+  'load.progress': LoadProgressEvent;
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -249,6 +293,8 @@ export const METHOD_NAMES = [
   'sync.setLocal',
   'sync.message',
   'metrics.sample',
+  'load.start',
+  'load.stop',
 ] as const satisfies readonly MethodName[];
 
 // a method missing from METHOD_NAMES fails to compile here
