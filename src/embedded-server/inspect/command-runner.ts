@@ -43,6 +43,22 @@ function size(v: unknown): number {
   return 0;
 }
 
+/** Commands whose first argument is a subcommand, not a key. */
+const CONTAINERS = new Set(['client', 'pubsub', 'info', 'cluster']);
+
+/** How a command shows in a trace: `PUBSUB NUMSUB` with its first channel, `SCAN` with its pattern. */
+function describe(cmd: Cmd): { command: string; key: string } {
+  const [name, ...args] = cmd;
+  const text = (a: Arg | undefined) => (a === undefined ? '' : typeof a === 'number' ? String(a) : binaryText(a, { maxChars: 200 }).text);
+  const lower = name.toLowerCase();
+  if (lower === 'scan') {
+    const m = args.findIndex((a) => typeof a === 'string' && a.toUpperCase() === 'MATCH');
+    return { command: 'SCAN', key: m >= 0 ? text(args[m + 1]) : '' };
+  }
+  if (CONTAINERS.has(lower)) return { command: `${name} ${text(args[0])}`.trim().toUpperCase(), key: text(args[1]) };
+  return { command: name.toUpperCase(), key: text(args[0]) };
+}
+
 export class CommandRunner {
   readonly #o: RunnerOptions;
 
@@ -56,14 +72,7 @@ export class CommandRunner {
 
   #report(cmd: Cmd, reply: unknown, durationMs: number, error?: Error): void {
     if (!this.#o.onOp) return;
-    const [name, ...args] = cmd;
-    const key = args[0];
-    const op: RedisOp = {
-      command: name.toUpperCase(),
-      key: key === undefined ? '' : typeof key === 'number' ? String(key) : binaryText(key, { maxChars: 200 }).text,
-      bytes: size(args) + size(reply),
-      durationMs,
-    };
+    const op: RedisOp = { ...describe(cmd), bytes: size(cmd.slice(1)) + size(reply), durationMs };
     if (error) op.error = error.message;
     this.#o.onOp(op);
   }

@@ -191,9 +191,14 @@ test('the tap receives a PUBLISH, decoded when it is a juggler publication, and 
 });
 
 test('every command the inspector sends is reported through onOp', async () => {
+  const uri = uniq('inspect.ops');
+  await call(uri, 1);
   ops.length = 0;
   await inspector.snapshot();
   const names = new Set(ops.map((o) => o.command));
-  for (const c of ['SCAN', 'CLIENT', 'PUBSUB']) expect(names).toContain(c);
+  for (const c of ['SCAN', 'CLIENT LIST', 'PUBSUB CHANNELS', 'PUBSUB NUMPAT', 'LLEN', 'LINDEX', 'PTTL', 'GET']) expect(names).toContain(c);
+  expect(ops.find((o) => o.command === 'SCAN')?.key).toBe('juggler:*');
+  expect(ops.find((o) => o.command === 'LLEN' && o.key === callKey(uri))).toBeDefined();
+  await raw.del(callKey(uri));
   expect(ops.every((o) => o.durationMs >= 0 && o.bytes >= 0)).toBe(true);
 });

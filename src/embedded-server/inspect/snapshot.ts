@@ -274,15 +274,25 @@ async function listDetails(runner: CommandRunner, found: Found, o: SnapshotOptio
       }
     }),
   );
+  // TYPE of every mismatch and of the sample of other keys, pipelined per node
   const typed = [...wrong.map((l) => ({ node: l.node, key: l.key })), ...found.other];
-  const types = await Promise.all(
-    typed.map(async (t) => {
-      try {
-        return String(await runner.one(['type', t.key], t.node.client));
-      } catch (err) {
-        if (fatalToSnapshot(err)) throw err;
-        return `unknown (${(err as Error).message})`;
-      }
+  const types: string[] = new Array(typed.length).fill('unknown');
+  const typedByNode = new Map<NodeClient, number[]>();
+  typed.forEach((t, i) => {
+    const g = typedByNode.get(t.node);
+    if (g) g.push(i);
+    else typedByNode.set(t.node, [i]);
+  });
+  await Promise.all(
+    [...typedByNode].map(async ([node, idx]) => {
+      const replies = await runner.batch(
+        idx.map((i): Cmd => ['type', typed[i]!.key]),
+        node.client,
+      );
+      idx.forEach((i, j) => {
+        const r = replies[j];
+        types[i] = r?.error ? `unknown (${r.error.message})` : String(r?.value);
+      });
     }),
   );
   wrong.forEach((l, i) => {
