@@ -4,6 +4,12 @@ export interface PlaygroundLimits {
   /** Worker threads per handler: calls of one URI run at most this many at a time. Default 2. */
   concurrency: number;
   /**
+   * Calls popped from redis per worker: the one it runs and those waiting for it. Above 1 this hides
+   * the redis round trips of popping and storing behind the runs; the other calls wait in redis, where
+   * stop() leaves them. Default 4.
+   */
+  prefetch: number;
+  /**
    * The longest one call may run, ms. A call's own limit is the time it has left (its remaining TTL
    * minus `resultMarginMs`), capped by this. A call past its limit has its worker terminated. Default 10000.
    */
@@ -46,6 +52,7 @@ export const DEFAULT_ALLOWED_MODULES: readonly string[] = [
 
 export const DEFAULT_LIMITS: PlaygroundLimits = {
   concurrency: 2,
+  prefetch: 4,
   maxCallMs: 10_000,
   resultMarginMs: 25,
   loadTimeoutMs: 5_000,
@@ -58,9 +65,18 @@ export const DEFAULT_LIMITS: PlaygroundLimits = {
 
 export function withDefaultLimits(l: Partial<PlaygroundLimits> = {}): PlaygroundLimits {
   const out = { ...DEFAULT_LIMITS, ...l };
-  for (const k of ['concurrency', 'maxCallMs', 'loadTimeoutMs', 'maxOldGenerationSizeMb', 'stackSizeMb', 'maxLogChars'] as const) {
+  for (const k of [
+    'concurrency',
+    'prefetch',
+    'maxCallMs',
+    'loadTimeoutMs',
+    'maxOldGenerationSizeMb',
+    'stackSizeMb',
+    'maxLogChars',
+  ] as const) {
     if (!Number.isFinite(out[k]) || out[k] <= 0) throw new RangeError(`playground limits.${k} must be a positive number, got ${out[k]}`);
   }
-  out.concurrency = Math.floor(out.concurrency);
+  out.concurrency = Math.max(1, Math.floor(out.concurrency));
+  out.prefetch = Math.max(1, Math.floor(out.prefetch));
   return out;
 }

@@ -120,13 +120,13 @@ test('a TypeScript handler with types, async and module.exports-style ctx use', 
 });
 
 test('an edited handler serves the next call; calls queued while swapping are all answered', async () => {
-  const { pg, invocations } = await open({ concurrency: 2 });
+  const { pg, invocations } = await open({ concurrency: 2, prefetch: 2 });
   const uri = uniq('swap');
-  await pg.save(uri, 'export default async (n) => { await new Promise((r) => setTimeout(r, 5)); return ["v1", n]; };', 'js');
+  await pg.save(uri, 'export default async (n) => { await new Promise((r) => setTimeout(r, 40)); return ["v1", n]; };', 'js');
   expect(await call(uri, 0)).toEqual(['v1', 0]);
 
   const cps = await Promise.all(Array.from({ length: 20 }, (_, i) => push(uri, i + 1, 10_000)));
-  // swap while the queue is being worked through (20 calls × 5 ms over 2 workers)
+  // swap while the queue is being worked through (20 calls × 40 ms over 2 workers, 4 popped at a time)
   await vi.waitFor(() => expect(invocations.length).toBeGreaterThanOrEqual(4), { interval: 2 });
   const saved = await pg.save(uri, 'export default (n) => ["v2", n];', 'js');
   expect(saved).toMatchObject({ ok: true, version: 2 });

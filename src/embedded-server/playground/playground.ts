@@ -226,8 +226,8 @@ export class Playground {
       e.callee = new Callee({
         broker: this.#o.broker,
         handlers: { [stored.uri]: thunk },
-        // as many calls popped as there are workers: the rest wait in redis, where stop() leaves them
-        workers: this.#limits.concurrency,
+        // a few calls popped per worker hide redis round trips; the rest wait in redis, where stop() leaves them
+        workers: this.#limits.concurrency * this.#limits.prefetch,
         onInvocation: (inv) => this.#report(e, inv),
         onError: (err) => this.#error(err),
       });
@@ -382,7 +382,7 @@ export class Playground {
     });
   }
 
-  /** Stops taking calls for `uri`: they wait in redis until start(). Running calls finish first. */
+  /** Stops taking calls for `uri`: they wait in redis until start(). Calls already taken finish first (a hung one within its time limit). */
   async stop(uri: string): Promise<void> {
     this.#assertOpen();
     await this.ready;
