@@ -4,6 +4,7 @@ import type { RedisTapMessage } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { redactUrl } from '../broker/redis/options';
 import { type InspectorSnapshot, type PendingCalls, RedisInspector } from '../inspect';
+import type { BinaryText } from '../inspect/binary-text';
 import type { ListPage } from '../inspect/list-peek';
 import type { HostTracer } from './tracer';
 
@@ -52,8 +53,9 @@ export class HostInspection {
     return this.#run('snapshot', (i) => i.snapshot());
   }
 
-  peek(key: string, start: number, count: number): Promise<ListPage> {
-    return this.#run(`peek ${key}`, (i) => i.peekList(key, { start, count }));
+  peek(key: string | BinaryText, start: number, count: number): Promise<ListPage> {
+    const name = typeof key === 'string' ? key : key.text;
+    return this.#run(`peek ${name}`, (i) => i.peekList(key, { start, count }));
   }
 
   pending(uri: string): Promise<PendingCalls> {

@@ -5,6 +5,7 @@ import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import type { TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
 import { bool, num, obj, oneOf, str } from '../bridge/params';
+import type { BinaryText } from '../inspect/binary-text';
 import { exportText, importSession } from '../trace/session-file';
 import type { StudioHost } from './studio-host';
 
@@ -156,8 +157,13 @@ export function buildMethodTable(host: StudioHost): MethodTable {
     'redis.snapshot': () => host.inspect.snapshot(),
     'redis.peek': (p) => {
       const o = obj(p, 'redis.peek');
+      const k = o.key;
+      let key: string | BinaryText;
+      if (typeof k === 'string' && k !== '') key = k;
+      else if (typeof k === 'object' && k !== null && typeof (k as BinaryText).text === 'string') key = k as BinaryText;
+      else throw new BridgeError(BridgeErrorCode.BadParams, 'redis.peek: "key" must be a key name or a key object from redis.snapshot');
       return host.inspect.peek(
-        str(o, 'key', 'redis.peek', { nonEmpty: true }),
+        key,
         num(o, 'start', 'redis.peek', { optional: true, min: 0 }) ?? 0,
         num(o, 'count', 'redis.peek', { optional: true, min: 1, max: 1000 }) ?? 100,
       );

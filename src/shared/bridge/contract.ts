@@ -210,7 +210,11 @@ export interface BridgeMethods {
   'callees.stop': { params: { uri: string }; result: CalleeInfo };
 
   'redis.snapshot': { params: undefined; result: InspectorSnapshot };
-  'redis.peek': { params: { key: string; start?: number; count?: number }; result: ListPage };
+  /** `key`: a key as text, or a snapshot's key object (its base64 carries keys that are not UTF-8). */
+  'redis.peek': {
+    params: { key: string | { text: string; base64?: string; bytes: number }; start?: number; count?: number };
+    result: ListPage;
+  };
   'redis.pending': { params: { uri: string }; result: PendingCalls };
   /** Points the inspector at another redis (null: back to the Studio's own). */
   'redis.target': { params: { url: string | null; cluster?: boolean }; result: { url: string; cluster: boolean } };

@@ -208,3 +208,12 @@ test('closing a calls reader blocked in BRPOP and a subscriber returns promptly 
   await b.close();
   expect(Date.now() - t0).toBeLessThan(1000);
 });
+
+test('closing a reader whose connection is not ready yet returns at once', async () => {
+  const b = await RedisBroker.connect({ url, reconnectMaxDelayMs: 2000 });
+  const r = b.calls([`fresh.${uuid()}`], () => 1, { onItem: () => undefined });
+  const t0 = Date.now();
+  await r.close();
+  await b.close();
+  expect(Date.now() - t0).toBeLessThan(500);
+});

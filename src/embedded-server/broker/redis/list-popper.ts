@@ -29,6 +29,10 @@ export interface PopInfo {
 
 export class ListPopper implements Closable {
   #closed = false;
+  #onClose: () => void = () => undefined;
+  readonly #closedSignal = new Promise<void>((resolve) => {
+    this.#onClose = resolve;
+  });
   #running = false;
   #done: Promise<void> = Promise.resolve();
   readonly #o: ListPopperOptions;
@@ -53,7 +57,7 @@ export class ListPopper implements Closable {
     while (!this.#closed && this.#o.room() > 0) {
       if (client.status !== 'ready') {
         // not connected yet, or redis went away: commands would fail at once (no offline queue)
-        await whenReady(client, this.#o.reconnectMaxDelayMs * 4);
+        await Promise.race([whenReady(client, this.#o.reconnectMaxDelayMs * 4), this.#closedSignal]);
         continue;
       }
       try {
@@ -86,6 +90,7 @@ export class ListPopper implements Closable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClose();
     // a BRPOP blocks its connection: disconnecting is the only way to interrupt it
     this.#o.client.disconnect();
     await this.#done;

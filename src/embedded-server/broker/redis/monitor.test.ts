@@ -18,11 +18,13 @@ const seen: string[][] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  stack = await startStack({ redis: { url: redis.url } });
+  // MONITOR first: started while the stack's connections are busy, ioredis can mistake a monitor line
+  // for a command reply ("Command queue state error")
   mon = new Redis(redis.url);
   const m = await mon.monitor();
   // command names are case-insensitive: ioredis writes them in lower case, redigo in upper case
   m.on('monitor', (_time: string, args: string[]) => seen.push([args[0]!.toUpperCase(), ...args.slice(1)]));
+  stack = await startStack({ redis: { url: redis.url } });
 });
 afterAll(async () => {
   mon?.disconnect();
