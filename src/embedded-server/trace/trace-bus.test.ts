@@ -19,14 +19,15 @@ afterEach(() => {
 
 describe('TraceBus', () => {
   it('stamps seq from 1 by one, and t (monotonic, from the start) and wall', () => {
-    const bus = new TraceBus();
     const before = Date.now();
+    const bus = new TraceBus();
     for (let i = 0; i < 1000; i++) bus.record(log(`m${i}`));
     const evs = bus.events({ limit: 2000 });
     expect(evs.map((e) => e.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     for (let i = 1; i < evs.length; i++) expect(evs[i]!.t).toBeGreaterThanOrEqual(evs[i - 1]!.t);
     expect(evs[0]!.t).toBeGreaterThanOrEqual(0);
     expect(evs[0]!.wall).toBeGreaterThanOrEqual(before);
+    expect(evs[999]!.wall).toBeLessThanOrEqual(Date.now());
     expect(bus.stats()).toMatchObject({ enabled: true, held: 1000, recorded: 1000, dropped: 0 });
   });
 

@@ -51,6 +51,8 @@ export class TraceBus {
   #lastSpill: { file: string; written: number; dropped: number; error?: string } | undefined;
   #seq = 0;
   #origin = performance.now();
+  /** Date.now() at #origin. */
+  #wallOrigin = Date.now();
   /** Set for a loaded session: chain verdicts are judged at its last event, not at the clock. */
   #frozenNow: number | undefined;
   #subscriberDropped = 0;
@@ -79,8 +81,10 @@ export class TraceBus {
     if (!this.enabled) return;
     const e = input as TraceEvent;
     e.seq = ++this.#seq;
-    e.t = performance.now() - this.#origin;
-    e.wall = Date.now();
+    const t = performance.now() - this.#origin;
+    e.t = t;
+    // from the monotonic clock, not Date.now(): one clock read per event is what record() costs most
+    e.wall = Math.floor(this.#wallOrigin + t);
     if (e.kind === 'frame' && e.text.length > this.textLimit) this.#cut(e);
     this.#hold(e);
     for (const s of this.#subs) s.push(e);
