@@ -92,63 +92,7 @@ function time(_label: string, fn: () => void): number {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${EVENTS.toLocaleString('en')} events = ${CALLS.toLocaleString('en')} CALLs × ${HOPS} hops`);
 
-  // 1. hold 1M events through the adapters
-  const base = heapUsed();
-  const bus = new TraceBus();
-  const feed = feeder(bus);
-  let last = '';
-  const fillMs = time('fill', () => {
-    for (let i = 0; i < CALLS; i++) last = feed(i);
-  });
-  const held = heapUsed() - base;
-  const s = bus.stats();
-  console.log(`hold 1M events via adapters: ${fillMs.toFixed(0)} ms (${ns(fillMs, EVENTS)}/event incl. building the inputs and uuids)`);
-  console.log(
-    `  heap for 1M events + corr index: ${mb(held)} (${(held / EVENTS).toFixed(0)} B/event); held ${s.held}, dropped ${s.dropped}`,
-  );
-
-  // 2. past capacity: every record evicts
-  const evictMs = time('evict', () => {
-    for (let i = 0; i < CALLS / 2; i++) feed(i);
-  });
-  console.log(
-    `record with eviction (ring full): ${ns(evictMs, EVENTS / 2)}/event; held ${bus.stats().held}, dropped ${bus.stats().dropped}`,
-  );
-  const heldAfterEvict = heapUsed() - base;
-  console.log(`  heap after 1.5M recorded (1M held): ${mb(heldAfterEvict)}`);
-
-  // 3. queries on a full bus
-  let chainHops = 0;
-  const chainMs = time('chain', () => {
-    for (let i = 0; i < 1000; i++) chainHops = bus.chain(last)?.hops.length ?? 0;
-  });
-  console.log(
-    `chain(corr) on a full bus: ${chainMs.toFixed(1)} µs per chain (${chainHops} hops; 1000 chains took ${chainMs.toFixed(0)} ms)`,
-  );
-  const first = bus.events({ limit: 1 })[0]!.seq;
-  const pageMs = time('page', () => {
-    for (let i = 0; i < 100; i++) bus.events({ fromSeq: first + 500_000 + i * 1000, limit: 1000 });
-  });
-  console.log(
-    `events({fromSeq, limit: 1000}): ${(pageMs / 100).toFixed(2)} ms; with kinds ['callee'] over all: ${time('k', () => bus.events({ kinds: ['callee'], limit: 1e9 })).toFixed(0)} ms`,
-  );
-
-  // 4. export and import of the whole session
-  const file = join(tmpdir(), `trace-bench-${process.pid}.ndjson`);
-  const t0 = performance.now();
-  const count = await exportToFile(bus, file);
-  const exportMs = performance.now() - t0;
-  await bus.close();
-  bus.clear(); // the import below and the micro-benchmarks run without the first million on the heap
-  const t1 = performance.now();
-  const importedCount = (await importSession({ file })).count;
-  const importMs = performance.now() - t1;
-  console.log(
-    `export ${count.toLocaleString('en')} events to NDJSON: ${exportMs.toFixed(0)} ms; import (validated): ${importMs.toFixed(0)} ms (${importedCount} events)`,
-  );
-  await rm(file, { force: true });
-
-  // 5. record() alone, tracing on and off, on a full ring
+  // 1. record() alone, tracing on and off, on a full ring (first, on a clean heap)
   const small = new TraceBus({ capacity: 1_000_000 });
   console.log(
     `(load average now: ${loadavg()
@@ -165,7 +109,7 @@ async function main(): Promise<void> {
   small.enabled = false;
   const offMs = time('off', rec);
   console.log(
-    `record() on a full ring: enabled ${ns(onMs, N)}/event, disabled ${ns(offMs, N)}/event (both include building the input object)`,
+    `record() on a full ring: enabled ${ns(onMs, N)}/event, disabled ${ns(offMs, N)}/event (enabled includes building the input object)`,
   );
   const hooks = serverHooks(small);
   const u = newUUID();
@@ -187,7 +131,7 @@ async function main(): Promise<void> {
   const hookOff = time('hook off', hook);
   console.log(`serverHooks onFrame (RES, ${ev.text.length} B): enabled ${ns(hookOn, N)}/frame, disabled ${ns(hookOff, N)}/frame`);
 
-  // 6. frame head: scan vs JSON.parse
+  // 2. frame head: scan vs JSON.parse
   for (const size of [150, 64 * 1024, 1024 * 1024]) {
     const args = JSON.stringify({ data: 'x'.repeat(Math.max(0, size - 130)) });
     const text = `{"meta":{"type":9,"uuid":"${u}"},"payload":{"for":"${u}","uri":"test.echo","args":${args}}}\n`;
@@ -202,6 +146,63 @@ async function main(): Promise<void> {
       `frame head of a ${mb(text.length).replace(' MiB', '')} MiB RES: scan ${((scanMs * 1e3) / n).toFixed(2)} µs, JSON.parse ${((parseMs * 1e3) / n).toFixed(2)} µs`,
     );
   }
+  small.clear(); // not part of the heap figure below
+  // 3. hold 1M events through the adapters
+  const base = heapUsed();
+  const bus = new TraceBus();
+  const feed = feeder(bus);
+  let last = '';
+  const fillMs = time('fill', () => {
+    for (let i = 0; i < CALLS; i++) last = feed(i);
+  });
+  const held = heapUsed() - base;
+  const s = bus.stats();
+  console.log(`hold 1M events via adapters: ${fillMs.toFixed(0)} ms (${ns(fillMs, EVENTS)}/event incl. building the inputs and uuids)`);
+  console.log(
+    `  heap for 1M events + corr index: ${mb(held)} (${(held / EVENTS).toFixed(0)} B/event); held ${s.held}, dropped ${s.dropped}`,
+  );
+
+  // 4. past capacity: every record evicts
+  const evictMs = time('evict', () => {
+    for (let i = 0; i < CALLS / 2; i++) feed(i);
+  });
+  console.log(
+    `record with eviction (ring full): ${ns(evictMs, EVENTS / 2)}/event; held ${bus.stats().held}, dropped ${bus.stats().dropped}`,
+  );
+  const heldAfterEvict = heapUsed() - base;
+  console.log(`  heap after 1.5M recorded (1M held): ${mb(heldAfterEvict)}`);
+
+  // 5. queries on a full bus
+  let chainHops = 0;
+  const chainMs = time('chain', () => {
+    for (let i = 0; i < 1000; i++) chainHops = bus.chain(last)?.hops.length ?? 0;
+  });
+  console.log(
+    `chain(corr) on a full bus: ${chainMs.toFixed(1)} µs per chain (${chainHops} hops; 1000 chains took ${chainMs.toFixed(0)} ms)`,
+  );
+  const first = bus.events({ limit: 1 })[0]!.seq;
+  const pageMs = time('page', () => {
+    for (let i = 0; i < 100; i++) bus.events({ fromSeq: first + 500_000 + i * 1000, limit: 1000 });
+  });
+  console.log(
+    `events({fromSeq, limit: 1000}): ${(pageMs / 100).toFixed(2)} ms; with kinds ['callee'] over all: ${time('k', () => bus.events({ kinds: ['callee'], limit: 1e9 })).toFixed(0)} ms`,
+  );
+
+  // 6. export and import of the whole session
+  const file = join(tmpdir(), `trace-bench-${process.pid}.ndjson`);
+  const t0 = performance.now();
+  const count = await exportToFile(bus, file);
+  const exportMs = performance.now() - t0;
+  await bus.close();
+  bus.clear(); // the import below and the micro-benchmarks run without the first million on the heap
+  const t1 = performance.now();
+  const importedCount = (await importSession({ file })).count;
+  const importMs = performance.now() - t1;
+  console.log(
+    `export ${count.toLocaleString('en')} events to NDJSON: ${exportMs.toFixed(0)} ms; import (validated): ${importMs.toFixed(0)} ms (${importedCount} events)`,
+  );
+  await rm(file, { force: true });
+
   console.log('\ncommand: npx tsx bench/trace.ts   (runs node --expose-gc --import tsx bench/trace.ts)');
 }
 

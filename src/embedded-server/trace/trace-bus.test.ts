@@ -145,3 +145,17 @@ describe('TraceBus', () => {
     expect(bus.now()).toBe(evs[2]!.t);
   });
 });
+
+describe('TraceBus correlation index', () => {
+  it('stays fast when one corr has most events (a client reusing one uuid) and follows evictions', () => {
+    const bus = new TraceBus({ capacity: 50_000 });
+    const t0 = performance.now();
+    for (let i = 0; i < 200_000; i++) bus.record(log(`m${i}`, i % 10 === 0 ? 'other' : 'same'));
+    // a quadratic eviction takes minutes here; linear takes well under a second
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const same = bus.related('same');
+    expect(same).toHaveLength(45_000);
+    expect(same[0]!.seq).toBe(150_002);
+    expect(bus.related('other').map((e) => e.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => 150_001 + i * 10));
+  });
+});

@@ -4,6 +4,7 @@
 // stamps the producer's object in place and does no parsing and no I/O.
 import type { Chain, FrameTrace, TraceEvent, TraceInput, TraceKind, TraceStats } from '../../shared/trace/events';
 import { buildChain, DEFAULT_CALL_TIMEOUT_MS } from './chain';
+import { CorrIndex } from './corr-index';
 import { TraceError } from './errors';
 import { RingBuffer } from './ring-buffer';
 import { type SpillOptions, SpillWriter } from './spill-writer';
@@ -44,8 +45,8 @@ export class TraceBus {
   readonly textLimit: number;
   readonly defaultCallTimeoutMs: number;
   readonly #ring: RingBuffer<TraceEvent>;
-  /** corr → seqs of its events, oldest first; entries leave with their events. */
-  readonly #byCorr = new Map<string, number[]>();
+  /** corr → seqs of its events; entries leave with their events. */
+  readonly #byCorr = new CorrIndex();
   #subs: Subscription[] = [];
   #spill: SpillWriter | undefined;
   #lastSpill: { file: string; written: number; dropped: number; error?: string } | undefined;
@@ -119,18 +120,8 @@ export class TraceBus {
 
   #hold(e: TraceEvent): void {
     const evicted = this.#ring.push(e);
-    if (evicted?.corr !== undefined) {
-      const seqs = this.#byCorr.get(evicted.corr);
-      if (seqs && seqs[0] === evicted.seq) {
-        if (seqs.length === 1) this.#byCorr.delete(evicted.corr);
-        else seqs.shift();
-      }
-    }
-    if (e.corr !== undefined) {
-      const seqs = this.#byCorr.get(e.corr);
-      if (seqs) seqs.push(e.seq);
-      else this.#byCorr.set(e.corr, [e.seq]);
-    }
+    if (evicted?.corr !== undefined) this.#byCorr.evict(evicted.corr, evicted.seq);
+    if (e.corr !== undefined) this.#byCorr.add(e.corr, e.seq);
   }
 
   stats(): TraceStats {
@@ -198,7 +189,6 @@ export class TraceBus {
   /** The held events of one request, in seq order. */
   related(corr: string): TraceEvent[] {
     const seqs = this.#byCorr.get(corr);
-    if (!seqs) return [];
     const out: TraceEvent[] = [];
     for (const seq of seqs) {
       const e = this.get(seq);
