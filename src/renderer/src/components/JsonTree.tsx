@@ -18,6 +18,13 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+function hasHighlightBelow(path: string, highlight: ReadonlySet<string> | undefined): boolean {
+  if (!highlight) return false;
+  const prefix = `${path}/`;
+  for (const p of highlight) if (p.startsWith(prefix)) return true;
+  return false;
+}
+
 function Scalar({ v }: { v: unknown }) {
   if (v === null) return <span className="jt-null">null</span>;
   switch (typeof v) {
@@ -47,7 +54,8 @@ function Node({
   openDepth: number;
   highlight?: ReadonlySet<string>;
 }) {
-  const [open, setOpen] = useState(depth < openDepth);
+  // a highlighted path deeper than openDepth still shows: its ancestors start open
+  const [open, setOpen] = useState(depth < openDepth || hasHighlightBelow(path, highlight));
   const isArray = Array.isArray(value);
   const isObject = typeof value === 'object' && value !== null;
   const hl = highlight?.has(path) ? ' jt-hl' : '';
