@@ -1,8 +1,85 @@
-// The Sync view. (Built in the Studio UI issue.)
-export function SyncView() {
+// The Sync view: the Studio's two data-sync peers side by side, the divergence alarm, the patch
+// timeline of a replica with a revision scrubber and a diff of any two revisions, and the editors.
+import { useEffect } from 'react';
+import type { SyncChange } from '../../../../shared/bridge/contract';
+import { useAppStore } from '../../stores/use-app-store';
+import { DivergenceAlarm } from './DivergenceAlarm';
+import { HistorySelect } from './HistorySelect';
+import { LocalEditor } from './LocalEditor';
+import { MessageForm } from './MessageForm';
+import { PatchTimeline } from './PatchTimeline';
+import { RevisionDiff } from './RevisionDiff';
+import { RevisionScrubber } from './RevisionScrubber';
+import { PeerColumn } from './SyncTrees';
+import { historyKey, serverPeer } from './sync-store';
+import { syncStore, useSyncStore } from './use-sync-store';
+import './sync-view.css';
+
+const EMPTY: SyncChange[] = [];
+
+function Notice() {
+  const notice = useSyncStore((s) => s.notice);
+  if (!notice) return null;
   return (
-    <section className="view" data-testid="view-sync">
-      <h2>Sync</h2>
+    <div className={notice.error ? 'sv-err' : 'sv-muted'} role="status" data-testid="sync-notice">
+      {notice.text}
+    </div>
+  );
+}
+
+export function SyncView() {
+  const link = useAppStore((s) => s.link);
+  const peers = useSyncStore((s) => s.peers);
+  const loading = useSyncStore((s) => s.loading);
+  const error = useSyncStore((s) => s.error);
+  const selected = useSyncStore((s) => s.selected);
+  const history = useSyncStore((s) => (s.selected ? (s.histories[historyKey(s.selected.peerId, s.selected.replica)] ?? EMPTY) : EMPTY));
+
+  // (re)read everything when the view opens and after the host link comes back
+  useEffect(() => {
+    if (link === 'open') void syncStore().getState().load();
+  }, [link]);
+
+  const client = peers.find((p) => p.role === 'client');
+  const server = serverPeer(peers);
+  return (
+    <section className="view sv" data-testid="view-sync">
+      <div className="sv-row">
+        <h2>Sync</h2>
+        <button type="button" disabled={loading} onClick={() => void syncStore().getState().load()}>
+          Reload
+        </button>
+        {loading && <span className="sv-spinner">loading…</span>}
+        {error && (
+          <span className="sv-err" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      <DivergenceAlarm />
+      <div className="sv-peers">
+        {client && <PeerColumn peer={client} title="Studio client" />}
+        {server && <PeerColumn peer={server} title="Server side" />}
+        {!client && !server && !loading && <p className="sv-muted">No sync peer: the host's sync pair is not running.</p>}
+      </div>
+      <div className="sv-edit-row">
+        <LocalEditor />
+        <div>
+          <MessageForm />
+          <Notice />
+        </div>
+      </div>
+      <div className="sv-row sv-history-head">
+        <HistorySelect />
+        {selected && <span className="sv-muted">{history.length} changes held</span>}
+      </div>
+      <div className="sv-history">
+        <PatchTimeline history={history} />
+        <div>
+          <RevisionScrubber history={history} />
+          <RevisionDiff history={history} />
+        </div>
+      </div>
     </section>
   );
 }
