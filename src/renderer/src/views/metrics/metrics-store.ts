@@ -1,0 +1,154 @@
+// The Metrics view's state: a rolling window of per-second rates from the host's `metrics` events, and
+// the current load run (its progress as series, its final report). A vanilla store fed through a
+// bridge handed in, so tests drive it with a fake.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BridgeClient } from '../../../../shared/bridge/client';
+import type { LoadParams, LoadProgressEvent, MetricsSample } from '../../../../shared/bridge/contract';
+import { deriveRates, type RatePoint, trimWindow } from './rates';
+
+export type MetricsBridge = Pick<BridgeClient, 'call' | 'on'>;
+
+/** How much history the charts keep, ms. */
+export const WINDOW_MS = 5 * 60_000;
+
+export interface LoadPoint {
+  elapsedS: number;
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  results: number;
+  nacks: number;
+  expired: number;
+  failed: number;
+}
+
+export interface LoadRun {
+  loadId: string;
+  params: LoadParams;
+  points: LoadPoint[];
+  latest: LoadProgressEvent;
+  /** Set once the run is over (done, stopped or failed). */
+  final?: LoadProgressEvent;
+}
+
+export interface MetricsState {
+  last?: MetricsSample;
+  points: RatePoint[];
+  load?: LoadRun;
+  /** load.start sent, no answer yet. */
+  starting: boolean;
+  stopping: boolean;
+  loadError?: string;
+
+  push(sample: MetricsSample): void;
+  onProgress(ev: LoadProgressEvent): void;
+  startLoad(params: LoadParams): Promise<void>;
+  stopLoad(): Promise<void>;
+  /** Reads a first sample and follows the events; returns the unsubscribe. */
+  listen(): () => void;
+}
+
+export type MetricsStore = StoreApi<MetricsState>;
+
+export const isRunning = (run: LoadRun | undefined) => run !== undefined && run.final === undefined;
+
+function pointOf(ev: LoadProgressEvent): LoadPoint {
+  return {
+    elapsedS: ev.elapsedMs / 1000,
+    throughput: ev.throughput,
+    p50: ev.latencyMs.median,
+    p90: ev.latencyMs.p90,
+    p99: ev.latencyMs.p99,
+    results: ev.results,
+    nacks: ev.nacks,
+    expired: ev.expired,
+    failed: ev.failed,
+  };
+}
+
+export function createMetricsStore(bridge: MetricsBridge): MetricsStore {
+  return createStore<MetricsState>()((set, get) => ({
+    points: [],
+    starting: false,
+    stopping: false,
+
+    push(sample) {
+      const last = get().last;
+      if (last && sample.at <= last.at) return; // a late or repeated sample
+      const p = last ? deriveRates(last, sample) : undefined;
+      set({ last: sample, points: p ? trimWindow([...get().points, p], WINDOW_MS) : get().points });
+    },
+
+    onProgress(ev) {
+      const cur = get().load;
+      // the host's first event can arrive before load.start's answer: the event names the run
+      const run: LoadRun = cur && cur.loadId === ev.loadId ? { ...cur } : { loadId: ev.loadId, params: ev.params, points: [], latest: ev };
+      run.latest = ev;
+      if (ev.state === 'running') {
+        // the final report sums the whole run: it is not a point of the live series
+        if (ev.elapsedMs > 0) run.points = [...run.points, pointOf(ev)];
+      } else {
+        run.final = ev;
+      }
+      set({ load: run, stopping: ev.state === 'running' ? get().stopping : false });
+    },
+
+    async startLoad(params) {
+      set({ starting: true, loadError: undefined });
+      try {
+        const { loadId } = await bridge.call('load.start', params);
+        if (get().load?.loadId !== loadId) {
+          set({
+            load: {
+              loadId,
+              params,
+              points: [],
+              latest: {
+                loadId,
+                params,
+                state: 'running',
+                elapsedMs: 0,
+                calls: 0,
+                acks: 0,
+                nacks: 0,
+                results: 0,
+                errorResults: 0,
+                expired: 0,
+                failed: 0,
+                throughput: 0,
+                latencyMs: { count: 0, min: 0, median: 0, p75: 0, p90: 0, p99: 0, max: 0, mean: 0 },
+              },
+            },
+          });
+        }
+      } catch (err) {
+        set({ loadError: err instanceof Error ? err.message : String(err) });
+      } finally {
+        set({ starting: false });
+      }
+    },
+
+    async stopLoad() {
+      const run = get().load;
+      if (!isRunning(run)) return;
+      set({ stopping: true });
+      try {
+        await bridge.call('load.stop', { loadId: run!.loadId });
+      } catch (err) {
+        set({ loadError: err instanceof Error ? err.message : String(err), stopping: false });
+      }
+    },
+
+    listen() {
+      const offs = [bridge.on('metrics', (s) => get().push(s)), bridge.on('load.progress', (ev) => get().onProgress(ev))];
+      bridge.call('metrics.sample').then(
+        (s) => get().push(s),
+        () => undefined, // the next `metrics` event seeds the series instead
+      );
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+  }));
+}
