@@ -40,34 +40,42 @@ export function TimeChart({ title, series, data, time, unit, height = 130, ...re
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const muted = themeColor('--muted');
-    const grid = themeColor('--border');
-    const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    const u = new uPlot(
-      {
-        width: Math.max(200, el.clientWidth),
-        height,
-        scales: { x: { time } },
-        legend: { live: true },
-        cursor: { drag: { x: false, y: false } },
-        axes: [
-          { ...axis, ...(time ? {} : { label: 's' }) },
-          { ...axis, label: unit, size: 50 },
-        ],
-        series: [
-          { label: time ? 'time' : 'elapsed (s)' },
-          ...series.map((s) => ({ label: s.label, stroke: themeColor(s.color), width: 1.5, spanGaps: false, points: { show: false } })),
-        ],
-      },
-      latest.current as uPlot.AlignedData,
-      el,
-    );
-    plot.current = u;
-    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
-    ro.observe(el);
+    let u: uPlot | undefined;
+    let ro: ResizeObserver | undefined;
+    // the shell sets the theme attribute in its own effect, which runs after this one: read the
+    // colours on the next frame
+    const frame = requestAnimationFrame(() => {
+      const muted = themeColor('--muted');
+      const grid = themeColor('--border');
+      const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+      u = new uPlot(
+        {
+          width: Math.max(200, el.clientWidth),
+          height,
+          scales: { x: { time } },
+          legend: { live: true },
+          cursor: { drag: { x: false, y: false } },
+          axes: [
+            { ...axis, ...(time ? {} : { label: 's' }) },
+            { ...axis, label: unit, size: 50 },
+          ],
+          series: [
+            { label: time ? 'time' : 'elapsed (s)' },
+            ...series.map((s) => ({ label: s.label, stroke: themeColor(s.color), width: 1.5, spanGaps: false, points: { show: false } })),
+          ],
+        },
+        latest.current as uPlot.AlignedData,
+        el,
+      );
+      plot.current = u;
+      const made = u;
+      ro = new ResizeObserver(() => made.setSize({ width: Math.max(200, el.clientWidth), height }));
+      ro.observe(el);
+    });
     return () => {
-      ro.disconnect();
-      u.destroy();
+      cancelAnimationFrame(frame);
+      ro?.disconnect();
+      u?.destroy();
       plot.current = null;
     };
   }, [theme, seriesKey, time, unit, height]);

@@ -78,14 +78,21 @@ function PendingCallRows({ uri }: { uri: string }) {
               {data.malformed.length} entries are not juggler calls:
               <ul>
                 {data.malformed.slice(0, 20).map((m) => (
-                  <li key={m.index} className="mono rv-clip" title={m.error}>
-                    #{m.index}: {m.raw?.text ?? ''} — {m.error}
+                  <li key={m.index}>
+                    <span className="mono rv-clip" title={m.error}>
+                      #{m.index}: {m.raw?.text ?? ''} — {m.error}
+                    </span>
                   </li>
                 ))}
               </ul>
             </div>
           )}
-          {data?.truncated && <div className="rv-warn">only the first {data.calls.length} pending calls are listed</div>}
+          {data?.truncated && (
+            <div className="rv-warn">
+              the list holds {data.length} entries: only the first {data.calls.length + data.malformed.length} were read (peek it to page
+              through)
+            </div>
+          )}
         </div>
       </td>
     </tr>
