@@ -75,6 +75,11 @@ function themeExtension(dark: boolean, height?: string): Extension {
       '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 8%, transparent)' },
       '.cm-cursor': { borderLeftColor: 'var(--fg)' },
       '.cm-placeholder': { color: 'var(--muted)' },
+      // the lint package draws its squiggles as data: SVG images, which `img-src 'self'` refuses
+      '.cm-lintRange': { backgroundImage: 'none', textDecorationLine: 'underline', textDecorationStyle: 'wavy' },
+      '.cm-lintRange-error': { backgroundImage: 'none', textDecorationColor: 'var(--err)' },
+      '.cm-lintRange-warning': { backgroundImage: 'none', textDecorationColor: 'var(--warn)' },
+      '.cm-lintRange-info, .cm-lintRange-hint': { backgroundImage: 'none', textDecorationColor: 'var(--accent)' },
     },
     { dark },
   );

@@ -1,8 +1,46 @@
-// The Callees view. (Built in the Studio UI issue.)
-export function CalleesView() {
+// The Callees view: every URI served (the demo test.* ones and the user's), with live metrics,
+// stop/start, and an editor that hot-reloads user handlers, with their console output.
+import { useEffect } from 'react';
+import { CalleeEditor } from './CalleeEditor';
+import { CalleeLogPanel } from './CalleeLogPanel';
+import { CalleeTable } from './CalleeTable';
+import { useCalleesActions } from './callees-feed';
+import { DEMO_NOTE, demoBehaviour } from './callees-store';
+import { useCalleesStore } from './use-callees-store';
+import './callees.css';
+
+function DemoDetails({ uri }: { uri: string }) {
   return (
-    <section className="view" data-testid="view-callees">
+    <section className="cl-demo" aria-label={`About ${uri}`} data-testid="demo-details">
+      <h3 className="mono">{uri}</h3>
+      <p>{demoBehaviour[uri] ?? 'A demo callee of the Studio.'}</p>
+      <p className="cl-muted">{DEMO_NOTE}</p>
+    </section>
+  );
+}
+
+export function CalleesView() {
+  const actions = useCalleesActions();
+  const selected = useCalleesStore((s) => s.selected);
+  const selectedKind = useCalleesStore((s) => s.callees.find((c) => c.uri === s.selected)?.kind);
+  const editing = useCalleesStore((s) => s.draft.editing);
+  // metrics change with every call and no event says so: poll while the view is shown
+  useEffect(() => actions.poll(), [actions]);
+  const logUri = selectedKind === 'user' ? selected : editing;
+
+  return (
+    <section className="view cl-view" data-testid="view-callees">
       <h2>Callees</h2>
+      <div className="cl-layout">
+        <div className="cl-left">
+          <CalleeTable />
+          {selected && selectedKind === 'demo' && <DemoDetails uri={selected} />}
+        </div>
+        <div className="cl-right">
+          <CalleeEditor />
+          {logUri && <CalleeLogPanel uri={logUri} />}
+        </div>
+      </div>
     </section>
   );
 }

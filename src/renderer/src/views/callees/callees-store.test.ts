@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { CalleeInfo, CalleeLog } from '../../../../shared/bridge/contract';
+import { calleesActions } from './callees-actions';
+import { createCalleesStore, MAX_LOGS, STARTER_JS, STARTER_TS } from './callees-store';
+
+const metrics = { invocations: 0, errors: 0, expired: 0, killed: 0, avgMs: 0, p95Ms: 0 };
+
+function demo(uri: string, o: Partial<CalleeInfo> = {}): CalleeInfo {
+  return { uri, kind: 'demo', running: true, metrics, ...o };
+}
+
+function user(uri: string, o: Partial<CalleeInfo> = {}): CalleeInfo {
+  return { uri, kind: 'user', running: true, language: 'ts', source: `export default () => '${uri}'`, version: 1, metrics, ...o };
+}
+
+describe('the callee list', () => {
+  it('puts demo callees first, user callees by URI, and keeps unchanged rows as they were', () => {
+    const s = createCalleesStore();
+    s.getState().setCallees([user('user.b'), demo('test.echo'), user('user.a')]);
+    expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo', 'user.a', 'user.b']);
+    const before = s.getState().callees;
+    s.getState().setCallees([demo('test.echo'), user('user.a'), user('user.b', { metrics: { ...metrics, invocations: 3 } })]);
+    const after = s.getState().callees;
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    expect(after[2]).not.toBe(before[2]);
+    expect(after[2]?.metrics.invocations).toBe(3);
+    // an identical poll changes nothing (no re-render)
+    s.getState().setCallees([demo('test.echo'), user('user.a'), user('user.b', { metrics: { ...metrics, invocations: 3 } })]);
+    expect(s.getState().callees).toBe(after);
+  });
+
+  it('a start/stop answer replaces its row; a removed selected callee is unselected', () => {
+    const s = createCalleesStore();
+    s.getState().setCallees([demo('test.echo'), user('user.a')]);
+    s.getState().upsertCallee(demo('test.echo', { running: false }));
+    expect(s.getState().callees[0]?.running).toBe(false);
+    s.getState().edit('user.a');
+    expect(s.getState().selected).toBe('user.a');
+    s.getState().setCallees([demo('test.echo')]);
+    expect(s.getState().selected).toBeUndefined();
+  });
+});
+
+describe('the editor draft', () => {
+  it('editing loads the saved source; demo callees are not editable', () => {
+    const s = createCalleesStore();
+    s.getState().setCallees([demo('test.echo'), user('user.a', { language: 'js', source: 'module.exports = () => 1' })]);
+    s.getState().edit('test.echo');
+    expect(s.getState().draft.editing).toBeUndefined();
+    s.getState().edit('user.a');
+    expect(s.getState().draft).toEqual({
+      uri: 'user.a',
+      language: 'js',
+      source: 'module.exports = () => 1',
+      editing: 'user.a',
+      dirty: false,
+    });
+    s.getState().setDraft({ source: 'module.exports = () => 2' });
+    expect(s.getState().draft.dirty).toBe(true);
+  });
+
+  it('switching the language of the untouched starter switches the starter', () => {
+    const s = createCalleesStore();
+    expect(s.getState().draft.source).toBe(STARTER_TS);
+    s.getState().setDraft({ language: 'js' });
+    expect(s.getState().draft.source).toBe(STARTER_JS);
+    s.getState().setDraft({ source: 'mine' });
+    s.getState().setDraft({ language: 'ts' });
+    expect(s.getState().draft.source).toBe('mine');
+  });
+});
+
+describe('logs', () => {
+  it('are kept per URI, oldest first, bounded, with the number dropped', () => {
+    const s = createCalleesStore();
+    const log = (uri: string, n: number): CalleeLog => ({ uri, level: 'log', message: String(n), at: n });
+    for (let i = 1; i <= MAX_LOGS + 3; i++) s.getState().addLog(log('user.a', i));
+    s.getState().addLog(log('user.b', 1));
+    expect(s.getState().logs['user.a']).toHaveLength(MAX_LOGS);
+    expect(s.getState().logs['user.a']?.[0]?.message).toBe('4');
+    expect(s.getState().droppedLogs['user.a']).toBe(3);
+    expect(s.getState().logs['user.b']).toHaveLength(1);
+    s.getState().clearLogs('user.a');
+    expect(s.getState().logs['user.a']).toBeUndefined();
+  });
+});
+
+describe('saving', () => {
+  function bridgeAnswering(save: unknown) {
+    return {
+      call: async (method: string) => {
+        if (method === 'callees.save') return save;
+        throw new Error(method);
+      },
+      on: () => () => undefined,
+    } as unknown as Parameters<typeof calleesActions>[0];
+  }
+
+  it('a saved draft becomes the callee being edited, with its version', async () => {
+    const s = createCalleesStore();
+    s.getState().setDraft({ uri: 'user.double', source: 'export default (n: number) => n * 2' });
+    await calleesActions(bridgeAnswering({ ok: true, callee: user('user.double', { version: 2 }) }), s).save();
+    expect(s.getState().save).toEqual({ state: 'saved', uri: 'user.double', version: 2 });
+    expect(s.getState().draft).toMatchObject({ editing: 'user.double', dirty: false });
+    expect(s.getState().callees.map((c) => c.uri)).toEqual(['user.double']);
+  });
+
+  it('compile problems are kept with their positions and the version that keeps serving', async () => {
+    const s = createCalleesStore();
+    s.getState().setCallees([user('user.double', { version: 2 })]);
+    s.getState().edit('user.double');
+    s.getState().setDraft({ source: 'export default (n: number) => n *' });
+    const problems = [{ message: 'Unexpected end of file', line: 1, column: 35 }];
+    await calleesActions(bridgeAnswering({ ok: false, problems }), s).save();
+    expect(s.getState().save).toEqual({ state: 'problems', uri: 'user.double', problems, servingVersion: 2 });
+    expect(s.getState().draft.dirty).toBe(true);
+  });
+
+  it('an empty URI is not sent', async () => {
+    const s = createCalleesStore();
+    s.getState().setDraft({ uri: ' ' });
+    await calleesActions(bridgeAnswering(undefined), s).save();
+    expect(s.getState().save).toMatchObject({ state: 'failed', message: expect.stringMatching(/URI: empty/) });
+  });
+});
