@@ -1,0 +1,398 @@
+// Traces view benchmark: the page holds 1,000,000 trace events, then takes 20,000 events/s for 30 s
+// (with a search filter switched on at 10 s and off at 20 s, each a re-scan of the million held). It
+// measures long tasks (PerformanceObserver 'longtask'), frames per second (requestAnimationFrame)
+// and the JS heap (CDP, after a forced GC). The events are made in the page and fed to the view's
+// store through its ?bench=1 hook, so the view is measured, not the bridge transport; making them
+// costs about what parsing them off the websocket would. Prints figures; asserts nothing.
+//   npm run build && npx tsx bench/ui-trace.ts [--rate 20000] [--seconds 30] [--hold 1000000]
+// Diagnostics: --profile (CPU self time by function), --timeline (Chromium trace events over 50 ms),
+// --hidden (another view shown: the store's cost without rendering).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = join(__dirname, '..');
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const RATE = arg('rate', 20_000);
+const SECONDS = arg('seconds', 30);
+const HOLD = arg('hold', 1_000_000);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function startStudio(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`the Studio did not print its URL within 30 s:\n${out}`)), 30_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`the Studio exited with ${code}:\n${out}`)));
+  });
+  return { url, proc };
+}
+
+/** Runs in the page: a generator of the 10 hops of juggler CALLs, as the host's bus would send them. */
+function installGenerator(): void {
+  const w = window as unknown as Record<string, unknown>;
+  let seq = 0;
+  let t = 0;
+  const conns = ['4d01dba9-2bf2-4d1a-8371-922727be69eb', '9a2c4e11-71f0-4b7e-9d55-0c4b5e3a8f21', 'c0ffee00-1234-4abc-8def-0123456789ab'];
+  const uris = ['test.echo', 'test.reverse', 'test.delay'];
+  let corr = '';
+  let conn = '';
+  let uri = '';
+  const base = () => {
+    seq++;
+    t += 0.05;
+    return { seq, t, wall: 1_700_000_000_000 + Math.floor(t) };
+  };
+  const hop = (i: number): unknown => {
+    const b = base();
+    switch (i) {
+      case 0:
+        corr = crypto.randomUUID();
+        conn = conns[seq % 3]!;
+        uri = uris[seq % 3]!;
+        return {
+          ...b,
+          kind: 'frame',
+          proto: 'juggler',
+          side: 'server',
+          connId: conn,
+          dir: 'in',
+          type: 'CALL',
+          uuid: corr,
+          uri,
+          corr,
+          size: 150,
+          text: `{"meta":{"type":1,"uuid":"${corr}"},"payload":{"uri":"${uri}","timeout":1000000000,"args":"payload number ${seq}"}}`,
+        };
+      case 1:
+        return {
+          ...b,
+          kind: 'redis',
+          role: 'server',
+          command: 'EVALSHA push',
+          key: `juggler:calls:{${uri}}`,
+          size: 180,
+          durationMs: 0.4,
+          corr,
+        };
+      case 2:
+        return {
+          ...b,
+          kind: 'frame',
+          proto: 'juggler',
+          side: 'server',
+          connId: conn,
+          dir: 'out',
+          type: 'ACK',
+          uuid: crypto.randomUUID(),
+          uri,
+          corr,
+          size: 140,
+          text: `{"meta":{"type":8,"uuid":"x"},"payload":{"for":"${corr}","for_type":1,"uri":"${uri}"}}`,
+        };
+      case 3:
+        return { ...b, kind: 'redis', role: 'callee', command: 'BRPOP', key: `juggler:calls:{${uri}}`, size: 180, durationMs: 3.1, corr };
+      case 4:
+        return {
+          ...b,
+          kind: 'redis',
+          role: 'callee',
+          command: 'EVALSHA pttl-del',
+          key: `juggler:calls:timeout:{${uri}}:${corr}`,
+          size: 0,
+          durationMs: 0.3,
+          corr,
+        };
+      case 5:
+        return { ...b, kind: 'callee', calleeId: 'demo', uri, durationMs: 0.05, outcome: 'ok', corr, startedT: b.t - 0.05 };
+      case 6:
+        return {
+          ...b,
+          kind: 'redis',
+          role: 'callee',
+          command: 'EVALSHA push',
+          key: `juggler:results:{${conn}}`,
+          size: 170,
+          durationMs: 0.3,
+          corr,
+        };
+      case 7:
+        return {
+          ...b,
+          kind: 'redis',
+          role: 'server',
+          command: 'BRPOP',
+          key: `juggler:results:{${conn}}`,
+          size: 170,
+          durationMs: 5.2,
+          corr,
+        };
+      case 8:
+        return {
+          ...b,
+          kind: 'redis',
+          role: 'server',
+          command: 'EVALSHA pttl-del',
+          key: `juggler:results:timeout:{${conn}}:${corr}`,
+          size: 0,
+          durationMs: 0.5,
+          corr,
+        };
+      default:
+        return {
+          ...b,
+          kind: 'frame',
+          proto: 'juggler',
+          side: 'server',
+          connId: conn,
+          dir: 'out',
+          type: 'RES',
+          uuid: crypto.randomUUID(),
+          uri,
+          corr,
+          size: 160,
+          text: `{"meta":{"type":9,"uuid":"y"},"payload":{"for":"${corr}","uri":"${uri}","args":"payload number ${seq}"}}`,
+        };
+    }
+  };
+  let k = 0;
+  w.__benchBatch = (n: number) => {
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = hop(k++ % 10);
+    return out;
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** --profile: where the live phase's main-thread time went, by function (self time). */
+function printProfile(p: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = p.samples ?? [];
+  const deltas = p.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const n = byId.get(samples[i]!)!;
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.log('\nself time by function (ms):');
+  for (const [k, v] of top) console.log(`  ${v.toFixed(0).padStart(7)}  ${k}`);
+}
+
+/** --timeline: what took over 50 ms (GC, animation frame callbacks, layout...). */
+function printTimeline(events: { name: string; ph: string; ts: number; dur?: number; tid: number }[]): void {
+  const names = new Map<string, { n: number; ms: number }>();
+  for (const e of events) {
+    if ((e.dur ?? 0) <= 50_000) continue;
+    const x = names.get(e.name) ?? { n: 0, ms: 0 };
+    x.n++;
+    x.ms += e.dur! / 1000;
+    names.set(e.name, x);
+  }
+  console.log('\ntrace events over 50 ms, by name (nested events appear at each level):');
+  for (const [k, v] of [...names.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
+    console.log(`  ${String(v.n).padStart(4)} × ${v.ms.toFixed(0).padStart(6)} ms  ${k}`);
+}
+
+interface LiveResult {
+  frames: number;
+  seconds: number;
+  injected: number;
+  longTasks: number[];
+  scanMs: number;
+  held: number;
+  rows: number;
+}
+
+async function main() {
+  for (const f of ['dist/web/main.js', 'out/renderer/index.html'])
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run npm run build first`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'studio-bench-'));
+  const studio = await startStudio(dataDir);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
+      return { heap: m('JSHeapUsedSize'), nodes: m('Nodes') };
+    };
+    // tsx compiles with esbuild's keepNames: functions handed to the page call its __name helper
+    await page.addInitScript('globalThis.__name = (f) => f');
+    await page.goto(`${studio.url}&bench=1`);
+    await page.waitForFunction(() => !!(window as unknown as { __jugglerTrace?: unknown }).__jugglerTrace);
+    await page.evaluate(installGenerator);
+    const before = await heap();
+
+    // fill: HOLD events in batches of 10,000, a task each
+    const fillMs = await page.evaluate(async (hold) => {
+      const w = window as unknown as { __benchBatch(n: number): unknown[]; __jugglerTraceInject(b: unknown[]): void };
+      const t0 = performance.now();
+      for (let n = 0; n < hold; n += 10_000) {
+        w.__jugglerTraceInject(w.__benchBatch(Math.min(10_000, hold - n)));
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      return performance.now() - t0;
+    }, HOLD);
+    await page.waitForTimeout(500);
+    const filled = await heap();
+
+    // live: RATE events/s for SECONDS, batches every 50 ms as the host sends them; a search filter on
+    // a third of the way in and off at two thirds
+    if (process.argv.includes('--hidden')) await page.keyboard.press('2');
+    const profile = process.argv.includes('--profile');
+    const traceEvents: { name: string; ph: string; ts: number; dur?: number; tid: number }[] = [];
+    if (process.argv.includes('--timeline')) {
+      cdp.on('Tracing.dataCollected', (d) => {
+        traceEvents.push(...(d.value as unknown as typeof traceEvents));
+      });
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,blink', transferMode: 'ReportEvents' } as never);
+    }
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const live: LiveResult = await page.evaluate(
+      async ({ rate, seconds }) => {
+        const w = window as unknown as {
+          __benchBatch(n: number): unknown[];
+          __jugglerTraceInject(b: unknown[]): void;
+          __jugglerTrace: { state(): { held: number; rows: number; scan?: number }; setFilter(f: unknown): void };
+        };
+        const t0 = performance.now();
+        const longTasks: number[] = [];
+        const obs = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) longTasks.push(e.duration);
+        });
+        obs.observe({ type: 'longtask', buffered: false });
+        let frames = 0;
+        let running = true;
+        const onFrame = () => {
+          frames++;
+          if (running) requestAnimationFrame(onFrame);
+        };
+        requestAnimationFrame(onFrame);
+        let injected = 0;
+        let filterOnAt = 0;
+        let scanMs = 0;
+        let phase = 0;
+        await new Promise<void>((done) => {
+          const tick = () => {
+            const elapsed = (performance.now() - t0) / 1000;
+            const due = Math.min(rate * seconds, Math.floor(elapsed * rate)) - injected;
+            if (due > 0) {
+              w.__jugglerTraceInject(w.__benchBatch(due));
+              injected += due;
+            }
+            if (phase === 0 && elapsed > seconds / 3) {
+              phase = 1;
+              filterOnAt = performance.now();
+              w.__jugglerTrace.setFilter({ search: 'payload number 4\\d*7"', regex: true });
+            } else if (phase === 1 && w.__jugglerTrace.state().scan === undefined) {
+              phase = 2;
+              scanMs = performance.now() - filterOnAt;
+            } else if (phase === 2 && elapsed > (2 * seconds) / 3) {
+              phase = 3;
+              w.__jugglerTrace.setFilter({ search: '', regex: false });
+            }
+            if (elapsed >= seconds) done();
+            else setTimeout(tick, 50);
+          };
+          tick();
+        });
+        running = false;
+        obs.disconnect();
+        const s = w.__jugglerTrace.state();
+        return { frames, seconds: (performance.now() - t0) / 1000, injected, longTasks, scanMs, held: s.held, rows: s.rows };
+      },
+      { rate: RATE, seconds: SECONDS },
+    );
+    if (profile) printProfile((await cdp.send('Profiler.stop')).profile);
+    if (process.argv.includes('--timeline')) {
+      const ended = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await ended;
+      printTimeline(traceEvents);
+    }
+    await page.waitForTimeout(300);
+    const after = await heap();
+    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
+    const over = live.longTasks.filter((d) => d > 50);
+    const rows: [string, string][] = [
+      ['events held at the start of the live phase', HOLD.toLocaleString()],
+      [
+        'fill: time to take them in (batches of 10,000)',
+        `${(fillMs / 1000).toFixed(1)} s (${Math.round(HOLD / (fillMs / 1000)).toLocaleString()} events/s)`,
+      ],
+      [
+        'live: events fed',
+        `${live.injected.toLocaleString()} in ${live.seconds.toFixed(1)} s (${Math.round(live.injected / live.seconds).toLocaleString()}/s)`,
+      ],
+      ['live: long tasks (> 50 ms)', `${over.length} (max ${over.length ? Math.max(...over).toFixed(0) : 0} ms)`],
+      [
+        'live: all long tasks reported',
+        `${live.longTasks.length} (max ${live.longTasks.length ? Math.max(...live.longTasks).toFixed(0) : 0} ms)`,
+      ],
+      ['live: frames per second', (live.frames / live.seconds).toFixed(1)],
+      [`live: search filter over ${live.held.toLocaleString()} held, done in`, `${(live.scanMs / 1000).toFixed(2)} s (in slices)`],
+      ['events held at the end (capacity 1,000,000 + one chunk)', live.held.toLocaleString()],
+      ['JS heap: empty view', mib(before.heap)],
+      [`JS heap: ${HOLD.toLocaleString()} events held`, `${mib(filled.heap)} (${Math.round((filled.heap - before.heap) / HOLD)} B/event)`],
+      ['JS heap: after the live phase', mib(after.heap)],
+      ['DOM nodes', String(after.nodes)],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log(
+      `\nTraces view under load (Chromium ${browser.version()}, ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+    console.log(`\n  command: npm run build && npx tsx bench/ui-trace.ts --rate ${RATE} --seconds ${SECONDS} --hold ${HOLD}`);
+  } finally {
+    await browser.close();
+    studio.proc.kill('SIGTERM');
+    await new Promise((r) => studio.proc.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

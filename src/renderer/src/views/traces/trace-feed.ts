@@ -1,0 +1,174 @@
+// Feeds a TraceView from the bridge and carries out the view's actions on the host. On start (and
+// after a lost connection) it loads the recent events with trace.events in pages, while the live
+// `trace` batches that arrive meanwhile wait; then it follows the live stream. The view drops what it
+// already holds by seq, so the overlap between the two is harmless.
+import type { BridgeClient } from '../../../../shared/bridge/client';
+import type { CallOutcome } from '../../../../shared/bridge/contract';
+import type { TraceEvent } from '../../../../shared/trace/events';
+import type { TraceView } from './trace-store';
+
+export type FeedClient = Pick<BridgeClient, 'call' | 'on'>;
+export interface FeedLink {
+  onState(cb: (state: 'connecting' | 'open' | 'closed') => void): () => void;
+}
+
+export interface TraceFeedOptions {
+  /** Recent events loaded on start. Default 50,000. */
+  initialLimit?: number;
+  /** Events per trace.events call (the host's limit is 100,000). Default 10,000. */
+  pageSize?: number;
+  /** Name of the playground client the view connects for "resend" when none is open. */
+  resendClientName?: string;
+}
+
+export class TraceFeed {
+  readonly #initialLimit: number;
+  readonly #pageSize: number;
+  readonly #resendClientName: string;
+  /** Live batches held while a load runs. */
+  #waiting: TraceEvent[][] | undefined;
+  #offs: (() => void)[] = [];
+  #loads = 0;
+
+  constructor(
+    readonly client: FeedClient,
+    readonly view: TraceView,
+    o: TraceFeedOptions = {},
+  ) {
+    this.#initialLimit = o.initialLimit ?? 50_000;
+    this.#pageSize = o.pageSize ?? 10_000;
+    this.#resendClientName = o.resendClientName ?? 'traces resend';
+    view.setChainLoader((corr) => client.call('trace.chain', { corr }));
+  }
+
+  /**
+   * Follows the host; with a link, loads again after each reconnection (`open`: the link is up
+   * already, load now). Returns stop.
+   */
+  start(link?: FeedLink, o: { open?: boolean } = {}): () => void {
+    this.#offs.push(
+      this.client.on('trace', (batch) => {
+        if (this.#waiting) this.#waiting.push(batch);
+        else this.view.ingest(batch, { live: true });
+      }),
+      this.client.on('status', (s) => this.view.setStats(s.trace)),
+    );
+    if (link) {
+      let first = !o.open;
+      if (o.open) void this.load().catch((err: Error) => this.#fail('loading the trace', err));
+      this.#offs.push(
+        link.onState((s) => {
+          if (s !== 'open') return;
+          void this.load(first ? {} : { fromSeq: this.view.lastSeq + 1 }).catch((err: Error) => this.#fail('loading the trace', err));
+          first = false;
+        }),
+      );
+    } else {
+      void this.load().catch((err: Error) => this.#fail('loading the trace', err));
+    }
+    return () => this.stop();
+  }
+
+  stop(): void {
+    for (const off of this.#offs) off();
+    this.#offs = [];
+  }
+
+  /**
+   * Loads held events (the most recent `initialLimit`; with `all`, every one; never before `fromSeq`),
+   * then replays what came live meanwhile.
+   */
+  async load(o: { fromSeq?: number; all?: boolean } = {}): Promise<void> {
+    const load = ++this.#loads;
+    this.#waiting ??= [];
+    this.view.setLoading(true);
+    try {
+      const stats = await this.client.call('trace.stats');
+      this.view.setStats(stats);
+      // the host restarted or loaded a session: what the view holds is not the host's any more
+      if (stats.recorded < this.view.lastSeq) this.view.reset();
+      let from = Math.max(o.fromSeq ?? 1, o.all ? 1 : stats.recorded - this.#initialLimit + 1);
+      for (;;) {
+        const page = await this.client.call('trace.events', { fromSeq: from, limit: this.#pageSize });
+        if (load !== this.#loads) return;
+        this.view.ingest(page);
+        const last = page[page.length - 1];
+        const firstLive = this.#waiting?.[0]?.[0]?.seq;
+        if (!last || page.length < this.#pageSize || (firstLive !== undefined && last.seq >= firstLive)) break;
+        from = last.seq + 1;
+      }
+    } finally {
+      if (load === this.#loads) {
+        const waiting = this.#waiting ?? [];
+        this.#waiting = undefined;
+        for (const batch of waiting) this.view.ingest(batch, { live: true });
+        this.view.setLoading(false);
+      }
+    }
+  }
+
+  #fail(what: string, err: Error): void {
+    this.view.setNotice({ tone: 'err', text: `${what} failed: ${err.message}` });
+  }
+
+  async #run<T>(what: string, f: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await f();
+    } catch (err) {
+      this.#fail(what, err as Error);
+      return undefined;
+    }
+  }
+
+  async setEnabled(enabled: boolean): Promise<void> {
+    await this.#run(enabled ? 'switching the trace on' : 'switching the trace off', async () => {
+      this.view.setStats(await this.client.call('trace.setEnabled', { enabled }));
+      if (enabled) this.view.setImported(undefined);
+      this.view.setNotice(undefined);
+    });
+  }
+
+  async clear(): Promise<void> {
+    await this.#run('clearing the trace', async () => {
+      const stats = await this.client.call('trace.clear');
+      this.view.reset();
+      this.view.setStats(stats);
+      this.view.setImported(undefined);
+      this.view.setNotice({ tone: 'ok', text: 'Trace cleared on the host.' });
+    });
+  }
+
+  /** The session as NDJSON (the caller saves it). */
+  async exportSession(): Promise<{ ndjson: string; count: number } | undefined> {
+    return this.#run('exporting the trace', () => this.client.call('trace.export'));
+  }
+
+  /** Sends an exported session to the host, which shows it instead of recording. */
+  async importSession(ndjson: string, file?: string): Promise<number | undefined> {
+    return this.#run('importing the trace', async () => {
+      const { count } = await this.client.call('trace.import', { ndjson });
+      this.view.reset();
+      this.view.setImported({ count, ...(file ? { file } : {}) });
+      this.view.setNotice(undefined);
+      // an imported session may be larger than a normal initial load: show all of it up to the view's capacity
+      await this.load({ all: true });
+      return count;
+    });
+  }
+
+  /** Sends a traced CALL again from a playground client (connecting one when none is open). */
+  async resend(seq: number): Promise<CallOutcome | undefined> {
+    return this.#run('resending the call', async () => {
+      const clients = await this.client.call('clients.list');
+      const open = clients.find((c) => c.state === 'open');
+      const clientId = open?.clientId ?? (await this.client.call('clients.connect', { name: this.#resendClientName })).clientId;
+      const outcome = await this.client.call('clients.resend', { clientId, seq });
+      this.view.setNotice(
+        outcome.ok
+          ? { tone: 'ok', text: `Resent as ${outcome.uuid}: ok in ${outcome.latencyMs.toFixed(1)} ms` }
+          : { tone: 'err', text: `Resent as ${outcome.uuid}: ${outcome.error?.code ?? 'failed'} ${outcome.error?.message ?? ''}` },
+      );
+      return outcome;
+    });
+  }
+}

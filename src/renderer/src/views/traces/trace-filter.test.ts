@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import { frame, redisOp } from './test-events';
+import { compileFilter, emptyFilter, filterActive } from './trace-filter';
+
+const call = frame({ type: 'CALL', uri: 'test.echo', text: '{"meta":{"type":1},"payload":{"uri":"test.echo","args":"Needle-42"}}' });
+const res = frame({ type: 'RES', dir: 'out', uri: 'test.echo', text: '{"meta":{"type":9},"payload":{"args":"x"}}' });
+const pop = redisOp({ command: 'BRPOP', key: 'juggler:results:{conn-9}' });
+
+describe('trace filter', () => {
+  test('the empty filter lets everything through and is not active', () => {
+    expect(compileFilter(emptyFilter).match).toBeUndefined();
+    expect(filterActive(emptyFilter)).toBe(false);
+  });
+
+  test('kind, type, connection and target narrow down, all of them together', () => {
+    const m = (f: Partial<typeof emptyFilter>) => compileFilter({ ...emptyFilter, ...f }).match!;
+    expect([call, res, pop].filter(m({ kinds: ['redis'] }))).toEqual([pop]);
+    expect([call, res, pop].filter(m({ type: 'RES' }))).toEqual([res]);
+    expect([call, res, pop].filter(m({ conn: 'SERVER conn' }))).toEqual([call, res]);
+    expect([call, res, pop].filter(m({ target: 'results:' }))).toEqual([pop]);
+    expect([call, res, pop].filter(m({ kinds: ['frame'], type: 'CALL', target: 'echo' }))).toEqual([call]);
+  });
+
+  test('search finds text in the payload in any case; special characters are literal unless regex', () => {
+    const m = (search: string, regex = false) => compileFilter({ ...emptyFilter, search, regex }).match!;
+    expect([call, res, pop].filter(m('needle-42'))).toEqual([call]);
+    expect([call, res, pop].filter(m('needle-4.'))).toEqual([]);
+    expect([call, res, pop].filter(m('needle-4.', true))).toEqual([call]);
+    expect([call, res, pop].filter(m('^\\{"meta":\\{"type":9', true))).toEqual([res]);
+  });
+
+  test('a broken regular expression is reported and does not filter', () => {
+    const c = compileFilter({ ...emptyFilter, search: '(unclosed', regex: true });
+    expect(c.error).toMatch(/not a valid regular expression/);
+    expect(c.match).toBeUndefined();
+  });
+});

@@ -1,0 +1,206 @@
+import { describe, expect, test } from 'vitest';
+import type { Chain, TraceEvent } from '../../../../shared/trace/events';
+import { CHUNK_SIZE } from './event-log';
+import { frame, ManualScheduler, mixed, redisOp } from './test-events';
+import { TraceView } from './trace-store';
+
+function setup(o: { capacity?: number; syncScanLimit?: number } = {}) {
+  const sched = new ManualScheduler();
+  const view = new TraceView({ scheduler: sched, minPublishMs: 0, ...o });
+  const rows = () => {
+    const out: number[] = [];
+    for (let i = 0; i < view.store.getState().rows; i++) out.push(view.eventAt(i)!.seq);
+    return out;
+  };
+  return { sched, view, rows, state: () => view.store.getState() };
+}
+
+/** What a filter must show: the seqs of `events` passing `pred`, in order. */
+const expected = (events: TraceEvent[], pred: (e: TraceEvent) => boolean) => events.filter(pred).map((e) => e.seq);
+
+describe('trace view store', () => {
+  test('batches are published once per frame, not once per batch', () => {
+    const { sched, view, state } = setup();
+    view.ingest(mixed(10));
+    view.ingest(mixed(10, 11));
+    expect(state().rows).toBe(0);
+    expect(sched.frames).toHaveLength(1);
+    sched.paint();
+    expect(state()).toMatchObject({ rows: 20, held: 20, matched: 20 });
+  });
+
+  test('publishes are spaced by minPublishMs however many frames pass', () => {
+    const sched = new ManualScheduler();
+    const view = new TraceView({ scheduler: sched, minPublishMs: 50 });
+    view.ingest(mixed(10));
+    sched.paint();
+    expect(view.store.getState().rows).toBe(10);
+    view.ingest(mixed(10, 11));
+    sched.clock += 20;
+    sched.paint();
+    expect(view.store.getState().rows).toBe(10);
+    sched.clock += 40;
+    sched.paint();
+    expect(view.store.getState().rows).toBe(20);
+  });
+
+  test('events already held are skipped by seq (initial load overlapping the live stream)', () => {
+    const { sched, view, rows } = setup();
+    view.ingest(mixed(100));
+    view.ingest(mixed(50, 80), { live: true });
+    sched.paint();
+    expect(rows()).toEqual(Array.from({ length: 129 }, (_, i) => i + 1));
+  });
+
+  test('a gap in seq of the live stream is counted as missed, never silent', () => {
+    const { sched, view, state } = setup();
+    view.ingest(mixed(10), { live: true });
+    view.ingest(mixed(5, 16), { live: true });
+    sched.paint();
+    expect(state().missed).toBe(5);
+  });
+
+  test('a filter applies to new batches incrementally and matches a full recompute', () => {
+    const { sched, view, rows } = setup();
+    const all = mixed(300);
+    view.ingest(all.slice(0, 100));
+    view.setFilter({ type: 'RES' });
+    for (let i = 100; i < 300; i += 37) view.ingest(all.slice(i, i + 37));
+    sched.drain();
+    const incremental = rows();
+    expect(incremental).toEqual(expected(all, (e) => e.kind === 'frame' && e.type === 'RES'));
+    // the same filter set again re-scans everything: same rows
+    view.setFilter({ type: 'RES' });
+    sched.drain();
+    expect(rows()).toEqual(incremental);
+  });
+
+  test('a large re-scan runs in time slices, showing progress, and ends with the right rows', () => {
+    const { sched, view, rows, state } = setup({ syncScanLimit: 1000 });
+    sched.tick = 1; // every now() is 1 ms later: a slice of 8 ms scans a few thousand events
+    const all = mixed(50_000);
+    view.ingest(all);
+    sched.paint();
+    view.setFilter({ search: 'echo' });
+    expect(sched.tasks).toHaveLength(1);
+    sched.step();
+    sched.paint();
+    expect(state().scan).toBeGreaterThan(0);
+    expect(state().scan).toBeLessThan(1);
+    // new batches during the scan are not filtered ahead of the slices: order is kept
+    view.ingest(mixed(1000, 50_001));
+    const slices = sched.drain();
+    expect(slices).toBeGreaterThan(2);
+    expect(state().scan).toBeUndefined();
+    const allNow = [...all, ...mixed(1000, 50_001)];
+    expect(rows()).toEqual(expected(allNow, (e) => e.kind === 'frame' && e.uri === 'test.echo'));
+  });
+
+  test('search by text and by regex; the counts say how much the filter hides', () => {
+    const { sched, view, state, rows } = setup();
+    view.ingest([
+      frame({ seq: 1, text: '{"payload":{"args":"alpha-17"}}' }),
+      frame({ seq: 2, text: '{"payload":{"args":"beta-3"}}' }),
+      redisOp({ seq: 3, key: 'juggler:calls:{alpha}' }),
+    ]);
+    view.setFilter({ search: 'ALPHA' });
+    sched.drain();
+    expect(rows()).toEqual([1, 3]);
+    expect(state()).toMatchObject({ rows: 2, held: 3, filtering: true });
+    view.setFilter({ search: 'alpha-\\d+$|beta-[0-9]"', regex: true });
+    sched.drain();
+    expect(rows()).toEqual([2]);
+    view.setFilter({ search: '[', regex: true });
+    sched.drain();
+    expect(state().filterError).toMatch(/regular expression/);
+    view.clearFilters();
+    sched.drain();
+    expect(state()).toMatchObject({ rows: 3, filtering: false, filterError: undefined });
+  });
+
+  test('paused, new events are kept but not shown and counted; resume shows them', () => {
+    const { sched, view, state, rows } = setup();
+    view.ingest(mixed(10));
+    view.setFilter({ type: 'CALL' });
+    sched.drain();
+    expect(rows()).toEqual([2, 4, 6, 8, 10]);
+    view.pause();
+    view.ingest(mixed(7, 11));
+    sched.drain();
+    expect(state()).toMatchObject({ paused: true, rows: 5, pausedNew: 7, pausedNewMatching: 3, matched: 8 });
+    expect(rows()).toEqual([2, 4, 6, 8, 10]);
+    // the filter can change while paused: still cut at the pause
+    view.setFilter({ type: 'RES' });
+    sched.drain();
+    expect(rows()).toEqual([1, 3, 5, 7, 9]);
+    view.resume();
+    sched.drain();
+    expect(state()).toMatchObject({ paused: false, pausedNew: 0 });
+    expect(rows()).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17]);
+  });
+
+  test('past capacity the oldest events go, counted; filtered rows follow and the list knows how far it shifted', () => {
+    const { sched, view, state, rows } = setup({ capacity: CHUNK_SIZE });
+    view.setFilter({ type: 'CALL' });
+    const all = mixed(CHUNK_SIZE * 3);
+    for (let i = 0; i < all.length; i += 1000) view.ingest(all.slice(i, i + 1000));
+    sched.drain();
+    const s = state();
+    expect(s.evicted).toBe(CHUNK_SIZE * 2);
+    expect(s.held).toBe(CHUNK_SIZE);
+    expect(s.shifted).toBe(CHUNK_SIZE);
+    expect(rows()).toEqual(expected(all.slice(CHUNK_SIZE * 2), (e) => e.kind === 'frame' && e.type === 'CALL'));
+  });
+
+  test('selecting an event of a request loads its chain, and new hops of it load it again', async () => {
+    const { sched, view, state } = setup();
+    const asked: string[] = [];
+    const chain = (verdict: Chain['verdict']): Chain => ({ corr: 'c1', hops: [], verdict, totalMs: 1 });
+    let next: Chain = chain('pending');
+    view.setChainLoader(async (corr) => {
+      asked.push(corr);
+      return next;
+    });
+    view.ingest([frame({ seq: 1, corr: 'c1' }), redisOp({ seq: 2 })]);
+    sched.paint();
+    view.select(1);
+    expect(state().chain).toMatchObject({ corr: 'c1', state: 'loading' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(state().chain).toMatchObject({ state: 'ready', chain: { verdict: 'pending' } });
+    next = chain('ok');
+    view.ingest([frame({ seq: 3, corr: 'c1', type: 'RES' })]);
+    sched.paint();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toEqual(['c1', 'c1']);
+    expect(state().chain?.chain?.verdict).toBe('ok');
+    // an event of no request selects without a chain
+    view.select(2);
+    expect(state()).toMatchObject({ selectedSeq: 2, chain: undefined });
+  });
+
+  test('a RES row gets its latency from its CALL; redis ops and runs their own duration', () => {
+    const { view } = setup();
+    const call = frame({ seq: 1, t: 100, corr: 'k' });
+    const res = frame({ seq: 2, t: 112.5, corr: 'k', type: 'RES' });
+    const op = redisOp({ seq: 3, durationMs: 0.25 });
+    view.ingest([call, res, op]);
+    expect(view.latencyOf(res)).toBe(12.5);
+    expect(view.latencyOf(op)).toBe(0.25);
+    expect(view.latencyOf(call)).toBeUndefined();
+  });
+
+  test('reset forgets events, selection and counters', () => {
+    const { sched, view, state } = setup();
+    view.ingest(mixed(10), { live: true });
+    view.ingest(mixed(1, 20), { live: true });
+    view.select(3);
+    view.reset();
+    sched.drain();
+    expect(state()).toMatchObject({ rows: 0, held: 0, missed: 0, selectedSeq: undefined });
+    view.ingest(mixed(3));
+    sched.drain();
+    expect(state().rows).toBe(3);
+  });
+});

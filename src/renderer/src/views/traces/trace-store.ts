@@ -1,0 +1,431 @@
+// The Traces view's state. The events themselves live outside React and outside the zustand state:
+// an EventLog (chunked, evicting) and, while a filter is on, a RowIndex of the positions it lets
+// through. A new batch is appended and only that batch is filtered; a changed filter re-scans the log
+// in time slices so that a million events never block the page. What components read (counts, the
+// filter, pause, selection, the chain) is published at most once per animation frame.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Chain, TraceEvent, TraceStats } from '../../../../shared/trace/events';
+import { durationOf, typeOf } from './event-columns';
+import { EventLog } from './event-log';
+import { RowIndex } from './row-index';
+import { type CompiledFilter, compileFilter, emptyFilter, filterActive, type TraceFilter } from './trace-filter';
+
+export interface Scheduler {
+  /** Runs `fn` before the next paint (requestAnimationFrame in the page). */
+  frame(fn: () => void): void;
+  /** Runs `fn` as a later task, after input and paint had their turn. */
+  later(fn: () => void): void;
+  now(): number;
+}
+
+export const browserScheduler: Scheduler = {
+  frame: (fn) => requestAnimationFrame(() => fn()),
+  later: (fn) => setTimeout(fn, 0),
+  now: () => performance.now(),
+};
+
+export interface ChainView {
+  corr: string;
+  state: 'loading' | 'ready' | 'missing' | 'error';
+  chain?: Chain;
+  error?: string;
+}
+
+export interface TraceViewState {
+  /** Bumped on every publish: rows at a given index may show another event now. */
+  version: number;
+  /** Events held by the view. */
+  held: number;
+  /** Rows the log shows: the filtered events, cut where the log was paused. */
+  rows: number;
+  /** Events the filter lets through, including those that arrived while paused. */
+  matched: number;
+  /** Rows that left the top of the list since the start (evicted): lets a scrolled-up list stay put. */
+  shifted: number;
+  filter: TraceFilter;
+  filtering: boolean;
+  filterError?: string;
+  /** A changed filter is still scanning held events: the share done, 0..1. */
+  scan?: number;
+  paused: boolean;
+  /** Events that arrived while paused (kept, not shown), and how many of them pass the filter. */
+  pausedNew: number;
+  pausedNewMatching: number;
+  selectedSeq?: number;
+  chain?: ChainView;
+  /** The host bus's counters (dropped events among them). */
+  stats?: TraceStats;
+  /** Events the host sent that never reached the view (gaps in seq of the live stream). */
+  missed: number;
+  /** Events the view let go past its own capacity (the oldest). */
+  evicted: number;
+  /** Type column values seen, for the type filter. */
+  types: string[];
+  loading: boolean;
+  /** A session loaded from a file: recording is off until switched on. */
+  imported?: { count: number; file?: string };
+  /** The outcome of the last action (clear, export, import, resend), for the user. */
+  notice?: { tone: 'ok' | 'err'; text: string };
+}
+
+export interface TraceViewOptions {
+  /** Events held before the oldest are evicted. Default 1,000,000 (the host bus's default). */
+  capacity?: number;
+  scheduler?: Scheduler;
+  /** A scan of more than this many unfiltered events runs in time slices. Default 8192. */
+  syncScanLimit?: number;
+  /** Longest filter slice, ms. Default 8. */
+  sliceMs?: number;
+  /**
+   * Least time between two publishes, ms. Default 50: a log moving at thousands of rows a second is
+   * no more readable at 60 updates a second than at 20, and each update re-renders the visible rows.
+   */
+  minPublishMs?: number;
+}
+
+const MAX_TYPES = 200;
+const MAX_OPEN_CALLS = 100_000;
+
+export type ChainLoader = (corr: string) => Promise<Chain | null>;
+
+export class TraceView {
+  readonly store: StoreApi<TraceViewState>;
+  readonly #log: EventLog;
+  readonly #sched: Scheduler;
+  readonly #syncScanLimit: number;
+  readonly #sliceMs: number;
+  readonly #minPublishMs: number;
+  #lastPublish = Number.NEGATIVE_INFINITY;
+  #compiled: CompiledFilter = {};
+  #index = new RowIndex();
+  /** Log position up to which the filter has been applied. */
+  #scanned = 0;
+  #scanQueued = false;
+  #frameQueued = false;
+  #lastSeq = 0;
+  /** Log end when paused: rows at or past it wait for resume. */
+  #frozenEnd = 0;
+  #missed = 0;
+  #evicted = 0;
+  #shifted = 0;
+  readonly #types = new Set<string>();
+  /** CALL time by uuid, to give RES rows their latency. Bounded: the oldest open calls are forgotten. */
+  #callT = new Map<string, number>();
+  /** RES latency; a WeakMap so that it leaves with the event. */
+  #resLatency = new WeakMap<TraceEvent, number>();
+  #chainLoader: ChainLoader | undefined;
+  #chainStale = false;
+  #chainInFlight = false;
+
+  constructor(o: TraceViewOptions = {}) {
+    this.#log = new EventLog(o.capacity ?? 1_000_000);
+    this.#sched = o.scheduler ?? browserScheduler;
+    this.#syncScanLimit = o.syncScanLimit ?? 8192;
+    this.#sliceMs = o.sliceMs ?? 8;
+    this.#minPublishMs = o.minPublishMs ?? 50;
+    this.store = createStore<TraceViewState>()(() => ({
+      version: 0,
+      held: 0,
+      rows: 0,
+      matched: 0,
+      shifted: 0,
+      filter: emptyFilter,
+      filtering: false,
+      paused: false,
+      pausedNew: 0,
+      pausedNewMatching: 0,
+      missed: 0,
+      evicted: 0,
+      types: [],
+      loading: false,
+    }));
+  }
+
+  // ---- events in --------------------------------------------------------------------------------
+
+  /**
+   * Appends events the view has not seen (by seq; older or repeated ones are skipped). `live` batches
+   * come from the host's stream, where a gap in seq means events were lost on the way: counted.
+   */
+  ingest(batch: readonly TraceEvent[], o: { live?: boolean } = {}): void {
+    let typesChanged = false;
+    const chainCorr = this.store.getState().chain?.corr;
+    for (const e of batch) {
+      if (e.seq <= this.#lastSeq) continue;
+      if (o.live && this.#lastSeq > 0 && e.seq > this.#lastSeq + 1) this.#missed += e.seq - this.#lastSeq - 1;
+      this.#lastSeq = e.seq;
+      this.#log.append(e);
+      if (e.kind === 'frame' && e.corr !== undefined) {
+        if (e.type === 'CALL') {
+          if (!this.#callT.has(e.corr)) this.#callT.set(e.corr, e.t);
+          if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
+        } else if (e.type === 'RES') {
+          const t0 = this.#callT.get(e.corr);
+          if (t0 !== undefined) this.#resLatency.set(e, e.t - t0);
+        }
+      }
+      if (this.#types.size < MAX_TYPES) {
+        const type = typeOf(e);
+        if (!this.#types.has(type)) {
+          this.#types.add(type);
+          typesChanged = true;
+        }
+      }
+      if (chainCorr !== undefined && e.corr === chainCorr) this.#chainStale = true;
+    }
+    const evicted = this.#log.evict();
+    if (evicted > 0) this.#afterEvict(evicted);
+    this.#pump();
+    this.#notify(typesChanged);
+  }
+
+  #afterEvict(n: number): void {
+    const base = this.#log.base;
+    this.#evicted += n;
+    if (this.#compiled.match) {
+      const gone = this.#index.countBelow(base);
+      this.#index.dropBelow(base);
+      this.#shifted += gone;
+    } else {
+      this.#shifted += n;
+    }
+    if (this.#scanned < base) this.#scanned = base;
+    if (this.#frozenEnd < base) this.#frozenEnd = base;
+  }
+
+  /** Forgets every event (after trace.clear, or before showing an imported session). */
+  reset(): void {
+    this.#log.clear();
+    this.#index.clear();
+    this.#scanned = this.#log.base;
+    this.#frozenEnd = this.#log.end;
+    this.#lastSeq = 0;
+    this.#missed = 0;
+    this.#evicted = 0;
+    this.#types.clear();
+    this.#callT = new Map();
+    this.#resLatency = new WeakMap();
+    this.store.setState({ selectedSeq: undefined, chain: undefined, types: [] });
+    this.#publish();
+  }
+
+  // ---- filtering --------------------------------------------------------------------------------
+
+  setFilter(patch: Partial<TraceFilter>): void {
+    const filter = { ...this.store.getState().filter, ...patch };
+    this.#compiled = compileFilter(filter);
+    this.#index = new RowIndex();
+    this.#scanned = this.#log.base;
+    this.store.setState({ filter, filterError: this.#compiled.error, filtering: filterActive(filter) });
+    this.#pump();
+    this.#publish();
+  }
+
+  clearFilters(): void {
+    this.setFilter(emptyFilter);
+  }
+
+  /** Filters what is not filtered yet: now when it is little, else in time slices. */
+  #pump(): void {
+    if (!this.#compiled.match) {
+      this.#scanned = this.#log.end;
+      return;
+    }
+    if (this.#log.end - this.#scanned <= this.#syncScanLimit && !this.#scanQueued) {
+      this.#scan(this.#log.end);
+      return;
+    }
+    this.#queueSlice();
+  }
+
+  #queueSlice(): void {
+    if (this.#scanQueued) return;
+    this.#scanQueued = true;
+    this.#sched.later(() => {
+      this.#scanQueued = false;
+      if (!this.#compiled.match) return;
+      const deadline = this.#sched.now() + this.#sliceMs;
+      while (this.#scanned < this.#log.end && this.#sched.now() < deadline) {
+        this.#scan(Math.min(this.#log.end, this.#scanned + 1024));
+      }
+      if (this.#scanned < this.#log.end) this.#queueSlice();
+      this.#notify(false);
+    });
+  }
+
+  #scan(to: number): void {
+    const match = this.#compiled.match!;
+    const log = this.#log;
+    const index = this.#index;
+    for (let pos = this.#scanned; pos < to; pos++) {
+      if (match(log.get(pos)!)) index.push(pos);
+    }
+    this.#scanned = to;
+  }
+
+  // ---- pause --------------------------------------------------------------------------------------
+
+  pause(): void {
+    if (this.store.getState().paused) return;
+    this.#frozenEnd = this.#log.end;
+    this.store.setState({ paused: true });
+    this.#publish();
+  }
+
+  resume(): void {
+    this.store.setState({ paused: false });
+    this.#publish();
+  }
+
+  togglePause(): void {
+    if (this.store.getState().paused) this.resume();
+    else this.pause();
+  }
+
+  // ---- rows ---------------------------------------------------------------------------------------
+
+  /** The event shown in row `row` (0 = oldest shown). */
+  eventAt(row: number): TraceEvent | undefined {
+    const pos = this.#compiled.match ? (row < this.#index.length ? this.#index.get(row) : -1) : this.#log.base + row;
+    return this.#log.get(pos);
+  }
+
+  /** The row showing the event with this seq, or -1. */
+  rowOf(seq: number): number {
+    const pos = this.#log.positionOf(seq);
+    if (pos < 0) return -1;
+    if (!this.#compiled.match) return pos - this.#log.base;
+    const row = this.#index.countBelow(pos);
+    return row < this.#index.length && this.#index.get(row) === pos ? row : -1;
+  }
+
+  /** The newest seq the view holds (0: none yet). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  event(seq: number): TraceEvent | undefined {
+    return this.#log.get(this.#log.positionOf(seq));
+  }
+
+  /** A row's latency: the op's or run's own duration, or for a RES the time since its CALL. */
+  latencyOf(e: TraceEvent): number | undefined {
+    return durationOf(e) ?? this.#resLatency.get(e);
+  }
+
+  // ---- selection and chain ----------------------------------------------------------------------
+
+  setChainLoader(loader: ChainLoader): void {
+    this.#chainLoader = loader;
+  }
+
+  /** Selects an event; one that belongs to a request (has a corr) opens that request's chain. */
+  select(seq: number | undefined): void {
+    if (seq === undefined) {
+      this.store.setState({ selectedSeq: undefined, chain: undefined });
+      return;
+    }
+    const e = this.event(seq);
+    const corr = e?.corr;
+    const current = this.store.getState().chain;
+    const chain = corr === undefined ? undefined : current?.corr === corr ? current : { corr, state: 'loading' as const };
+    this.store.setState({ selectedSeq: seq, chain });
+    if (corr !== undefined && chain !== current) {
+      this.#chainStale = true;
+      this.#loadChain();
+    }
+  }
+
+  #loadChain(): void {
+    const view = this.store.getState().chain;
+    if (!view || !this.#chainLoader || this.#chainInFlight || !this.#chainStale) return;
+    this.#chainStale = false;
+    this.#chainInFlight = true;
+    const corr = view.corr;
+    this.#chainLoader(corr).then(
+      (chain) => this.#chainDone(corr, chain ? { corr, state: 'ready', chain } : { corr, state: 'missing' }),
+      (err: Error) => this.#chainDone(corr, { corr, state: 'error', error: err.message }),
+    );
+  }
+
+  #chainDone(corr: string, view: ChainView): void {
+    this.#chainInFlight = false;
+    if (this.store.getState().chain?.corr !== corr) {
+      this.#loadChain();
+      return;
+    }
+    this.store.setState({ chain: view });
+    // hops that arrived while this fetch ran
+    this.#loadChain();
+  }
+
+  // ---- host state ---------------------------------------------------------------------------------
+
+  setStats(stats: TraceStats): void {
+    this.store.setState({ stats });
+  }
+
+  setLoading(loading: boolean): void {
+    this.store.setState({ loading });
+  }
+
+  setImported(imported: TraceViewState['imported']): void {
+    this.store.setState({ imported });
+  }
+
+  setNotice(notice: TraceViewState['notice']): void {
+    this.store.setState({ notice });
+  }
+
+  // ---- publishing ---------------------------------------------------------------------------------
+
+  #notify(typesChanged: boolean): void {
+    if (typesChanged) this.#typesDirty = true;
+    if (this.#frameQueued) return;
+    this.#frameQueued = true;
+    const onFrame = () => {
+      if (this.#sched.now() - this.#lastPublish < this.#minPublishMs) {
+        this.#sched.frame(onFrame);
+        return;
+      }
+      this.#frameQueued = false;
+      this.#publish();
+    };
+    this.#sched.frame(onFrame);
+  }
+
+  #typesDirty = false;
+
+  /** Publishes the counts now (tests and actions; ingest waits for the next frame). */
+  flush(): void {
+    this.#publish();
+  }
+
+  #publish(): void {
+    this.#lastPublish = this.#sched.now();
+    const log = this.#log;
+    const s = this.store.getState();
+    const filtered = !!this.#compiled.match;
+    const matched = filtered ? this.#index.length : log.size;
+    const rows = !s.paused ? matched : filtered ? this.#index.countBelow(this.#frozenEnd) : this.#frozenEnd - log.base;
+    const behind = log.end - this.#scanned;
+    const patch: Partial<TraceViewState> = {
+      version: s.version + 1,
+      held: log.size,
+      rows,
+      matched,
+      shifted: this.#shifted,
+      scan: filtered && behind > 0 ? Math.max(0, 1 - behind / Math.max(1, log.size)) : undefined,
+      pausedNew: s.paused ? log.end - this.#frozenEnd : 0,
+      pausedNewMatching: s.paused ? matched - rows : 0,
+      missed: this.#missed,
+      evicted: this.#evicted,
+    };
+    if (this.#typesDirty) {
+      this.#typesDirty = false;
+      patch.types = [...this.#types].sort();
+    }
+    this.store.setState(patch);
+    if (this.#chainStale) this.#loadChain();
+  }
+}
