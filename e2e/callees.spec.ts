@@ -72,6 +72,13 @@ test('a user callee written in the editor is served, hot-reloaded on save, and a
   await expect(col.getByTestId('call-result-value')).toHaveText(/^(Copy)?63(Copy)?$/);
   await col.getByTestId('client-remove').click();
   await expect(clientColumn(app, `caller-${id}`)).toHaveCount(0);
+
+  // leave the shared host as it was (other specs count its callees)
+  await pressViewKey(app, '3');
+  await calleeRow(app, uri).getByTestId('callee-remove').click();
+  await calleeRow(app, uri).getByTestId('callee-remove-confirm').click();
+  await expect(calleeRow(app, uri)).toHaveCount(0);
+  await expect(app.getByTestId('callee-uri')).toHaveValue('user.hello');
   expect(errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import { expect, screenshotDir, test } from './fixtures';
-import { addClient, collectConsoleErrors, setEditorText, unique } from './playground-helpers';
+import { addClient, clientColumn, collectConsoleErrors, setEditorText, unique } from './playground-helpers';
 
 test('a CALL to test.echo from a new client shows the result, its latency and a history entry that can be re-sent', async ({ app }) => {
   const errors = collectConsoleErrors(app);
@@ -128,4 +128,24 @@ test('SUB, PSUB and UNSB: events published by a second client reach the first in
   await alice.getByTestId('client-remove').click();
   await expect(alice).toHaveCount(0);
   expect(errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+});
+
+test('a client limited by Juggler-Allowed-Messages is closed by the server when it sends another kind, and the column says how', async ({
+  app,
+}) => {
+  await app.keyboard.press('2');
+  const name = `limited-${unique()}`;
+  await app.getByTestId('add-client-name').fill(name);
+  await app.getByText('Advanced').click();
+  await app.getByTestId('add-client-allowed').fill('call');
+  await app.getByTestId('add-client').click();
+  const col = clientColumn(app, name);
+  await expect(col.getByTestId('client-state')).toHaveText('open');
+  await col.getByTestId('sub-channel').fill(`not-allowed.${unique()}`);
+  await col.getByTestId('sub-send').click();
+  await expect(col.getByTestId('client-state')).toHaveText(/^closed \(\d{4}/);
+  await expect(col.getByTestId('pubsub-problem')).toBeVisible();
+  await expect(col.getByTestId('call-send')).toBeDisabled();
+  await col.getByTestId('client-remove').click();
+  await expect(col).toHaveCount(0);
 });
