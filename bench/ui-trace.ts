@@ -64,20 +64,20 @@ function installGenerator(): void {
   let corr = '';
   let conn = '';
   let uri = '';
-  const base = () => {
+  // one object per event, fields written out (no spread): as JSON.parse would make them
+  const hop = (i: number): unknown => {
     seq++;
     t += 0.05;
-    return { seq, t, wall: 1_700_000_000_000 + Math.floor(t) };
-  };
-  const hop = (i: number): unknown => {
-    const b = base();
+    const wall = 1_700_000_000_000 + Math.floor(t);
     switch (i) {
       case 0:
         corr = crypto.randomUUID();
         conn = conns[seq % 3]!;
         uri = uris[seq % 3]!;
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'frame',
           proto: 'juggler',
           side: 'server',
@@ -92,7 +92,9 @@ function installGenerator(): void {
         };
       case 1:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'redis',
           role: 'server',
           command: 'EVALSHA push',
@@ -103,7 +105,9 @@ function installGenerator(): void {
         };
       case 2:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'frame',
           proto: 'juggler',
           side: 'server',
@@ -117,10 +121,23 @@ function installGenerator(): void {
           text: `{"meta":{"type":8,"uuid":"x"},"payload":{"for":"${corr}","for_type":1,"uri":"${uri}"}}`,
         };
       case 3:
-        return { ...b, kind: 'redis', role: 'callee', command: 'BRPOP', key: `juggler:calls:{${uri}}`, size: 180, durationMs: 3.1, corr };
+        return {
+          seq,
+          t,
+          wall,
+          kind: 'redis',
+          role: 'callee',
+          command: 'BRPOP',
+          key: `juggler:calls:{${uri}}`,
+          size: 180,
+          durationMs: 3.1,
+          corr,
+        };
       case 4:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'redis',
           role: 'callee',
           command: 'EVALSHA pttl-del',
@@ -130,10 +147,12 @@ function installGenerator(): void {
           corr,
         };
       case 5:
-        return { ...b, kind: 'callee', calleeId: 'demo', uri, durationMs: 0.05, outcome: 'ok', corr, startedT: b.t - 0.05 };
+        return { seq, t, wall, kind: 'callee', calleeId: 'demo', uri, durationMs: 0.05, outcome: 'ok', corr, startedT: t - 0.05 };
       case 6:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'redis',
           role: 'callee',
           command: 'EVALSHA push',
@@ -144,7 +163,9 @@ function installGenerator(): void {
         };
       case 7:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'redis',
           role: 'server',
           command: 'BRPOP',
@@ -155,7 +176,9 @@ function installGenerator(): void {
         };
       case 8:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'redis',
           role: 'server',
           command: 'EVALSHA pttl-del',
@@ -166,7 +189,9 @@ function installGenerator(): void {
         };
       default:
         return {
-          ...b,
+          seq,
+          t,
+          wall,
           kind: 'frame',
           proto: 'juggler',
           side: 'server',

@@ -72,10 +72,7 @@ const TraceRow = memo(function TraceRow({
       onClick={() => onSelect(e.seq)}
       onKeyDown={onKeyDown}
     >
-      <span
-        className="tl-time"
-        title={wallClock.format(e.wall)}
-      >
+      <span className="tl-time" title={wallClock.format(e.wall)}>
         {number.format(e.t)}
       </span>
       <span className="tl-peer" title={peer}>
@@ -177,7 +174,7 @@ export function TraceLog({ view }: { view: TraceView }) {
         row={row}
         selected={e.seq === selectedSeq}
         focusable={selectedSeq === undefined ? row === last - 1 : e.seq === selectedSeq}
-        latency={view.latencyOf(e)}
+        latency={view.latencyAt(row)}
         onSelect={select}
         onKeyDown={onKeyDown}
       />,

@@ -8,6 +8,11 @@ export const CHUNK_SIZE = 4096;
 
 export class EventLog {
   #chunks: TraceEvent[][] = [];
+  /**
+   * A number per event computed on arrival (a RES's latency), NaN when none: a typed array beside
+   * the chunk instead of a WeakMap, whose ephemerons make every GC of a million events slower.
+   */
+  #notes: Float32Array[] = [];
   /** Absolute position of the first held event. */
   #base = 0;
   /** Absolute position after the last held event. */
@@ -33,15 +38,25 @@ export class EventLog {
     return this.#end > this.#base ? this.get(this.#end - 1)!.seq : 0;
   }
 
-  append(e: TraceEvent): void {
-    const ci = Math.floor((this.#end - this.#base) / CHUNK_SIZE);
+  append(e: TraceEvent, note = Number.NaN): void {
+    const offset = this.#end - this.#base;
+    const ci = Math.floor(offset / CHUNK_SIZE);
     let chunk = this.#chunks[ci];
     if (!chunk) {
       chunk = [];
       this.#chunks.push(chunk);
+      this.#notes.push(new Float32Array(CHUNK_SIZE).fill(Number.NaN));
     }
     chunk.push(e);
+    if (!Number.isNaN(note)) this.#notes[ci]![offset % CHUNK_SIZE] = note;
     this.#end++;
+  }
+
+  /** The number noted with the event at `pos` (NaN: none). */
+  note(pos: number): number {
+    if (pos < this.#base || pos >= this.#end) return Number.NaN;
+    const offset = pos - this.#base;
+    return this.#notes[Math.floor(offset / CHUNK_SIZE)]![offset % CHUNK_SIZE]!;
   }
 
   /** Drops the oldest chunks while more than capacity are held; returns how many events left. */
@@ -49,6 +64,7 @@ export class EventLog {
     let n = 0;
     while (this.size - CHUNK_SIZE >= this.capacity) {
       const first = this.#chunks.shift()!;
+      this.#notes.shift();
       n += first.length;
       this.#base += first.length;
     }
@@ -78,6 +94,7 @@ export class EventLog {
   /** Forgets every event; positions go on from where they were (indices built before are void). */
   clear(): void {
     this.#chunks = [];
+    this.#notes = [];
     // keep base chunk-aligned so that chunk arithmetic stays simple
     this.#base = Math.ceil(this.#end / CHUNK_SIZE) * CHUNK_SIZE;
     this.#end = this.#base;

@@ -29,6 +29,8 @@ export class TraceFeed {
   #waiting: TraceEvent[][] | undefined;
   #offs: (() => void)[] = [];
   #loads = 0;
+  #statsAt = Number.NEGATIVE_INFINITY;
+  #statsInFlight = false;
 
   constructor(
     readonly client: FeedClient,
@@ -50,6 +52,7 @@ export class TraceFeed {
       this.client.on('trace', (batch) => {
         if (this.#waiting) this.#waiting.push(batch);
         else this.view.ingest(batch, { live: true });
+        this.#refreshStats();
       }),
       this.client.on('status', (s) => this.view.setStats(s.trace)),
     );
@@ -105,6 +108,27 @@ export class TraceFeed {
         this.view.setLoading(false);
       }
     }
+  }
+
+  /**
+   * The bus's counters (drops above all) at most once a second while traffic flows, not only when the
+   * host's status event comes: a drop must show while it happens.
+   */
+  #refreshStats(): void {
+    const now = Date.now();
+    if (this.#statsInFlight || now - this.#statsAt < 1000) return;
+    this.#statsAt = now;
+    this.#statsInFlight = true;
+    this.client.call('trace.stats').then(
+      (stats) => {
+        this.#statsInFlight = false;
+        this.view.setStats(stats);
+      },
+      () => {
+        // the link state shows a lost host; the next batch asks again
+        this.#statsInFlight = false;
+      },
+    );
   }
 
   #fail(what: string, err: Error): void {

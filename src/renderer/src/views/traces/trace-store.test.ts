@@ -29,19 +29,23 @@ describe('trace view store', () => {
     expect(state()).toMatchObject({ rows: 20, held: 20, matched: 20 });
   });
 
-  test('publishes are spaced by minPublishMs however many frames pass', () => {
+  test('while events pour in, publishes are spaced by minPublishMs; a trickle shows on the next frame', () => {
     const sched = new ManualScheduler();
-    const view = new TraceView({ scheduler: sched, minPublishMs: 50 });
-    view.ingest(mixed(10));
+    const view = new TraceView({ scheduler: sched, minPublishMs: 100, floodRows: 100 });
+    view.ingest(mixed(500));
     sched.paint();
-    expect(view.store.getState().rows).toBe(10);
-    view.ingest(mixed(10, 11));
-    sched.clock += 20;
-    sched.paint();
-    expect(view.store.getState().rows).toBe(10);
+    expect(view.store.getState().rows).toBe(500);
+    view.ingest(mixed(500, 501));
     sched.clock += 40;
     sched.paint();
-    expect(view.store.getState().rows).toBe(20);
+    expect(view.store.getState().rows).toBe(500);
+    sched.clock += 70;
+    sched.paint();
+    expect(view.store.getState().rows).toBe(1000);
+    view.ingest(mixed(3, 1001));
+    sched.clock += 1;
+    sched.paint();
+    expect(view.store.getState().rows).toBe(1003);
   });
 
   test('events already held are skipped by seq (initial load overlapping the live stream)', () => {
@@ -186,9 +190,12 @@ describe('trace view store', () => {
     const res = frame({ seq: 2, t: 112.5, corr: 'k', type: 'RES' });
     const op = redisOp({ seq: 3, durationMs: 0.25 });
     view.ingest([call, res, op]);
-    expect(view.latencyOf(res)).toBe(12.5);
-    expect(view.latencyOf(op)).toBe(0.25);
-    expect(view.latencyOf(call)).toBeUndefined();
+    expect(view.latencyAt(1)).toBe(12.5);
+    expect(view.latencyAt(2)).toBe(0.25);
+    expect(view.latencyAt(0)).toBeUndefined();
+    // filtered, rows move: the latency goes with its event
+    view.setFilter({ type: 'RES' });
+    expect(view.latencyAt(0)).toBe(12.5);
   });
 
   test('reset forgets events, selection and counters', () => {

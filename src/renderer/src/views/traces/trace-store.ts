@@ -77,14 +77,19 @@ export interface TraceViewOptions {
   /** Longest filter slice, ms. Default 8. */
   sliceMs?: number;
   /**
-   * Least time between two publishes, ms. Default 50: a log moving at thousands of rows a second is
-   * no more readable at 60 updates a second than at 20, and each update re-renders the visible rows.
+   * Least time between two publishes while events pour in (more than `floodRows` since the last
+   * one), ms. Default 100: a log moving by screens at a time is no more readable at 60 updates a
+   * second than at 10, and each update re-renders every visible row. Fewer events are shown on the
+   * next frame.
    */
   minPublishMs?: number;
+  /** Default 100. */
+  floodRows?: number;
 }
 
 const MAX_TYPES = 200;
-const MAX_OPEN_CALLS = 100_000;
+/** CALL times kept for RES latencies: at 2,000 calls/s, the last 10 s. */
+const MAX_OPEN_CALLS = 20_000;
 
 export type ChainLoader = (corr: string) => Promise<Chain | null>;
 
@@ -95,6 +100,9 @@ export class TraceView {
   readonly #syncScanLimit: number;
   readonly #sliceMs: number;
   readonly #minPublishMs: number;
+  readonly #floodRows: number;
+  /** Log end at the last publish: how much arrived since. */
+  #publishedEnd = 0;
   #lastPublish = Number.NEGATIVE_INFINITY;
   #compiled: CompiledFilter = {};
   #index = new RowIndex();
@@ -111,8 +119,6 @@ export class TraceView {
   readonly #types = new Set<string>();
   /** CALL time by uuid, to give RES rows their latency. Bounded: the oldest open calls are forgotten. */
   #callT = new Map<string, number>();
-  /** RES latency; a WeakMap so that it leaves with the event. */
-  #resLatency = new WeakMap<TraceEvent, number>();
   #chainLoader: ChainLoader | undefined;
   #chainStale = false;
   #chainInFlight = false;
@@ -122,7 +128,8 @@ export class TraceView {
     this.#sched = o.scheduler ?? browserScheduler;
     this.#syncScanLimit = o.syncScanLimit ?? 8192;
     this.#sliceMs = o.sliceMs ?? 8;
-    this.#minPublishMs = o.minPublishMs ?? 50;
+    this.#minPublishMs = o.minPublishMs ?? 100;
+    this.#floodRows = o.floodRows ?? 100;
     this.store = createStore<TraceViewState>()(() => ({
       version: 0,
       held: 0,
@@ -154,16 +161,17 @@ export class TraceView {
       if (e.seq <= this.#lastSeq) continue;
       if (o.live && this.#lastSeq > 0 && e.seq > this.#lastSeq + 1) this.#missed += e.seq - this.#lastSeq - 1;
       this.#lastSeq = e.seq;
-      this.#log.append(e);
+      let latency = Number.NaN;
       if (e.kind === 'frame' && e.corr !== undefined) {
         if (e.type === 'CALL') {
           if (!this.#callT.has(e.corr)) this.#callT.set(e.corr, e.t);
           if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
         } else if (e.type === 'RES') {
           const t0 = this.#callT.get(e.corr);
-          if (t0 !== undefined) this.#resLatency.set(e, e.t - t0);
+          if (t0 !== undefined) latency = e.t - t0;
         }
       }
+      this.#log.append(e, latency);
       if (this.#types.size < MAX_TYPES) {
         const type = typeOf(e);
         if (!this.#types.has(type)) {
@@ -204,7 +212,6 @@ export class TraceView {
     this.#evicted = 0;
     this.#types.clear();
     this.#callT = new Map();
-    this.#resLatency = new WeakMap();
     this.store.setState({ selectedSeq: undefined, chain: undefined, types: [] });
     this.#publish();
   }
@@ -284,10 +291,13 @@ export class TraceView {
 
   // ---- rows ---------------------------------------------------------------------------------------
 
+  #positionAt(row: number): number {
+    return this.#compiled.match ? (row < this.#index.length ? this.#index.get(row) : -1) : this.#log.base + row;
+  }
+
   /** The event shown in row `row` (0 = oldest shown). */
   eventAt(row: number): TraceEvent | undefined {
-    const pos = this.#compiled.match ? (row < this.#index.length ? this.#index.get(row) : -1) : this.#log.base + row;
-    return this.#log.get(pos);
+    return this.#log.get(this.#positionAt(row));
   }
 
   /** The row showing the event with this seq, or -1. */
@@ -309,8 +319,14 @@ export class TraceView {
   }
 
   /** A row's latency: the op's or run's own duration, or for a RES the time since its CALL. */
-  latencyOf(e: TraceEvent): number | undefined {
-    return durationOf(e) ?? this.#resLatency.get(e);
+  latencyAt(row: number): number | undefined {
+    const pos = this.#positionAt(row);
+    const e = this.#log.get(pos);
+    if (!e) return undefined;
+    const d = durationOf(e);
+    if (d !== undefined) return d;
+    const note = this.#log.note(pos);
+    return Number.isNaN(note) ? undefined : note;
   }
 
   // ---- selection and chain ----------------------------------------------------------------------
@@ -384,7 +400,8 @@ export class TraceView {
     if (this.#frameQueued) return;
     this.#frameQueued = true;
     const onFrame = () => {
-      if (this.#sched.now() - this.#lastPublish < this.#minPublishMs) {
+      const flood = this.#log.end - this.#publishedEnd > this.#floodRows;
+      if (flood && this.#sched.now() - this.#lastPublish < this.#minPublishMs) {
         this.#sched.frame(onFrame);
         return;
       }
@@ -403,6 +420,7 @@ export class TraceView {
 
   #publish(): void {
     this.#lastPublish = this.#sched.now();
+    this.#publishedEnd = this.#log.end;
     const log = this.#log;
     const s = this.store.getState();
     const filtered = !!this.#compiled.match;
