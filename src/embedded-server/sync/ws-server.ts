@@ -209,7 +209,12 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     this.connections.add(peer);
     this.sockets.set(peer, ws);
     ws.on('message', (data, isBinary) => peer.receive(isBinary ? (data as Buffer) : data.toString(), isBinary));
-    // ws reports invalid UTF-8 or an oversized frame as 'error' and then closes with 1007/1009
+    // ws reports a frame that breaks the websocket protocol (invalid UTF-8, oversize, bad opcode, unmasked)
+    // as 'error' and closes with the right code but no reason; its receiver is internal, but listening
+    // first lets us send that code with a reason the other side can act on (ws then finds the close under
+    // way). Found by the fuzz test (fuzz.test.ts).
+    const receiver = (ws as unknown as { _receiver?: NodeJS.EventEmitter })._receiver;
+    receiver?.prependListener('error', (err: Error) => peer.close(...websocketErrorClose(err, this.wss.options.maxPayload ?? 0)));
     ws.on('error', () => {});
     ws.on('close', (code, reason) => {
       this.connections.delete(peer);
@@ -243,4 +248,15 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     })();
     return this.closing;
   }
+}
+
+/** The close code ws attached to a websocket protocol error, and a reason that fits a close frame. */
+function websocketErrorClose(err: Error, maxPayload: number): [number, string] {
+  const sym = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
+  const code = (sym ? (err as unknown as Record<symbol, number>)[sym] : undefined) ?? CloseCode.protocolError;
+  const error =
+    code === CloseCode.messageTooBig
+      ? new SyncError('MESSAGE_TOO_BIG', `a frame exceeds ${maxPayload} bytes (raise maxMessageSize)`, { closeCode: code })
+      : new SyncError('MALFORMED_MESSAGE', `websocket protocol error: ${err.message}`, { closeCode: code });
+  return [code, error.closeReason()];
 }
