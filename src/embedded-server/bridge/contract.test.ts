@@ -1,6 +1,8 @@
 // The bridge contract, driven through the web-mode websocket against a real Studio host with its own
 // embedded redis: every group of methods and events, as the UI uses them.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
 import { type Harness, openBridgeSocket, startHarness } from '../../../test/bridge-harness';
@@ -223,7 +225,8 @@ describe('callee playground', () => {
 
   test('a looping user callee is killed while the host keeps answering', async () => {
     await h.bridge.call('callees.save', { uri: 'user.loop', language: 'js', source: 'module.exports = () => { while (true) {} };' });
-    const looping = h.bridge.call('clients.call', { clientId, uri: 'user.loop', args: null, timeoutMs: 3000 });
+    // the harness's playground kills a run after 1 s (maxCallMs); the call may wait 8 s for that answer
+    const looping = h.bridge.call('clients.call', { clientId, uri: 'user.loop', args: null, timeoutMs: 8000 });
     const t0 = performance.now();
     expect((await h.bridge.call('host.status')).redis.up).toBe(true);
     expect(performance.now() - t0).toBeLessThan(1000);
@@ -231,6 +234,96 @@ describe('callee playground', () => {
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out.error)).toMatch(/killed/);
   });
+});
+
+describe('every other method and event', () => {
+  test('trace.events by kind, trace.stats, trace.spill to a file and back off', async () => {
+    const frames = await h.bridge.call('trace.events', { kinds: ['frame'], limit: 50 });
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((e) => e.kind === 'frame')).toBe(true);
+    const stats = await h.bridge.call('trace.stats');
+    expect(stats.capacity).toBe(1_000_000);
+    const file = join(h.dataDir, 'spill.ndjson');
+    expect((await h.bridge.call('trace.spill', { file })).spillFile).toBe(file);
+    await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'spilled', timeoutMs: 5000 });
+    await h.bridge.call('trace.spill', { file: null });
+    expect(readFileSync(file, 'utf8')).toContain('spilled');
+  });
+
+  test('clients.unsb, callees.remove, sync.message and metrics.sample', async () => {
+    await h.bridge.call('clients.sub', { clientId, channel: 'tmp' });
+    expect((await h.bridge.call('clients.unsb', { clientId, channel: 'tmp' })).subscriptions).not.toContainEqual({
+      channel: 'tmp',
+      pattern: false,
+    });
+    await h.bridge.call('callees.save', { uri: 'user.gone', language: 'js', source: 'module.exports = () => 1;' });
+    const after = await h.bridge.call('callees.remove', { uri: 'user.gone' });
+    expect(after.some((c) => c.uri === 'user.gone')).toBe(false);
+    await expect(h.bridge.call('callees.remove', { uri: 'user.gone' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const studio = (await h.bridge.call('sync.peers')).find((p) => p.role === 'client')!;
+    expect(await h.bridge.call('sync.message', { peerId: studio.peerId, message: { hi: 1 } })).toEqual({ sent: true });
+    const m = await h.bridge.call('metrics.sample');
+    expect(m.server.MsgsCALL).toBeGreaterThan(0);
+    expect(m.broker.Calls).toBeGreaterThan(0);
+  });
+
+  test('status and metrics events arrive every second while a session is attached', async () => {
+    let statuses = 0;
+    let samples = 0;
+    const offs = [h.bridge.on('status', () => statuses++), h.bridge.on('metrics', () => samples++)];
+    await vi.waitFor(() => expect(Math.min(statuses, samples)).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    for (const off of offs) off();
+  });
+
+  test('redis.peek, redis.tap/untap, redis.target and the callee delay and TTL-lapse faults', async () => {
+    try {
+      await faults();
+    } finally {
+      await h.bridge.call('callees.start', { uri: 'test.echo' });
+      await h.bridge.call('fault.calleeDelay', { ms: 0 });
+    }
+  });
+
+  async function faults() {
+    await h.bridge.call('callees.stop', { uri: 'test.echo' });
+    const waiting = h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'lapsed', timeoutMs: 3000 });
+    let msgUUID = '';
+    await vi.waitFor(async () => {
+      const page = await h.bridge.call('redis.peek', { key: 'juggler:calls:{test.echo}' });
+      expect(page.length).toBe(1);
+      msgUUID = page.entries[0]!.call!.msgUUID;
+    });
+    expect(await h.bridge.call('fault.expireCall', { uri: 'test.echo', msgUUID })).toEqual({ expired: true });
+    await new Promise((r) => setTimeout(r, 20));
+    await h.bridge.call('callees.start', { uri: 'test.echo' });
+    // the callee finds the call expired and drops it: the client learns it from its own timeout
+    await vi.waitFor(async () =>
+      expect((await h.bridge.call('redis.snapshot')).uris.find((u) => u.uri === 'test.echo')?.pending ?? 0).toBe(0),
+    );
+    expect((await h.bridge.call('callees.list')).find((c) => c.uri === 'test.echo')!.metrics.expired).toBeGreaterThanOrEqual(1);
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'EXPIRED' } });
+
+    const taps: unknown[] = [];
+    const off = h.bridge.on('redis.tap', (m) => taps.push(m));
+    const { tapId } = await h.bridge.call('redis.tap', { channels: ['tapped'] });
+    await h.bridge.call('clients.pub', { clientId, channel: 'tapped', args: { via: 'tap' } });
+    await vi.waitFor(() => expect(taps).toContainEqual(expect.objectContaining({ tapId, msgUUID: expect.any(String) })));
+    await h.bridge.call('redis.untap', { tapId });
+    await expect(h.bridge.call('redis.untap', { tapId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    off();
+
+    const info = await h.bridge.call('host.info');
+    const target = await h.bridge.call('redis.target', { url: info.redis.url.replace('redis://', 'redis://') });
+    expect(target.cluster).toBe(false);
+    await expect(h.bridge.call('redis.target', { url: 'redis://127.0.0.1:1' })).rejects.toMatchObject({ code: 'FAILED' });
+    await h.bridge.call('redis.target', { url: null });
+
+    const status = await h.bridge.call('fault.calleeDelay', { ms: 300 });
+    expect(status.faults.calleeDelayMs).toBe(300);
+    const slow = await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'slow', timeoutMs: 5000 });
+    expect(slow.ok).toBe(true);
+    expect(slow.latencyMs).toBeGreaterThanOrEqual(300);
+  }
 });
 
 describe('load', () => {

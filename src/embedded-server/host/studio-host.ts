@@ -11,6 +11,7 @@ import { callTimeoutKey } from '../broker/redis/keys';
 import { redactUrl } from '../broker/redis/options';
 import { Callee, type Thunk } from '../callee/callee';
 import { demoHandlers } from '../callee/demo';
+import type { PlaygroundLimits } from '../playground/limits';
 import { Playground } from '../playground/playground';
 import { JugglerServer } from '../server/server';
 import { TraceBus } from '../trace/trace-bus';
@@ -36,6 +37,8 @@ export interface StudioHostOptions {
   dataDir?: string;
   /** Trace events held. Default 1,000,000. */
   traceCapacity?: number;
+  /** Limits of user callees (time per call, memory, workers); see playground/limits.ts. */
+  playgroundLimits?: Partial<PlaygroundLimits>;
   /** Demo callee workers. Default 10. */
   demoWorkers?: number;
   /** Host log lines (redis health, errors no client saw). */
@@ -152,6 +155,7 @@ export class StudioHost {
       const playground = await Playground.open({
         broker: playgroundBroker,
         dataDir,
+        limits: o.playgroundLimits,
         onInvocation: tracer.playgroundInvocations(),
         onLog: (l) => {
           tracer.log(l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'info', `callee ${l.uri}`, l.text);
