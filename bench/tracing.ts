@@ -32,7 +32,13 @@ async function main(): Promise<void> {
         payload: 'hello',
         timeoutMs: 5000,
       });
-      rows.push({ tracing, throughput: r.throughput, p50: r.latencyMs.median, p99: r.latencyMs.p99, events: host.trace.stats().recorded - before });
+      rows.push({
+        tracing,
+        throughput: r.throughput,
+        p50: r.latencyMs.median,
+        p99: r.latencyMs.p99,
+        events: host.trace.stats().recorded - before,
+      });
     }
   } finally {
     await host.close();
@@ -40,7 +46,9 @@ async function main(): Promise<void> {
   console.log(`\nTracing overhead: test.echo back-to-back, ${connections} connections, ${seconds} s per run, host in this process`);
   console.log('tracing  results/s  p50 ms  p99 ms  trace events');
   for (const r of rows) {
-    console.log(`${(r.tracing ? 'on' : 'off').padEnd(7)}  ${r.throughput.toFixed(0).padStart(9)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.events).padStart(12)}`);
+    console.log(
+      `${(r.tracing ? 'on' : 'off').padEnd(7)}  ${r.throughput.toFixed(0).padStart(9)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.events).padStart(12)}`,
+    );
   }
   const on = rows.filter((r) => r.tracing).reduce((s, r) => s + r.throughput, 0) / 2;
   const off = rows.filter((r) => !r.tracing).reduce((s, r) => s + r.throughput, 0) / 2;
