@@ -20,6 +20,7 @@ A thrown error becomes the result {"error":{"message":...}}.
 flags:
   --redis URL       redis to take calls from (default ${defaultRedisUrl})
   --redis-cluster   treat --redis as a seed node of a Redis Cluster
+  --redis-ca FILE   PEM CA that signed the rediss:// server's certificate (default: Node's CAs)
   --workers N       calls run at the same time (default 10)
   --demo            serve test.echo, test.reverse and test.delay as the Go demo does
   --quiet           do not print each call
@@ -57,6 +58,7 @@ export const calleeCommand: Command = {
       options: {
         redis: { type: 'string' },
         'redis-cluster': { type: 'boolean' },
+        'redis-ca': { type: 'string' },
         workers: { type: 'string' },
         demo: { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -70,6 +72,7 @@ export const calleeCommand: Command = {
     const broker = await RedisBroker.connect({
       url: values.redis ? redisAddrToUrl(values.redis) : undefined,
       cluster: values['redis-cluster'],
+      tlsCaFile: values['redis-ca'],
       clientName: 'callee',
       onHealth: (ev) => io.stderr.write(`juggler callee: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });

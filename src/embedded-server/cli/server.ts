@@ -20,6 +20,7 @@ flags:
   --redis URL                redis for RPC, redis:// or rediss:// (default ${defaultRedisUrl})
   --pubsub-redis URL         separate redis for pub-sub (default: the --redis one)
   --redis-cluster            treat --redis (and --pubsub-redis) as seed nodes of a Redis Cluster
+  --redis-ca FILE            PEM CA that signed the rediss:// server's certificate (default: Node's CAs)
   --allow-empty-subprotocol  accept clients that offer no subprotocol (default: refuse with 400)
   --call-cap N               most calls waiting per URI; more are NACKed (default 0: unlimited)
   --read-limit BYTES         largest incoming frame (default ${serverDefaults.readLimit})
@@ -42,6 +43,7 @@ export const serverCommand: Command = {
         redis: { type: 'string' },
         'pubsub-redis': { type: 'string' },
         'redis-cluster': { type: 'boolean' },
+        'redis-ca': { type: 'string' },
         'allow-empty-subprotocol': { type: 'boolean' },
         'call-cap': { type: 'string' },
         'read-limit': { type: 'string' },
@@ -63,6 +65,7 @@ export const serverCommand: Command = {
       pubsubUrl: values['pubsub-redis'] ? redisAddrToUrl(values['pubsub-redis']) : cfg.redis.pubsubUrl,
       cluster: values['redis-cluster'] ?? cfg.redis.cluster,
       callCap: int(values['call-cap'], 'call-cap') ?? cfg.redis.callCap,
+      tlsCaFile: values['redis-ca'] ?? cfg.redis.tlsCaFile,
       clientName: 'server',
       onHealth: (ev) => io.stderr.write(`juggler server: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });

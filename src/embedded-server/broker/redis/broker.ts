@@ -1,5 +1,6 @@
 // The redis broker: every role of broker/broker.ts on ioredis, with the Go key layout, payloads and
 // Lua scripts, so that Go servers and callees share a redis with ours.
+import { readFileSync } from 'node:fs';
 import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
 import { BrokerError } from '../broker';
 import { calleeClientName } from './client-names';
@@ -87,6 +88,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       clusterNodes: opts.clusterNodes,
       reconnectMaxDelayMs: opts.reconnectMaxDelayMs,
       name: `juggler:${opts.clientName ?? 'broker'}:${role}`,
+      tlsCa: opts.tlsCaFile ? readCaFile(opts.tlsCaFile) : undefined,
     };
   }
 
@@ -297,5 +299,15 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     for (const c of new Set([this.#cmd, this.#pubCmd])) {
       await c.quit().catch(() => c.disconnect());
     }
+  }
+}
+
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new BrokerError('UNAVAILABLE', `cannot read the redis CA file ${file} (tlsCaFile, --redis-ca): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

@@ -14,6 +14,8 @@ export interface ConnectionSpec {
   reconnectMaxDelayMs: number;
   name?: string;
   autoPipelining?: boolean;
+  /** CA certificates (PEM) that verify a rediss:// server; default Node's built-in CAs. */
+  tlsCa?: Buffer;
 }
 
 function nodeOptions(spec: ConnectionSpec): RedisOptions {
@@ -26,6 +28,8 @@ function nodeOptions(spec: ConnectionSpec): RedisOptions {
     enableAutoPipelining: spec.autoPipelining ?? false,
     // RESP2 keeps pub-sub replies and errors identical to what redis-cli and Go's redigo see
     protocol: 2,
+    // ioredis turns rediss:// into `tls: true` only when no tls option is given
+    ...(spec.tlsCa && spec.url.startsWith('rediss:') ? { tls: { ca: spec.tlsCa } } : {}),
   };
 }
 
@@ -66,7 +70,7 @@ function newClient(spec: ConnectionSpec): RedisClient {
   const redisOptions: RedisOptions = { ...nodeOptions(spec) };
   if (u.password) redisOptions.password = decodeURIComponent(u.password);
   if (u.username) redisOptions.username = decodeURIComponent(u.username);
-  if (u.protocol === 'rediss:') redisOptions.tls = {};
+  if (u.protocol === 'rediss:') redisOptions.tls = spec.tlsCa ? { ca: spec.tlsCa } : {};
   const opts: ClusterOptions = {
     redisOptions,
     enableOfflineQueue: false,
@@ -81,6 +85,13 @@ function newClient(spec: ConnectionSpec): RedisClient {
 /** Connects and waits until the client is ready; rejects with a BrokerError naming the redis. */
 export async function connectClient(client: RedisClient, spec: ConnectionSpec, timeoutMs = 5000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  // connect() rejects with a bare "Connection is closed." when redis refuses the password or the TLS
+  // handshake fails; the reason itself comes as an 'error' event, and is what the user needs to read
+  let cause: Error | undefined;
+  const onError = (err: Error) => {
+    cause ??= err;
+  };
+  client.on('error', onError);
   try {
     await Promise.race([
       client.connect(),
@@ -90,9 +101,12 @@ export async function connectClient(client: RedisClient, spec: ConnectionSpec, t
     ]);
   } catch (err) {
     client.disconnect();
-    throw new BrokerError('UNAVAILABLE', `cannot connect to redis at ${redactUrl(spec.url)}: ${(err as Error).message}`, { cause: err });
+    const msg = (cause ?? (err as Error)).message;
+    const hint = /certificate|self.signed/i.test(msg) ? ' (for a private CA, pass its PEM file: tlsCaFile, or --redis-ca)' : '';
+    throw new BrokerError('UNAVAILABLE', `cannot connect to redis at ${redactUrl(spec.url)}: ${msg}${hint}`, { cause: cause ?? err });
   } finally {
     clearTimeout(timer);
+    client.off('error', onError);
   }
 }
 

@@ -16,6 +16,11 @@ export interface RedisBrokerOptions {
   callCap?: number;
   /** Most results waiting in one results list. 0: unlimited. Default 0 (as Go). */
   resultCap?: number;
+  /**
+   * PEM file of the CA that signed the redis server's certificate, for rediss:// URLs (a private or
+   * self-signed CA). Default: none, Node's built-in CAs verify the certificate. CLI: --redis-ca.
+   */
+  tlsCaFile?: string;
   /** Longest wait between reconnection attempts after redis went away, ms. Default 500. */
   reconnectMaxDelayMs?: number;
   /** Name shown by CLIENT LIST (`juggler:<role>`), so that the inspector can tell callees apart. */
@@ -42,7 +47,7 @@ export interface RedisOp {
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
 
-type Hooks = 'onOp' | 'onHealth' | 'pubsubUrl' | 'clientName';
+type Hooks = 'onOp' | 'onHealth' | 'pubsubUrl' | 'clientName' | 'tlsCaFile';
 export type ResolvedRedisBrokerOptions = Required<Omit<RedisBrokerOptions, Hooks>> & Pick<RedisBrokerOptions, Hooks>;
 
 export function withDefaults(o: RedisBrokerOptions): ResolvedRedisBrokerOptions {
@@ -55,6 +60,7 @@ export function withDefaults(o: RedisBrokerOptions): ResolvedRedisBrokerOptions 
     resultCap: o.resultCap ?? 0,
     reconnectMaxDelayMs: o.reconnectMaxDelayMs ?? 500,
     clientName: o.clientName,
+    tlsCaFile: o.tlsCaFile,
     onOp: o.onOp,
     onHealth: o.onHealth,
   };
