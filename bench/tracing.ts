@@ -1,10 +1,12 @@
-// Tracing overhead: the same load against the Studio host's server with the trace bus on, then off,
-// then on again, in one run (so the machine's state is the same). Prints results/s and the ratio.
-//   npx tsx bench/tracing.ts [--seconds 5] [--connections 50]
+// Tracing overhead: `juggler load` (its own process) against the Studio host's server, with the trace
+// bus on and then off, alternating in one run so that the machine's state is the same. A first run
+// warms up and is not counted. Prints results/s and the ratio.
+//   npm run build:node && npx tsx bench/tracing.ts [--seconds 5] [--connections 50] [--pairs 3]
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../src/embedded-server/cli/load';
+import type { LoadReport } from '../src/embedded-server/cli/load';
 import { StudioHost } from '../src/embedded-server/host/studio-host';
 
 const arg = (name: string, def: string) => {
@@ -13,25 +15,49 @@ const arg = (name: string, def: string) => {
 };
 const seconds = Number(arg('seconds', '5'));
 const connections = Number(arg('connections', '50'));
+const pairs = Number(arg('pairs', '3'));
+const bin = join(__dirname, '..', 'bin', 'juggler.js');
+
+async function load(url: string): Promise<LoadReport> {
+  const args = [
+    bin,
+    'load',
+    '--addr',
+    url,
+    '-c',
+    String(connections),
+    '-d',
+    `${seconds}s`,
+    '-r',
+    '-1ms',
+    '-u',
+    'test.echo',
+    '-p',
+    'hello',
+    '-t',
+    '5s',
+    '--json',
+  ];
+  // async, so that the host in this process keeps serving while the load process runs
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 64 << 20 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as LoadReport),
+    ),
+  );
+}
 
 async function main(): Promise<void> {
   const host = await StudioHost.start({ dataDir: mkdtempSync(join(tmpdir(), 'bench-tracing-')), demoWorkers: 50 });
   const rows: { tracing: boolean; throughput: number; p50: number; p99: number; events: number }[] = [];
   try {
-    for (const tracing of [true, false, true, false]) {
+    host.trace.enabled = true;
+    await load(host.server.url); // warm-up, not counted
+    for (let i = 0; i < pairs * 2; i++) {
+      const tracing = i % 2 === 0;
       host.trace.clear();
       host.trace.enabled = tracing;
       const before = host.trace.stats().recorded;
-      const r = await runLoad({
-        addr: host.server.url,
-        connections,
-        durationMs: seconds * 1000,
-        rateMs: -1,
-        uri: 'test.echo',
-        uris: ['test.echo'],
-        payload: 'hello',
-        timeoutMs: 5000,
-      });
+      const r = await load(host.server.url);
       rows.push({
         tracing,
         throughput: r.throughput,
@@ -43,17 +69,21 @@ async function main(): Promise<void> {
   } finally {
     await host.close();
   }
-  console.log(`\nTracing overhead: test.echo back-to-back, ${connections} connections, ${seconds} s per run, host in this process`);
+  console.log(
+    `\nTracing overhead: juggler load, test.echo back-to-back, ${connections} connections, ${seconds} s per run, against the Studio host`,
+  );
   console.log('tracing  results/s  p50 ms  p99 ms  trace events');
   for (const r of rows) {
     console.log(
       `${(r.tracing ? 'on' : 'off').padEnd(7)}  ${r.throughput.toFixed(0).padStart(9)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.events).padStart(12)}`,
     );
   }
-  const on = rows.filter((r) => r.tracing).reduce((s, r) => s + r.throughput, 0) / 2;
-  const off = rows.filter((r) => !r.tracing).reduce((s, r) => s + r.throughput, 0) / 2;
-  console.log(`\ntracing on / off throughput: ${(on / off).toFixed(3)} (cost ${((1 - on / off) * 100).toFixed(1)}%)`);
-  console.log(`reproduce: npx tsx bench/tracing.ts --seconds ${seconds} --connections ${connections}`);
+  const mean = (on: boolean) => rows.filter((r) => r.tracing === on).reduce((s, r) => s + r.throughput, 0) / pairs;
+  const ratio = mean(true) / mean(false);
+  console.log(`\ntracing on / off throughput: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
+  console.log(
+    `reproduce: npm run build:node && npx tsx bench/tracing.ts --seconds ${seconds} --connections ${connections} --pairs ${pairs}`,
+  );
 }
 
 main().catch((err) => {
