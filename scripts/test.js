@@ -9,6 +9,9 @@ const { join } = require('node:path');
 const { requireOrExit } = require('./preflight');
 
 requireOrExit({ chromium: existsSync(join(__dirname, '..', 'playwright.config.mts')) });
+if (spawnSync('sh', ['-c', 'command -v caddy'], { stdio: 'ignore' }).status !== 0) {
+  console.warn('note: caddy is not installed, so the scale-out test (servers behind a load balancer) is skipped: apt-get install -y caddy');
+}
 
 const root = join(__dirname, '..');
 const counts = { passed: 0, failed: 0, skipped: 0 };
