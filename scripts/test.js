@@ -36,6 +36,14 @@ function addCounts(file, label, ok) {
   }
 }
 
+// the suite runs what it builds: the CLI and the web host from dist/, the page from out/renderer
+const buildOk = run('build', 'npm', ['run', '--silent', 'build']);
+if (!buildOk) {
+  console.log('\n0 passed, 1 failed');
+  console.error('the build failed (npm run build): see above');
+  process.exit(1);
+}
+
 const checkOk = run('typecheck and lint', 'npm', ['run', '--silent', 'check']);
 if (checkOk) counts.passed++;
 else counts.failed++;
