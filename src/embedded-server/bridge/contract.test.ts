@@ -267,6 +267,21 @@ describe('every other method and event', () => {
     expect(m.broker.Calls).toBeGreaterThan(0);
   });
 
+  test('a call list whose key is not UTF-8 is peeked through the snapshot key object', async () => {
+    const key = Buffer.concat([Buffer.from('juggler:calls:{bin'), Buffer.from([0xff, 0xfe]), Buffer.from('}')]);
+    await h.host.serverBroker.client.lpush(key, 'not a juggler payload');
+    let ref: { text: string; base64?: string; bytes: number } | undefined;
+    await vi.waitFor(async () => {
+      const snap = await h.bridge.call('redis.snapshot');
+      ref = snap.uris.find((u) => u.callList?.key.base64 === key.toString('base64'))?.callList?.key;
+      expect(ref).toBeDefined();
+    });
+    const page = await h.bridge.call('redis.peek', { key: ref! });
+    expect(page.length).toBe(1);
+    expect(page.entries[0]!.error).toBeDefined();
+    await h.host.serverBroker.client.del(key);
+  });
+
   test('status and metrics events arrive every second while a session is attached', async () => {
     let statuses = 0;
     let samples = 0;

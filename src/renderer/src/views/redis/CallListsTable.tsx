@@ -134,11 +134,7 @@ function UriRow({ u, fetchedAt }: { u: UriSummary; fetchedAt: number }) {
         </td>
         <td>
           {u.callList && (
-            <button
-              type="button"
-              disabled={!!u.callList.key.base64}
-              onClick={() => void redisStore().getState().peekList(u.callList!.key.text)}
-            >
+            <button type="button" onClick={() => void redisStore().getState().peekList(u.callList!.key.text, 0, u.callList!.key)}>
               Peek
             </button>
           )}

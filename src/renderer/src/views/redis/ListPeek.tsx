@@ -57,7 +57,7 @@ export function ListPeek() {
               onClick={() =>
                 void redisStore()
                   .getState()
-                  .peekList(peek.key, Math.max(0, peek.start - PEEK_PAGE))
+                  .peekList(peek.key, Math.max(0, peek.start - PEEK_PAGE), peek.ref)
               }
             >
               ← Newer
@@ -68,12 +68,16 @@ export function ListPeek() {
               onClick={() =>
                 void redisStore()
                   .getState()
-                  .peekList(peek.key, peek.start + PEEK_PAGE)
+                  .peekList(peek.key, peek.start + PEEK_PAGE, peek.ref)
               }
             >
               Older →
             </button>
-            <button type="button" disabled={peek.loading} onClick={() => void redisStore().getState().peekList(peek.key, peek.start)}>
+            <button
+              type="button"
+              disabled={peek.loading}
+              onClick={() => void redisStore().getState().peekList(peek.key, peek.start, peek.ref)}
+            >
               Reload
             </button>
             {peek.loading && <span className="rv-spinner">reading…</span>}

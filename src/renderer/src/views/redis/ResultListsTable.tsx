@@ -43,9 +43,7 @@ export function ResultListsTable({ results, fetchedAt }: { results: RedisSnapsho
                   {r.resultList && (
                     <button
                       type="button"
-                      disabled={r.resultList.key.base64 !== undefined}
-                      title={r.resultList.key.base64 !== undefined ? 'a binary key cannot be named in text' : undefined}
-                      onClick={() => void redisStore().getState().peekList(r.resultList!.key.text)}
+                      onClick={() => void redisStore().getState().peekList(r.resultList!.key.text, 0, r.resultList!.key)}
                     >
                       Peek
                     </button>

@@ -163,3 +163,19 @@ describe('formatting', () => {
     expect(splitList(' a, b  c,,')).toEqual(['a', 'b', 'c']);
   });
 });
+
+test('a key that is not UTF-8 text is peeked by its exact bytes (the snapshot key object)', async () => {
+  const sent: unknown[] = [];
+  const bridge = {
+    call: async (method: string, params: unknown) => {
+      sent.push({ method, params });
+      return { key: { text: 'juggler:calls:{\\xff}', bytes: 17 }, kind: 'calls', length: 0, from: 'newest', start: 0, entries: [] };
+    },
+    on: () => () => undefined,
+  };
+  const store = createRedisStore(bridge as never);
+  const ref = { text: 'juggler:calls:{\\xff}', base64: 'anVnZ2xlcjpjYWxsczp7/30=', bytes: 17 };
+  await store.getState().peekList(ref.text, 0, ref);
+  expect(sent).toEqual([{ method: 'redis.peek', params: { key: ref, start: 0, count: expect.any(Number) } }]);
+  expect(store.getState().peek?.ref).toEqual(ref);
+});

@@ -20,8 +20,17 @@ export interface PendingEntry {
   error?: string;
 }
 
+/** A key as the snapshot gives it: its text, and its exact bytes (base64) when the text is not them. */
+export interface KeyRef {
+  text: string;
+  base64?: string;
+  bytes: number;
+}
+
 export interface PeekState {
   key: string;
+  /** The snapshot's key object, for keys that are not plain UTF-8 text. */
+  ref?: KeyRef;
   start: number;
   page?: ListPage;
   fetchedAt: number;
@@ -56,7 +65,8 @@ export interface RedisState {
   setPaused(paused: boolean): void;
   togglePending(uri: string): Promise<void>;
   refreshPending(uri: string): Promise<void>;
-  peekList(key: string, start?: number): Promise<void>;
+  /** `ref`: the snapshot's key object, so that keys that are not UTF-8 text are named exactly. */
+  peekList(key: string, start?: number, ref?: KeyRef): Promise<void>;
   closePeek(): void;
   expireCall(uri: string, msgUUID: string): Promise<void>;
   setTarget(url: string | null, cluster: boolean): Promise<void>;
@@ -182,13 +192,13 @@ export function createRedisStore(bridge: RedisBridge, now: () => number = Date.n
         if (get().pending[uri]) set({ pending: { ...get().pending, [uri]: next } });
       },
 
-      async peekList(key, start = 0) {
-        set({ peek: { ...get().peek, key, start, fetchedAt: get().peek?.fetchedAt ?? now(), loading: true, error: undefined } });
+      async peekList(key, start = 0, ref) {
+        set({ peek: { ...get().peek, key, ref, start, fetchedAt: get().peek?.fetchedAt ?? now(), loading: true, error: undefined } });
         try {
-          const page = await bridge.call('redis.peek', { key, start, count: PEEK_PAGE });
-          if (get().peek?.key === key) set({ peek: { key, start, page, fetchedAt: now(), loading: false } });
+          const page = await bridge.call('redis.peek', { key: ref?.base64 ? ref : key, start, count: PEEK_PAGE });
+          if (get().peek?.key === key) set({ peek: { key, ref, start, page, fetchedAt: now(), loading: false } });
         } catch (err) {
-          if (get().peek?.key === key) set({ peek: { key, start, fetchedAt: now(), loading: false, error: message(err) } });
+          if (get().peek?.key === key) set({ peek: { key, ref, start, fetchedAt: now(), loading: false, error: message(err) } });
         }
       },
 
