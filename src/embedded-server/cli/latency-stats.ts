@@ -2,16 +2,10 @@
 // would round to its precision. A load run records at most a few hundred thousand samples, so keeping
 // them all is cheap.
 
-export interface LatencySummary {
-  count: number;
-  min: number;
-  median: number;
-  p75: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
+import type { LatencySummary } from '../../shared/bridge/contract';
+
+// one shape for `juggler load --json` and the Studio's load panel
+export type { LatencySummary };
 
 export class LatencyStats {
   #samples: number[] = [];

@@ -129,7 +129,8 @@ export interface SyncChange {
   at: number;
 }
 
-export interface LatencySummaryDto {
+/** Latency percentiles of a load run, ms (computed from every sample). */
+export interface LatencySummary {
   count: number;
   min: number;
   median: number;
@@ -165,7 +166,7 @@ export interface LoadProgressEvent {
   failed: number;
   /** Results/s: recent while running, over the whole run when done. */
   throughput: number;
-  latencyMs: LatencySummaryDto;
+  latencyMs: LatencySummary;
   error?: string;
 }
 
