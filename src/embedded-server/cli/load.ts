@@ -2,6 +2,7 @@
 // DURATION (a negative rate: the next call as soon as the previous one settled), then wait for the calls
 // in flight to return or expire, and report counts, throughput and CALL→RES latency percentiles.
 import { performance } from 'node:perf_hooks';
+import type { LoadCounts } from '../../shared/bridge/contract';
 import { CallError, CallExpiredError, type JugglerClient, NackError } from '../client';
 import { connect } from '../client/node';
 import { MessageType } from '../message';
@@ -67,7 +68,7 @@ export interface LoadConfig {
   timeoutMs: number;
 }
 
-export interface LoadReport {
+export interface LoadReport extends LoadCounts {
   addr: string;
   uris: string[];
   payload: string;
@@ -76,16 +77,6 @@ export interface LoadReport {
   timeoutMs: number;
   durationMs: number;
   actualDurationMs: number;
-  calls: number;
-  acks: number;
-  nacks: number;
-  /** RES received, including callee errors. */
-  results: number;
-  /** RES whose args were an error object. */
-  errorResults: number;
-  expired: number;
-  /** Calls lost with their connection, or failing otherwise. */
-  failed: number;
   /** Results per second of actual duration. */
   throughput: number;
   latencyMs: LatencySummary;
@@ -134,15 +125,8 @@ export function loadConfig(argv: string[]): { config: LoadConfig; json: boolean 
 
 /** Runs the load; `log` gets progress lines; `stop` ends the sending early. */
 /** Where a run stands, reported while it goes (the Studio's load panel plots it). */
-export interface LoadProgress {
+export interface LoadProgress extends LoadCounts {
   elapsedMs: number;
-  calls: number;
-  acks: number;
-  nacks: number;
-  results: number;
-  errorResults: number;
-  expired: number;
-  failed: number;
   /** Results per second since the previous progress report. */
   recentThroughput: number;
   latencyMs: LatencySummary;

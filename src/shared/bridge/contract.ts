@@ -152,18 +152,25 @@ export interface LoadParams {
   timeoutMs: number;
 }
 
-export interface LoadProgressEvent {
+/** What a load run counted (`juggler load` and the Studio's load panel alike). */
+export interface LoadCounts {
+  calls: number;
+  acks: number;
+  nacks: number;
+  /** RES received, including callee errors. */
+  results: number;
+  /** RES whose args were an error object. */
+  errorResults: number;
+  expired: number;
+  /** Calls lost with their connection, or failing otherwise. */
+  failed: number;
+}
+
+export interface LoadProgressEvent extends LoadCounts {
   loadId: string;
   state: 'running' | 'done' | 'failed' | 'stopped';
   params: LoadParams;
   elapsedMs: number;
-  calls: number;
-  acks: number;
-  nacks: number;
-  results: number;
-  errorResults: number;
-  expired: number;
-  failed: number;
   /** Results/s: recent while running, over the whole run when done. */
   throughput: number;
   latencyMs: LatencySummary;

@@ -147,7 +147,7 @@ export function LoadPanel() {
       )}
       {ev && (
         <div className="mv-row mv-progress" data-testid="load-progress" data-state={ev.state}>
-          {running && <span className="mv-spinner">running</span>}
+          {running && <span className="spinner">running</span>}
           <span>
             {load.loadId} · {(ev.elapsedMs / 1000).toFixed(1)} / {(ev.params.durationMs / 1000).toFixed(1)} s
           </span>

@@ -17,7 +17,7 @@ function PendingCallRows({ uri }: { uri: string }) {
       <td colSpan={7}>
         <div className="rv-pending" data-testid={`pending-${uri}`}>
           {entry.error && <div className="rv-error">{entry.error}</div>}
-          {!data && entry.loading && <span className="rv-spinner">loading pending calls…</span>}
+          {!data && entry.loading && <span className="spinner">loading pending calls…</span>}
           {data && data.calls.length === 0 && data.malformed.length === 0 && <div className="rv-muted">no pending call</div>}
           {data && data.calls.length > 0 && (
             <table className="rv-table rv-inner">

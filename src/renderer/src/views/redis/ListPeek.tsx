@@ -80,7 +80,7 @@ export function ListPeek() {
             >
               Reload
             </button>
-            {peek.loading && <span className="rv-spinner">reading…</span>}
+            {peek.loading && <span className="spinner">reading…</span>}
           </div>
           {peek.error && <div className="rv-error">{peek.error}</div>}
           {page && page.entries.length > 0 && (

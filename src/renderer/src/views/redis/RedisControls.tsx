@@ -26,7 +26,7 @@ function RefreshControls() {
         Refresh
       </button>
       {refreshing ? (
-        <span className="rv-spinner">refreshing…</span>
+        <span className="spinner">refreshing…</span>
       ) : (
         <span className="rv-muted" data-testid="redis-last-refresh">
           {lastRefresh ? `refreshed ${new Date(lastRefresh).toLocaleTimeString()}` : 'not refreshed yet'}
@@ -144,7 +144,7 @@ function FaultControls() {
 function Notice() {
   const notice = useRedisStore((s) => s.notice);
   const busy = useRedisStore((s) => s.busy);
-  if (busy) return <span className="rv-spinner">working…</span>;
+  if (busy) return <span className="spinner">working…</span>;
   if (!notice) return null;
   return (
     <div className={notice.error ? 'rv-error' : 'rv-muted'} role="status" data-testid="redis-notice">

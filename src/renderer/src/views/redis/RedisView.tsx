@@ -40,7 +40,7 @@ export function RedisView() {
       <h2>Redis</h2>
       <RedisControls />
       {!snapshot ? (
-        <p className="rv-spinner">reading redis…</p>
+        <p className="spinner">reading redis…</p>
       ) : (
         <>
           <p className="rv-muted">

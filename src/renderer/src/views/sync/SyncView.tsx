@@ -49,7 +49,7 @@ export function SyncView() {
         <button type="button" disabled={loading} onClick={() => void syncStore().getState().load()}>
           Reload
         </button>
-        {loading && <span className="sv-spinner">loading…</span>}
+        {loading && <span className="spinner">loading…</span>}
         {error && (
           <span className="sv-err" role="alert">
             {error}
