@@ -1,6 +1,3 @@
-// The HTTP side of the endpoint: redirect, static files, Cache-Control (N17), Basic auth (N14), TLS (N15),
-// forwarded addresses, mounting on an existing server.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -8,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { selfSignedCert } from '../../../test/self-signed-cert';
 import type { ServerPeer } from './server-peer';
 import { NodeWebSocket, nextConnection, requestClient } from './test-support';
 import { connectClient } from './ws-client';
@@ -101,29 +99,8 @@ describe('HTTP endpoint', () => {
   });
 
   it('N15 over TLS the server presents its certificate', async () => {
-    const tls = mkdtempSync(join(tmpdir(), 'sync-tls-'));
+    const { dir: tls } = selfSignedCert('sync-tls-');
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          join(tls, 'key.pem'),
-          '-out',
-          join(tls, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
       const cert = readFileSync(join(tls, 'cert.pem'));
       const server = await serve({ tls: { key: readFileSync(join(tls, 'key.pem')), cert } });
       expect(server.url).toMatch(/^wss:/);

@@ -2,14 +2,12 @@
 // openssl): a call goes through `juggler server` and `juggler callee` with redis://:pass@ and rediss://
 // URLs, and the password never shows in what they print, not even through an outage, nor in the Studio
 // host's info.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHarness } from '../../../../test/bridge-harness';
 import { type CliProcess, runCli } from '../../../../test/cli-process';
 import { freePort, type RedisProcess, startRedis } from '../../../../test/redis-server';
+import { selfSignedCert } from '../../../../test/self-signed-cert';
 import { RawPeer, startStack } from '../../../../test/stack';
 import { RedisBroker } from './broker';
 
@@ -99,31 +97,11 @@ describe('redis over TLS', () => {
   let redis: RedisProcess;
   let ca: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'juggler-tls-'));
-    ca = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
     // a self-signed certificate for 127.0.0.1, which is also its own CA
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        ca,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'pipe' },
-    );
+    const made = selfSignedCert('juggler-tls-');
+    dir = made.dir;
+    ca = made.cert;
+    const key = made.key;
     const port = await freePort();
     // the plain port is turned off (the last --port wins): only TLS clients get in, with the password
     redis = await startRedis({
