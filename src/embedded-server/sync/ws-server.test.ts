@@ -1,3 +1,5 @@
+// The HTTP side of the endpoint: redirect, static files, Cache-Control (N17), Basic auth (N14), TLS (N15),
+// forwarded addresses, mounting on an existing server.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
