@@ -1,6 +1,6 @@
 // Load runs started from the Studio's Metrics view: the same load tester as `juggler load`, against
 // the Studio's own server, reporting progress as bridge events so the charts move while it runs.
-import type { LoadParams, LoadProgressEvent } from '../../shared/bridge/contract';
+import { type LoadParams, type LoadProgressEvent, noLatency, noLoadCounts } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { runLoad } from '../cli/load';
 
@@ -26,8 +26,8 @@ export class LoadRuns {
       wasStopped = true;
       stop();
     });
-    const empty = { count: 0, min: 0, median: 0, p75: 0, p90: 0, p99: 0, max: 0, mean: 0 };
-    const base = { loadId, params, calls: 0, acks: 0, nacks: 0, results: 0, errorResults: 0, expired: 0, failed: 0 };
+    const empty = { ...noLatency };
+    const base = { loadId, params, ...noLoadCounts };
     this.emit({ ...base, state: 'running', elapsedMs: 0, throughput: 0, latencyMs: empty });
     runLoad(
       {

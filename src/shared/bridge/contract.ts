@@ -166,6 +166,10 @@ export interface LoadCounts {
   failed: number;
 }
 
+/** A run that has counted nothing yet. */
+export const noLoadCounts: Readonly<LoadCounts> = { calls: 0, acks: 0, nacks: 0, results: 0, errorResults: 0, expired: 0, failed: 0 };
+export const noLatency: Readonly<LatencySummary> = { count: 0, min: 0, median: 0, p75: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+
 export interface LoadProgressEvent extends LoadCounts {
   loadId: string;
   state: 'running' | 'done' | 'failed' | 'stopped';

@@ -3,7 +3,7 @@
 // bridge handed in, so tests drive it with a fake.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BridgeClient } from '../../../../shared/bridge/client';
-import type { LoadParams, LoadProgressEvent, MetricsSample } from '../../../../shared/bridge/contract';
+import { type LoadParams, type LoadProgressEvent, type MetricsSample, noLatency, noLoadCounts } from '../../../../shared/bridge/contract';
 import { deriveRates, type RatePoint, trimWindow } from './rates';
 
 export type MetricsBridge = Pick<BridgeClient, 'call' | 'on'>;
@@ -109,15 +109,9 @@ export function createMetricsStore(bridge: MetricsBridge): MetricsStore {
                 params,
                 state: 'running',
                 elapsedMs: 0,
-                calls: 0,
-                acks: 0,
-                nacks: 0,
-                results: 0,
-                errorResults: 0,
-                expired: 0,
-                failed: 0,
+                ...noLoadCounts,
                 throughput: 0,
-                latencyMs: { count: 0, min: 0, median: 0, p75: 0, p90: 0, p99: 0, max: 0, mean: 0 },
+                latencyMs: { ...noLatency },
               },
             },
           });
