@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadReport } from '../src/embedded-server/cli/load';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
+import { runLoadProcess } from './load-process';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,30 +52,7 @@ async function main(): Promise<void> {
   const rows: (LoadReport & { c: number })[] = [];
   try {
     for (const c of connections) {
-      const json = execFileSync(
-        process.execPath,
-        [
-          bin,
-          'load',
-          '--addr',
-          url,
-          '-c',
-          String(c),
-          '-d',
-          `${seconds}s`,
-          '-r',
-          '-1ms',
-          '-u',
-          'test.echo',
-          '-p',
-          'hello',
-          '-t',
-          '5s',
-          '--json',
-        ],
-        { encoding: 'utf8', maxBuffer: 64 << 20 },
-      );
-      rows.push({ ...(JSON.parse(json) as LoadReport), c });
+      rows.push({ ...(await runLoadProcess(url, { connections: c, seconds })), c });
     }
     const ceiling = redisBenchmark(port);
     const lpush = ceiling.LPUSH ?? Number.NaN;

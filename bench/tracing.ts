@@ -2,12 +2,11 @@
 // bus on and then off, alternating in one run so that the machine's state is the same. A first run
 // warms up and is not counted. Prints results/s and the ratio.
 //   npm run build:node && npx tsx bench/tracing.ts [--seconds 5] [--connections 50] [--pairs 3]
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadReport } from '../src/embedded-server/cli/load';
 import { StudioHost } from '../src/embedded-server/host/studio-host';
+import { runLoadProcess } from './load-process';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,35 +15,8 @@ const arg = (name: string, def: string) => {
 const seconds = Number(arg('seconds', '5'));
 const connections = Number(arg('connections', '50'));
 const pairs = Number(arg('pairs', '3'));
-const bin = join(__dirname, '..', 'bin', 'juggler.js');
 
-async function load(url: string): Promise<LoadReport> {
-  const args = [
-    bin,
-    'load',
-    '--addr',
-    url,
-    '-c',
-    String(connections),
-    '-d',
-    `${seconds}s`,
-    '-r',
-    '-1ms',
-    '-u',
-    'test.echo',
-    '-p',
-    'hello',
-    '-t',
-    '5s',
-    '--json',
-  ];
-  // async, so that the host in this process keeps serving while the load process runs
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, args, { maxBuffer: 64 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout) as LoadReport),
-    ),
-  );
-}
+const load = (url: string) => runLoadProcess(url, { connections, seconds });
 
 async function main(): Promise<void> {
   const host = await StudioHost.start({ dataDir: mkdtempSync(join(tmpdir(), 'bench-tracing-')), demoWorkers: 50 });
