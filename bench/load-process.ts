@@ -1,14 +1,30 @@
-// `juggler load` as its own process (the built CLI), back-to-back calls to test.echo: the load the
-// RPC and tracing benchmarks put on a server, reported as `--json`.
+// `juggler load` as its own process (the built CLI), calls to test.echo: the load the RPC and tracing
+// benchmarks put on a server, reported as `--json`.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadReport } from '../src/embedded-server/cli/load';
 
 const bin = join(__dirname, '..', 'bin', 'juggler.js');
 
+export interface LoadProcessOptions {
+  connections: number;
+  seconds: number;
+  /** Each connection calls every `rateMs`; absent: the next call as soon as the previous result arrives. */
+  rateMs?: number;
+  /** Node flags for the load process, e.g. --cpu-prof. */
+  execArgv?: string[];
+}
+
 /** Async, so that a host in the calling process keeps serving while the load runs. */
-export function runLoadProcess(url: string, o: { connections: number; seconds: number }): Promise<LoadReport> {
+export function runLoadProcess(url: string, o: LoadProcessOptions): Promise<LoadReport> {
+  return runLoadProcessWithPid(url, o).done;
+}
+
+/** The same, with the load process's pid while it runs (to read its CPU time from /proc). */
+export function runLoadProcessWithPid(url: string, o: LoadProcessOptions): { pid: number | undefined; done: Promise<LoadReport> } {
+  const rate = o.rateMs === undefined ? '-1ms' : `${o.rateMs}ms`;
   const args = [
+    ...(o.execArgv ?? []),
     bin,
     'load',
     '--addr',
@@ -18,7 +34,7 @@ export function runLoadProcess(url: string, o: { connections: number; seconds: n
     '-d',
     `${o.seconds}s`,
     '-r',
-    '-1ms',
+    rate,
     '-u',
     'test.echo',
     '-p',
@@ -27,9 +43,11 @@ export function runLoadProcess(url: string, o: { connections: number; seconds: n
     '5s',
     '--json',
   ];
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, args, { maxBuffer: 64 << 20 }, (err, stdout) =>
+  let pid: number | undefined;
+  const done = new Promise<LoadReport>((resolve, reject) => {
+    pid = execFile(process.execPath, args, { maxBuffer: 64 << 20 }, (err, stdout) =>
       err ? reject(err) : resolve(JSON.parse(stdout) as LoadReport),
-    ),
-  );
+    ).pid;
+  });
+  return { pid, done };
 }

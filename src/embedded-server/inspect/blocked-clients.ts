@@ -31,7 +31,8 @@ export interface UnattributedWaiter {
 export function addClients(into: CalleeWaiters, clients: ClientInfo[], node = ''): CalleeWaiters {
   for (const c of clients) {
     const callee = parseCalleeClientName(c.name);
-    const blockedPop = isBlocked(c) && c.cmd === 'brpop';
+    // BLMPOP: our callees and servers on redis 7 and later; BRPOP: Go's, and ours on older redis
+    const blockedPop = isBlocked(c) && (c.cmd === 'brpop' || c.cmd === 'blmpop');
     if (callee) {
       for (const uri of callee.uris) {
         into.connected.set(uri, (into.connected.get(uri) ?? 0) + 1);

@@ -69,7 +69,7 @@ function redisLabel(command: string, key: string): string {
     return command === 'PUBLISH' ? 'publish' : command === 'MESSAGE' || command === 'PMESSAGE' ? 'event from redis' : command;
   const what = calls ? 'call' : 'result';
   if (command.startsWith('EVALSHA push') || command === 'LPUSH') return `push ${what}`;
-  if (command === 'BRPOP' || command === 'RPOP') return `pop ${what}`;
+  if (command === 'BLMPOP' || command === 'BRPOP' || command === 'RPOP') return `pop ${what}`;
   if (command.startsWith('EVALSHA pttl')) return `check ${what} TTL`;
   return `${command} ${what}`;
 }

@@ -46,7 +46,7 @@ export interface RedisTrace extends TraceBase {
   kind: 'redis';
   /** Who sent it: the server's broker, a callee's, or the inspector. */
   role: 'server' | 'callee' | 'inspector' | 'host';
-  /** e.g. `EVALSHA push`, `BRPOP`, `RPOP`, `EVALSHA pttl-del`, `PUBLISH`, `SUBSCRIBE`. */
+  /** e.g. `EVALSHA push`, `BLMPOP`, `BRPOP`, `RPOP`, `EVALSHA pttl-del`, `PUBLISH`, `SUBSCRIBE`. */
   command: string;
   key: string;
   size: number;

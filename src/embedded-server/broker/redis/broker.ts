@@ -11,12 +11,13 @@ import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
 import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payload';
 import { type EventListener, SharedSubscriber } from './pubsub';
-import { PTTL_DEL_SCRIPT, PUSH_SCRIPT } from './scripts';
-import { groupBySlot } from './slots';
+import { PTTL_DEL_MANY_SCRIPT, PTTL_DEL_SCRIPT, PUSH_SCRIPT } from './scripts';
+import { groupBySlot, keySlot } from './slots';
 
 interface ScriptCommands {
   jugglerPush(timeoutKey: string, listKey: string, ttlMs: string, payload: string, cap: string): Promise<number>;
   jugglerPttlDel(timeoutKey: string): Promise<number>;
+  jugglerPttlDelMany(numKeys: number, ...timeoutKeys: string[]): Promise<number[]>;
 }
 type ScriptedClient = RedisClient & ScriptCommands;
 
@@ -24,6 +25,7 @@ function defineScripts(c: RedisClient): ScriptedClient {
   // defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT, as the Go broker does
   c.defineCommand('jugglerPush', { numberOfKeys: 2, lua: PUSH_SCRIPT });
   c.defineCommand('jugglerPttlDel', { numberOfKeys: 1, lua: PTTL_DEL_SCRIPT });
+  c.defineCommand('jugglerPttlDelMany', { lua: PTTL_DEL_MANY_SCRIPT });
   return c as ScriptedClient;
 }
 
@@ -166,11 +168,11 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     // items popped whose timeout key is still being checked: they count against the consumer's room
     let checking = 0;
     const popperRoom = () => room() - checking;
-    const onItem = (key: string, raw: string, pop: PopInfo) => {
-      const poppedAt = performance.now();
-      let p: CallPayload;
+    const timeoutKey = (p: CallPayload) =>
+      kind === 'call' ? callTimeoutKey(p.uri, p.msg_uuid) : resultTimeoutKey(p.conn_uuid, p.msg_uuid);
+    const decode = (key: string, raw: string, pop: PopInfo): CallPayload | undefined => {
       try {
-        p = decodeCallPayload(raw);
+        return decodeCallPayload(raw);
       } catch (err) {
         this.#op({
           command: pop.command,
@@ -182,35 +184,77 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
         if (kind === 'call') m.FailedCallPayloadUnmarshals++;
         else m.FailedResPayloadUnmarshals++;
         h.onError?.(new Error(`dropped a malformed ${kind} payload from ${key}: ${(err as Error).message}`));
+        return undefined;
+      }
+    };
+    /** Hands over the items whose timeout keys were still alive; counts the rest expired. */
+    const checked = (items: CallPayload[], tks: string[], ttls: number[], poppedAt: number) => {
+      checking -= items.length;
+      const durationMs = performance.now() - poppedAt;
+      for (let i = 0; i < items.length; i++) {
+        const p = items[i]!;
+        this.#op({ command: 'EVALSHA pttl-del', key: tks[i]!, bytes: 0, durationMs, msgUUID: p.msg_uuid });
+        const ttl = ttls[i]!;
+        if (ttl <= 0) {
+          // -2: the key is gone (expired); -1 (no TTL) or 0 cannot be honoured either
+          if (kind === 'call') m.ExpiredCalls++;
+          else m.ExpiredResults++;
+          h.onExpired?.(p);
+          continue;
+        }
+        h.onItem({ payload: p, ttlMs: ttl, poppedAt });
+      }
+      reader.wake();
+    };
+    const failed = (items: CallPayload[], tks: string[], err: unknown) => {
+      checking -= items.length;
+      reader.wake();
+      if (kind === 'call') m.FailedPTTLCalls += items.length;
+      else m.FailedPTTLResults += items.length;
+      h.onError?.(toBrokerError(err, `PTTL ${tks.join(' ')}`));
+    };
+    /** PTTL and DEL of the timeout keys of items popped together: Go's script for one, one script call for several. */
+    const check = (items: CallPayload[], poppedAt: number) => {
+      checking += items.length;
+      const tks = items.map(timeoutKey);
+      if (items.length === 1) {
+        this.#cmd.jugglerPttlDel(tks[0]!).then(
+          (ttl) => checked(items, tks, [ttl], poppedAt),
+          (err) => failed(items, tks, err),
+        );
         return;
       }
-      // reported here rather than by the popper: only the decoded payload knows the msgUUID the trace
-      // bus correlates the hops of a call by
-      this.#op({ command: pop.command, key, bytes: raw.length, durationMs: pop.durationMs, msgUUID: p.msg_uuid });
-      const tk = kind === 'call' ? callTimeoutKey(p.uri, p.msg_uuid) : resultTimeoutKey(p.conn_uuid, p.msg_uuid);
-      checking++;
-      this.#cmd.jugglerPttlDel(tk).then(
-        (ttl) => {
-          checking--;
-          this.#op({ command: 'EVALSHA pttl-del', key: tk, bytes: 0, durationMs: performance.now() - poppedAt, msgUUID: p.msg_uuid });
-          if (ttl <= 0) {
-            // -2: the key is gone (expired); -1 (no TTL) or 0 cannot be honoured either
-            if (kind === 'call') m.ExpiredCalls++;
-            else m.ExpiredResults++;
-            h.onExpired?.(p);
-            reader.wake();
-            return;
-          }
-          h.onItem({ payload: p, ttlMs: ttl, poppedAt });
-        },
-        (err) => {
-          checking--;
-          reader.wake();
-          if (kind === 'call') m.FailedPTTLCalls++;
-          else m.FailedPTTLResults++;
-          h.onError?.(toBrokerError(err, `PTTL ${tk}`));
-        },
+      this.#cmd.jugglerPttlDelMany(tks.length, ...tks).then(
+        (ttls) => checked(items, tks, ttls, poppedAt),
+        (err) => failed(items, tks, err),
       );
+    };
+    const onItems = (key: string, raws: string[], pop: PopInfo) => {
+      const poppedAt = performance.now();
+      const items: CallPayload[] = [];
+      for (const raw of raws) {
+        const p = decode(key, raw, pop);
+        if (!p) continue;
+        // reported here rather than by the popper: only the decoded payload knows the msgUUID the trace
+        // bus correlates the hops of a call by
+        this.#op({ command: pop.command, key, bytes: raw.length, durationMs: pop.durationMs, msgUUID: p.msg_uuid });
+        items.push(p);
+      }
+      if (items.length === 0) return;
+      // the timeout keys of one list share its hash tag, so one script call can check them all; a payload
+      // whose uri or conn_uuid does not match its list (written by someone else) may land elsewhere in a cluster
+      if (!this.#opts.cluster || items.length === 1) {
+        check(items, poppedAt);
+        return;
+      }
+      const bySlot = new Map<number, CallPayload[]>();
+      for (const p of items) {
+        const slot = keySlot(timeoutKey(p));
+        const g = bySlot.get(slot);
+        if (g) g.push(p);
+        else bySlot.set(slot, [p]);
+      }
+      for (const g of bySlot.values()) check(g, poppedAt);
     };
     const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
     const poppers = groups.map((groupKeys) => {
@@ -223,10 +267,10 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
         client,
         keys: groupKeys,
         room: popperRoom,
-        onItem,
+        onItems,
         onError: (err) => {
           m.RedisErrors++;
-          h.onError?.(toBrokerError(err, `BRPOP ${groupKeys.join(' ')}`));
+          h.onError?.(toBrokerError(err, `pop ${groupKeys.join(' ')}`));
         },
         reconnectMaxDelayMs: this.#opts.reconnectMaxDelayMs,
       });

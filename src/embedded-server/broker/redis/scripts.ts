@@ -13,4 +13,12 @@ export const PUSH_SCRIPT_SHA = 'b0cdecc8e595fb86f90aa79d69ba149d92d94b0b';
 export const PTTL_DEL_SCRIPT = '\n\tlocal res = redis.call("PTTL", KEYS[1])\n\tredis.call("DEL", KEYS[1])\n\treturn res\n';
 export const PTTL_DEL_SCRIPT_SHA = 'f17b6ff7e39434a85d2df60188240da5d1e4d65b';
 
+/**
+ * Ours, not Go's: PTTL_DEL_SCRIPT for each of KEYS in one call, for the items of one pop (their timeout
+ * keys share the list's hash tag). Returns the PTTLs in the order of KEYS. A single item still goes
+ * through Go's script, so a lone call's redis traffic stays the same as Go's.
+ */
+export const PTTL_DEL_MANY_SCRIPT =
+  '\n\tlocal res = {}\n\tfor i, k in ipairs(KEYS) do\n\t\tres[i] = redis.call("PTTL", k)\n\t\tredis.call("DEL", k)\n\tend\n\treturn res\n';
+
 export const CAPACITY_EXCEEDED = 'list capacity exceeded';
