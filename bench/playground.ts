@@ -17,6 +17,7 @@ import { Playground } from '../src/embedded-server/playground';
 import { compileHandler } from '../src/embedded-server/playground/compile';
 import { HandlerPool } from '../src/embedded-server/playground/handler-pool';
 import { withDefaultLimits } from '../src/embedded-server/playground/limits';
+import { fmt, summarise } from './summary';
 
 /** Calls/s of a pool without redis: `inFlight` calls at a time, `calls` in all. */
 async function poolOnly(concurrency: number, inFlight: number): Promise<number> {
@@ -113,6 +114,10 @@ async function main(): Promise<void> {
     ] as const) {
       console.log(`  ${c} worker thread${c > 1 ? 's' : ''}, ${f} calls in flight: ${(await poolOnly(c, f)).toFixed(0)} calls/s`);
     }
+    summarise(
+      'playground',
+      rows.map((r) => ({ name: `callee calls/s, ${r.kind}`, value: `${fmt(r.perS)}/s` })),
+    );
     console.log(
       `\nreproduce: npx tsx bench/playground.ts --calls ${calls} --workers ${workers.join(',')} --concurrency ${levels.join(',')}`,
     );

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { RedisBroker } from '../src/embedded-server/broker/redis/broker';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
 import { JugglerServer } from '../src/embedded-server/server/server';
+import { summarise } from './summary';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -87,6 +88,17 @@ async function main(): Promise<void> {
     }
     console.log(`peak growth per slow consumer: ${mib((peak.rss - base.rss) / consumers)} rss`);
     console.log(`reproduce: npx tsx bench/slow-consumer.ts --consumers ${consumers} --mb ${floodMb}`);
+    summarise('slow-consumer', [
+      {
+        name: `slow consumers closed for a full write queue`,
+        value: `${closed} of ${consumers}`,
+        target: 'all',
+        met: closed === consumers,
+      },
+      { name: 'peak rss growth per slow consumer', value: mib((peak.rss - base.rss) / consumers) },
+      // rss stays high after a flood (the allocator keeps its pages); the heap says whether memory was let go
+      { name: 'heap after they are closed / at baseline', value: `${mib(after.heap)} / ${mib(base.heap)}` },
+    ]);
   } finally {
     await server.close();
     await broker.close();

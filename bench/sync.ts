@@ -7,6 +7,7 @@ import { applyPatch, diff } from '../src/embedded-server/sync/patch';
 import type { FrameSink } from '../src/embedded-server/sync/peer';
 import { SeedPeer } from '../src/embedded-server/sync/seed-peer';
 import { SeededRandom } from '../src/embedded-server/sync/seeded-random';
+import { type Figure, fmt, summarise } from './summary';
 
 const seedArg = process.argv.indexOf('--seed');
 const seed = seedArg >= 0 ? Number(process.argv[seedArg + 1]) : 1;
@@ -45,6 +46,7 @@ function timeIt(minMs: number, fn: () => void): number {
 }
 
 const rows: string[][] = [['document', 'diff (patches/s)', 'apply (patches/s)', 'patch bytes']];
+const figures: Figure[] = [];
 for (const [label, bytes] of [
   ['1 KB', 1024],
   ['100 KB', 100 * 1024],
@@ -60,6 +62,7 @@ for (const [label, bytes] of [
   const applyRate = timeIt(1000, () => applyPatch(base, patches[k++ % patches.length]!));
   const avgBytes = patches.reduce((s, p) => s + JSON.stringify(p).length, 0) / patches.length;
   rows.push([label, diffRate.toFixed(0), applyRate.toFixed(0), avgBytes.toFixed(0)]);
+  figures.push({ name: `patches/s for a ${label} document, small edits: diff / apply`, value: `${fmt(diffRate)} / ${fmt(applyRate)}` });
 }
 
 /** Bytes on the wire per local change for one seed peer, with a counting sink (no socket). */
@@ -96,3 +99,7 @@ console.log(table(rows));
 console.log('\nseed DATA on a 10 KB document, 1000 small edits:\n');
 console.log(table(wire));
 console.log(`\nreproduce: npx tsx bench/sync.ts --seed ${seed}`);
+summarise('sync', [
+  ...figures,
+  { name: 'bytes sent per change, 10 KB document: unbatched / 10 per window', value: `${wire[1]![1]} / ${wire[2]![1]}` },
+]);
