@@ -3,7 +3,7 @@
 // as the previous result arrives), then latency at half of the best rate (calls paced per connection),
 // and redis-benchmark's LPUSH/RPOP on the same redis as the ceiling. Prints figures and the command;
 // asserts nothing.
-//   npx tsx bench/rpc.ts [--seconds 5] [--connections 1,10,100,1000] [--pace-connections 10] [--cpu-prof DIR]
+//   npx tsx bench/rpc.ts [--seconds 5] [--connections 1,10,100,1000] [--pace-ms 10] [--cpu-prof DIR]
 // --cpu-prof DIR writes a V8 CPU profile of the server, the callee and the load process to DIR.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -120,10 +120,11 @@ async function main(): Promise<void> {
     const rows: LoadReport[] = [];
     for (const c of connections) rows.push(await load({ connections: c }));
     const best = rows.reduce((a, b) => (b.throughput > a.throughput ? b : a));
-    // half of the best rate, paced over --pace-connections (default 10: few enough that the calls of one
-    // timer tick do not arrive as a burst, enough that each connection's pace stays above a millisecond)
-    const paceConns = Number(arg('pace-connections', '10'));
-    const rateMs = (paceConns * 1000) / (best.throughput / 2);
+    // half of the best rate, each connection calling every --pace-ms (default 10: node's timers fire on
+    // whole milliseconds, so a shorter pace would run fast), over as many connections as that takes
+    const paceMs = Number(arg('pace-ms', '10'));
+    const paceConns = Math.max(1, Math.round((best.throughput / 2) * (paceMs / 1000)));
+    const rateMs = paceMs;
     const half = await load({ connections: paceConns, rateMs });
     const ceiling = redisBenchmark(redis.port);
     const lpush = ceiling.LPUSH ?? Number.NaN;

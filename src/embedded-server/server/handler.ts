@@ -22,6 +22,16 @@ export type Handler = (ctx: MsgContext, next: () => Promise<void>) => Promise<vo
 
 /** Composes handlers around a final one, like Go's Chain(...). */
 export function compose(handlers: Handler[], final: (ctx: MsgContext) => Promise<void> | void): (ctx: MsgContext) => Promise<void> {
+  // no handlers (the usual case): no dispatch closure and no extra promise per frame, in or out
+  if (handlers.length === 0) {
+    return (ctx) => {
+      try {
+        return Promise.resolve(final(ctx));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+  }
   return (ctx) => {
     const dispatch = async (i: number): Promise<void> => {
       const h = handlers[i];

@@ -72,6 +72,8 @@ export class JugglerServer {
   readonly #hooks: ServerHooks;
   readonly #wss: WebSocketServer;
   readonly #chain: (ctx: MsgContext) => Promise<void>;
+  /** No handlers: responses are written without passing through the chain. */
+  readonly #direct: boolean;
   #http: HttpServer | undefined;
   #path = '/ws';
   #results: Closable | undefined;
@@ -90,6 +92,7 @@ export class JugglerServer {
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     this.#chain = compose(cfg.handlers ?? [], (ctx) => this.#final(ctx));
+    this.#direct = (cfg.handlers ?? []).length === 0;
   }
 
   get connections(): ReadonlySet<Connection> {
@@ -273,18 +276,29 @@ export class JugglerServer {
   }
 
   /** The end of the chain: process a request, or write a response. */
-  async #final(ctx: MsgContext): Promise<void> {
+  #final(ctx: MsgContext): Promise<void> | undefined {
     if (ctx.direction === 'out') {
+      // synchronous: a response is written in the tick it is sent, which keeps ACK before RES
       ctx.conn.write(ctx.msg);
-      return;
+      return undefined;
     }
-    await processRequest(this, ctx.conn, ctx.msg, (r) => this.#send(ctx.conn, r));
+    return processRequest(this, ctx.conn, ctx.msg, (r) => this.#send(ctx.conn, r));
   }
 
   /** Sends a response through the out chain. */
   #send(conn: Connection, msg: Response): void {
     if (conn.state === 'closed') return;
     countMsg(this.metrics, msg.meta.type);
+    if (this.#direct) {
+      // no handler to pass through: write it now, without a context and two promises per frame
+      try {
+        conn.write(msg);
+      } catch (err) {
+        this.metrics.RecoveredPanics++;
+        this.#hooks.onError?.(err as Error);
+      }
+      return;
+    }
     this.#chain({ direction: 'out', conn, msg }).catch((err) => {
       this.metrics.RecoveredPanics++;
       this.#hooks.onError?.(err as Error);
