@@ -156,7 +156,9 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
-    console.log(`\nreproduce: npm run build:node && npx tsx bench/rpc.ts --seconds ${seconds} --connections ${connections.join(',')}`);
+    console.log(
+      `\nreproduce: npm run build:node && npx tsx bench/rpc.ts --seconds ${seconds} --connections ${connections.join(',')} --pace-ms ${paceMs}`,
+    );
     const l = half.latencyMs;
     summarise('rpc', [
       ...rows.map((r) => ({ name: `round trips/s, ${r.connections} connections`, value: `${fmt(r.throughput)}/s` })),
