@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { RawJson } from '../../message';
 import type { Popped } from './broker';
 import { RedisBroker } from './broker';
 import { callKey, callTimeoutKey, resultKey } from './keys';
+import { PUSH_MANY_SCRIPT } from './scripts';
 
 const url = inject('redisUrl');
 let broker: RedisBroker;
@@ -86,6 +88,35 @@ describe('calls', () => {
       await capped.call(cp(), 1000);
       await expect(capped.call(cp(), 1000)).rejects.toMatchObject({ code: 'CAPACITY_EXCEEDED' });
       expect(await raw.llen(callKey(uri))).toBe(2);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  test('calls pushed in one turn share a script call: each is stored as alone, and only those past the capacity are refused', async () => {
+    const capped = await RedisBroker.connect({ url, callCap: 3 });
+    try {
+      const uri = `t.${uuid()}`;
+      const other = `t.${uuid()}`;
+      const ids = Array.from({ length: 5 }, () => uuid());
+      // all five in the same tick, to two URIs: three for `uri` fit, the fourth and fifth do not
+      const pushes = ids.map((id, i) =>
+        capped.call({ conn_uuid: 'c', msg_uuid: id, uri: i === 2 ? other : uri, args: new RawJson(String(i)) }, 2000).then(
+          () => 'ok',
+          (err: { code: string }) => err.code,
+        ),
+      );
+      expect(await Promise.all(pushes)).toEqual(['ok', 'ok', 'ok', 'ok', 'CAPACITY_EXCEEDED']);
+      // they went through the batch script (loaded into redis by its first use)
+      expect(await raw.script('EXISTS', createHash('sha1').update(PUSH_MANY_SCRIPT).digest('hex'))).toEqual([1]);
+      // LPUSH order (newest first); past the capacity the list is trimmed as Go's script trims it
+      expect((await raw.lrange(callKey(uri), 0, -1)).map((p) => JSON.parse(p).args)).toEqual([3, 1, 0]);
+      expect(await raw.lrange(callKey(other), 0, -1)).toHaveLength(1);
+      for (const id of ids) {
+        const ttl = await raw.pttl(callTimeoutKey(id === ids[2] ? other : uri, id));
+        expect(ttl).toBeGreaterThan(1000);
+        expect(ttl).toBeLessThanOrEqual(2000);
+      }
     } finally {
       await capped.close();
     }

@@ -11,13 +11,15 @@ import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
 import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payload';
 import { type EventListener, SharedSubscriber } from './pubsub';
-import { PTTL_DEL_MANY_SCRIPT, PTTL_DEL_SCRIPT, PUSH_SCRIPT } from './scripts';
+import { PushBatcher } from './push-batcher';
+import { PTTL_DEL_MANY_SCRIPT, PTTL_DEL_SCRIPT, PUSH_MANY_SCRIPT, PUSH_SCRIPT } from './scripts';
 import { groupBySlot, keySlot } from './slots';
 
 interface ScriptCommands {
   jugglerPush(timeoutKey: string, listKey: string, ttlMs: string, payload: string, cap: string): Promise<number>;
   jugglerPttlDel(timeoutKey: string): Promise<number>;
   jugglerPttlDelMany(numKeys: number, ...timeoutKeys: string[]): Promise<number[]>;
+  jugglerPushMany(numKeys: number, ...keysThenArgs: string[]): Promise<(number | string)[]>;
 }
 type ScriptedClient = RedisClient & ScriptCommands;
 
@@ -26,6 +28,7 @@ function defineScripts(c: RedisClient): ScriptedClient {
   c.defineCommand('jugglerPush', { numberOfKeys: 2, lua: PUSH_SCRIPT });
   c.defineCommand('jugglerPttlDel', { numberOfKeys: 1, lua: PTTL_DEL_SCRIPT });
   c.defineCommand('jugglerPttlDelMany', { lua: PTTL_DEL_MANY_SCRIPT });
+  c.defineCommand('jugglerPushMany', { lua: PUSH_MANY_SCRIPT });
   return c as ScriptedClient;
 }
 
@@ -53,12 +56,20 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
   #subscriber: SharedSubscriber | undefined;
   #subscriberReady: Promise<SharedSubscriber> | undefined;
   readonly #closables = new Set<Closable>();
+  readonly #pushes: PushBatcher;
   #closed = false;
 
   private constructor(opts: ReturnType<typeof withDefaults>, cmd: ScriptedClient, pubCmd: RedisClient) {
     this.#opts = opts;
     this.#cmd = cmd;
     this.#pubCmd = pubCmd;
+    this.#pushes = new PushBatcher(
+      {
+        one: (i) => cmd.jugglerPush(i.timeoutKey, i.listKey, i.ttl, i.payload, i.cap),
+        many: (keys, args) => cmd.jugglerPushMany(keys.length, ...keys, ...args),
+      },
+      opts.cluster,
+    );
   }
 
   /** Connects to redis (and the pub-sub redis); rejects with a BrokerError that names the URL. */
@@ -115,7 +126,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const ttl = String(Math.max(1, Math.floor(ttlMs)));
     const t0 = performance.now();
     try {
-      await this.#cmd.jugglerPush(timeoutKey, listKey, ttl, payload, String(cap));
+      await this.#pushes.push({ timeoutKey, listKey, ttl, payload, cap: String(cap) });
       this.#op({ command: 'EVALSHA push', key: listKey, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: p.msg_uuid });
     } catch (err) {
       const be = toBrokerError(err, `push ${kind} to ${listKey}`);

@@ -21,4 +21,12 @@ export const PTTL_DEL_SCRIPT_SHA = 'f17b6ff7e39434a85d2df60188240da5d1e4d65b';
 export const PTTL_DEL_MANY_SCRIPT =
   '\n\tlocal res = {}\n\tfor i, k in ipairs(KEYS) do\n\t\tres[i] = redis.call("PTTL", k)\n\t\tredis.call("DEL", k)\n\tend\n\treturn res\n';
 
+/**
+ * Ours, not Go's: PUSH_SCRIPT for each item of a batch (push-batcher.ts). KEYS: timeout key and list
+ * per item; ARGV: ttl ms, payload and capacity per item. Returns per item the list length, or the text
+ * of the error PUSH_SCRIPT would have replied (after the same trim).
+ */
+export const PUSH_MANY_SCRIPT =
+  '\n\tlocal out = {}\n\tfor i = 1, #KEYS / 2 do\n\t\tlocal tk, lk = KEYS[2 * i - 1], KEYS[2 * i]\n\t\tlocal ttl, payload, limit = ARGV[3 * i - 2], ARGV[3 * i - 1], tonumber(ARGV[3 * i])\n\t\tredis.call("SET", tk, ttl, "PX", tonumber(ttl))\n\t\tlocal res = redis.call("LPUSH", lk, payload)\n\t\tif res > limit and limit > 0 then\n\t\t\tlocal diff = res - limit\n\t\t\tredis.call("LTRIM", lk, diff, limit + diff)\n\t\t\tout[i] = "list capacity exceeded"\n\t\telse\n\t\t\tout[i] = res\n\t\tend\n\tend\n\treturn out\n';
+
 export const CAPACITY_EXCEEDED = 'list capacity exceeded';
