@@ -1,3 +1,4 @@
+import { redactUrl } from '../../../shared/redact-url';
 import type { HealthEvent } from './connection';
 
 // Options of the redis broker: one definition, with the defaults, shared by the CLI, the config file
@@ -67,12 +68,4 @@ export function withDefaults(o: RedisBrokerOptions): ResolvedRedisBrokerOptions 
 }
 
 /** `redis://:secret@host` → `redis://:***@host`: URLs are never shown or logged with their password. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/([^@/]*)@/, '//***@');
-  }
-}
+export { redactUrl };

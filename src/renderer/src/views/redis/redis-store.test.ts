@@ -148,7 +148,7 @@ describe('formatting', () => {
   test('passwords never show', () => {
     expect(redactUrl('redis://user:secret@host:6379/0')).not.toMatch(/secret/);
     expect(redactUrl('redis://:secret@host:6379')).not.toMatch(/secret/);
-    expect(redactUrl('not a url :secret@x')).toBe('not a url :secret@x');
+    expect(redactUrl('not a url :secret@x')).not.toMatch(/secret/);
     expect(redactUrl('redis://host:6379')).toBe('redis://host:6379');
   });
 

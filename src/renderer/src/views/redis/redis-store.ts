@@ -4,6 +4,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { ListPage, PendingCalls, RedisSnapshot, RedisTapMessage } from '../../../../shared/bridge/contract';
+import { redactUrl } from '../../../../shared/redact-url';
 
 export type RedisBridge = Pick<BridgeClient, 'call' | 'on'>;
 
@@ -110,15 +111,7 @@ export function formatMs(ms: number | undefined): string {
 }
 
 /** A redis URL without its password (the host already redacts; this guards anything typed locally). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-}
+export { redactUrl };
 
 /** Splits a comma- or space-separated list typed in a field. */
 export function splitList(text: string): string[] {
