@@ -369,6 +369,29 @@ describe('load', () => {
     expect(loadId).toMatch(/^load-/);
     off();
   });
+
+  test('load.stop ends a long run early as stopped, with what it did so far; an unknown run is NOT_FOUND', async () => {
+    const progress: { state: string; results: number; loadId: string }[] = [];
+    const off = h.bridge.on('load.progress', (p) => progress.push(p));
+    const started = performance.now();
+    const { loadId } = await h.bridge.call('load.start', {
+      connections: 2,
+      rateMs: -1,
+      durationMs: 60_000,
+      uri: 'test.echo',
+      payload: 'x',
+      timeoutMs: 2000,
+    });
+    await vi.waitFor(() => expect(progress.some((p) => p.loadId === loadId && p.state === 'running' && p.results > 0)).toBe(true), {
+      timeout: 10_000,
+    });
+    expect(await h.bridge.call('load.stop', { loadId })).toEqual({ loadId });
+    await vi.waitFor(() => expect(progress.filter((p) => p.loadId === loadId).at(-1)?.state).toBe('stopped'), { timeout: 10_000 });
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(progress.filter((p) => p.loadId === loadId).at(-1)!.results).toBeGreaterThan(0);
+    await expect(h.bridge.call('load.stop', { loadId: 'load-nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    off();
+  });
 });
 
 describe('sync', () => {
