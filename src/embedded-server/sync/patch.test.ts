@@ -128,3 +128,65 @@ describe('diff and apply round trip', () => {
     }
   });
 });
+
+describe('apply copies only what it changes', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: these tests read into documents of no fixed shape
+  type Doc = Record<string, any>;
+  const make = (): JsonValue => ({
+    items: Array.from({ length: 50 }, (_, i) => ({ id: i, tags: ['a'], nested: { deep: { n: i } } })),
+    meta: { title: 't', list: [1, 2, 3] },
+  });
+
+  it('never changes the document it was given, nor the values of the patch, whatever the operations', () => {
+    const doc = make();
+    const snapshot = JSON.stringify(doc);
+    const patch: Patch = [
+      { op: 'add', path: '/extra', value: { x: 1, inner: [1] } },
+      { op: 'replace', path: '/extra/x', value: 2 },
+      { op: 'add', path: '/extra/inner/-', value: 2 },
+      { op: 'replace', path: '/items/3/nested/deep/n', value: -3 },
+      { op: 'remove', path: '/items/4/tags/0' },
+      { op: 'move', from: '/items/5/nested', path: '/meta/moved' },
+      { op: 'replace', path: '/meta/moved/deep/n', value: 'moved' },
+      { op: 'copy', from: '/items/6', path: '/meta/copied' },
+      { op: 'replace', path: '/meta/copied/id', value: 'copy' },
+      { op: 'add', path: '/meta/list/0', value: 0 },
+      { op: 'test', path: '/meta/title', value: 't' },
+    ];
+    const patchText = JSON.stringify(patch);
+    const after = applyPatch(doc, patch) as Doc;
+    expect(JSON.stringify(doc)).toBe(snapshot);
+    expect(JSON.stringify(patch)).toBe(patchText);
+    expect(after.extra).toEqual({ x: 2, inner: [1, 2] });
+    expect(after.items[3].nested.deep.n).toBe(-3);
+    expect(after.items[4].tags).toEqual([]);
+    expect(after.items[5].nested).toBeUndefined();
+    expect(after.meta.moved).toEqual({ deep: { n: 'moved' } });
+    expect(after.meta.copied.id).toBe('copy');
+    expect(after.items[6].id).toBe(6);
+    expect(after.meta.list).toEqual([0, 1, 2, 3]);
+  });
+
+  it('shares what it does not change with the document it was given', () => {
+    const doc = make() as Doc;
+    const after = applyPatch(doc, [{ op: 'replace', path: '/items/7/nested/deep/n', value: 70 }]) as Doc;
+    expect(after).not.toBe(doc);
+    expect(after.items).not.toBe(doc.items);
+    expect(after.items[7]).not.toBe(doc.items[7]);
+    expect(after.items[7].tags).toBe(doc.items[7].tags);
+    expect(after.items[8]).toBe(doc.items[8]);
+    expect(after.meta).toBe(doc.meta);
+  });
+
+  it('a failing operation leaves the given document as it was', () => {
+    const doc = make();
+    const snapshot = JSON.stringify(doc);
+    expect(() =>
+      applyPatch(doc, [
+        { op: 'replace', path: '/items/0/id', value: 'changed' },
+        { op: 'remove', path: '/items/0/missing' },
+      ]),
+    ).toThrow(/missing/);
+    expect(JSON.stringify(doc)).toBe(snapshot);
+  });
+});

@@ -1,7 +1,7 @@
 // RFC 6902 JSON Patch: the diff our peers send and the applier for whatever the other side sends.
 //
-// Applying goes through fast-json-patch, on a copy (the receiver keeps its last good state when a patch
-// fails). fast-json-patch deviates from RFC 6902 where juggler peers need it strict, so every operation is
+// Applying goes through fast-json-patch, on copies of what it changes (the receiver keeps its last good
+// state when a patch fails). fast-json-patch deviates from RFC 6902 where juggler peers need it strict, so every operation is
 // checked against the current document first (see checkOperation):
 // - its existence checks use `obj[key] === undefined`, so inherited keys (`constructor`, `toString`)
 //   count as present, and they are skipped entirely when the document is falsy (null, 0, "", false), where
@@ -14,7 +14,7 @@
 // Diffing is ours, not fast-json-patch's `compare`: `compare` crashes on a null or primitive root, cannot
 // express a change of the root's type, and turns a prepend into a replace of every element. The spec
 // (P1) pins `add /a/0` for a prepend and `remove /a/0` for dropping the first element.
-import { applyOperation, deepClone, type Operation } from 'fast-json-patch';
+import { applyOperation, type Operation } from 'fast-json-patch';
 import { CloseCode, SyncError } from './errors';
 import { escapePointerToken, isPlainObject, type JsonValue, jsonEqual } from './json-value';
 
@@ -107,16 +107,26 @@ function diffArray(a: JsonValue[], b: JsonValue[], path: string, ops: Patch): vo
 }
 
 /**
- * Applies `patch` to a copy of `doc` and returns the copy; `doc` is never touched. Throws PATCH_FAILED
- * (close code 1007) naming the failing operation when the patch is malformed or any operation fails.
+ * Applies `patch` and returns the new document; `doc` is never touched. Throws PATCH_FAILED (close code
+ * 1007) naming the failing operation when the patch is malformed or any operation fails.
+ *
+ * Copy on write: only the objects and arrays on the path of an operation are copied (each once per
+ * patch), everything else is shared with `doc`, and the patch's values become part of the result. A small
+ * edit of a 1 MB document then costs a few shallow copies instead of a deep copy of the megabyte. Treat
+ * `doc`, the result and the patch as read-only, as every revision of a replica is.
  */
 export function applyPatch(doc: JsonValue, patch: unknown): JsonValue {
   const ops = checkPatchShape(patch);
   if (ops.length === 0) return doc;
-  let result = deepClone(doc) as JsonValue;
+  const fresh = new Set<object>();
+  let result = doc;
   ops.forEach((op, index) => {
     try {
       checkOperation(result, op);
+      if (op.op !== 'test') {
+        result = own(result, parsePointer(op.path), fresh);
+        if (op.op === 'move') result = own(result, parsePointer(op.from), fresh);
+      }
       result = applyOperation(result, op as Operation, true, true, true, index).newDocument as JsonValue;
     } catch (err) {
       if (err instanceof SyncError) throw err;
@@ -124,6 +134,38 @@ export function applyPatch(doc: JsonValue, patch: unknown): JsonValue {
     }
   });
   return result;
+}
+
+/**
+ * Copies the containers from the root down to the parent of the last token of `path` that this patch has
+ * not copied yet, linking each copy into its (copied) parent; returns the root. The operation that follows
+ * then changes only copies. The path was checked to exist by checkOperation.
+ */
+function own(root: JsonValue, path: string[], fresh: Set<object>): JsonValue {
+  if (path.length === 0 || !isContainer(root)) return root;
+  const top = fresh.has(root) ? root : copyOf(root, fresh);
+  let node: JsonValue[] | { [key: string]: JsonValue } = top;
+  for (let i = 0; i < path.length - 1; i++) {
+    const token = path[i]!;
+    const child: JsonValue | undefined = Array.isArray(node) ? node[Number(token)] : node[token];
+    if (!isContainer(child)) break;
+    const owned = fresh.has(child) ? child : copyOf(child, fresh);
+    if (Array.isArray(node)) node[Number(token)] = owned;
+    else node[token] = owned;
+    node = owned;
+  }
+  return top;
+}
+
+function isContainer(v: JsonValue | undefined): v is JsonValue[] | { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null;
+}
+
+function copyOf<T extends JsonValue[] | { [key: string]: JsonValue }>(v: T, fresh: Set<object>): T {
+  // spread defines own properties, so a "__proto__" key from JSON stays a plain key
+  const c = (Array.isArray(v) ? v.slice() : { ...v }) as T;
+  fresh.add(c);
+  return c;
 }
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
