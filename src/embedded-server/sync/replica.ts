@@ -1,6 +1,7 @@
 // One copy of synchronised data (a peer's local data, its mirror of the remote data, a server state) with
 // a revision that grows by one on every change. Change events carry the patch and the data before and
-// after, so that a UI can scrub through the history of a replica.
+// after, so that a UI can scrub through the history of a replica. Revisions share what did not change
+// between them (patch.ts applies copy on write): values, befores and afters are read-only.
 import { Emitter } from './emitter';
 import { cloneJson, type JsonValue } from './json-value';
 import { applyPatch, diff, type Patch } from './patch';
