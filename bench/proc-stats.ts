@@ -28,3 +28,10 @@ export function loadAverage(): string {
 
 export const kib = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
 export const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+
+/** CPU time all processes of the machine have used so far, in seconds (first line of /proc/stat). */
+export function machineCpuSeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is work
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
+}
