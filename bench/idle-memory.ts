@@ -26,6 +26,8 @@ interface Sample {
   conns: number;
   rss: number;
   heapUsed: number;
+  /** The V8 heap reserved, used or not (it grows in large steps: shown, not divided per connection). */
+  heapTotal: number;
   /** Memory outside the V8 heap that V8 knows of: Buffers, ArrayBuffers. */
   external: number;
 }
@@ -37,7 +39,7 @@ async function sample(server: ServerProcess, conns: number): Promise<Sample> {
   server.child.kill('SIGUSR2');
   const m = JSON.parse((await report)[1]!) as NodeJS.MemoryUsage;
   await sleep(200);
-  return { conns, rss: rssBytes(server.pid), heapUsed: m.heapUsed, external: m.external };
+  return { conns, rss: rssBytes(server.pid), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
 }
 
 /** Opens `n` idle clients, `parallel` handshakes at a time. */
@@ -92,14 +94,16 @@ async function main(): Promise<void> {
     const after = await sample(server, 0);
 
     console.log(`\nServer memory per idle juggler.0 connection (juggler server pid ${server.pid}, clients in another process)`);
-    console.log('connections  rss        heap used  external   rss/conn   heap/conn  external/conn');
+    console.log('connections  rss        heap total  heap used  external   rss/conn   heap used/conn  external/conn');
     for (const r of rows) {
       const per = (v: number, b: number) => (r.conns ? kB((v - b) / r.conns) : '');
       console.log(
-        `${fmt(r.conns).padStart(11)}  ${mib(r.rss).padEnd(9)}  ${mib(r.heapUsed).padEnd(9)}  ${mib(r.external).padEnd(9)}  ${per(r.rss, base.rss).padEnd(9)}  ${per(r.heapUsed, base.heapUsed).padEnd(9)}  ${per(r.external, base.external)}`,
+        `${fmt(r.conns).padStart(11)}  ${mib(r.rss).padEnd(9)}  ${mib(r.heapTotal).padEnd(10)}  ${mib(r.heapUsed).padEnd(9)}  ${mib(r.external).padEnd(9)}  ${per(r.rss, base.rss).padEnd(9)}  ${per(r.heapUsed, base.heapUsed).padEnd(14)}  ${per(r.external, base.external)}`,
       );
     }
-    console.log(`${'all closed'.padStart(11)}  ${mib(after.rss).padEnd(9)}  ${mib(after.heapUsed).padEnd(9)}  ${mib(after.external)}`);
+    console.log(
+      `${'all closed'.padStart(11)}  ${mib(after.rss).padEnd(9)}  ${mib(after.heapTotal).padEnd(10)}  ${mib(after.heapUsed).padEnd(9)}  ${mib(after.external)}`,
+    );
     console.log(`\nload average ${loadAverage()}; target < ${kB(TARGET_BYTES)} of server RSS per idle connection`);
     console.log(
       `reproduce: npm run build:node && flock /tmp/bench.lock npx tsx bench/idle-memory.ts --conns ${steps.join(',')} --settle ${settleMs / 1000}`,
