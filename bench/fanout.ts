@@ -5,11 +5,11 @@
 // client on it) and 3 channels (clients spread over them, PUBs round-robin):
 //   - a fixed rate of deliveries (events received by subscribers per second): latency percentiles;
 //   - a flood (PUBs as fast as their ACKs come back, a window of them in flight) to estimate capacity,
-//     then steps around it: the highest step whose every event arrives with p99 under the bound is the
-//     max sustainable delivery rate.
+//     then paced steps up or down from 70% of it: the highest step whose every event arrives with p99
+//     under the bound is the max sustainable delivery rate.
 // CPU time of every process is read from /proc during each step to say what bounded the figure.
 //   npm run build:node && npx tsx bench/fanout.ts [--subs 1000] [--procs 2] [--channels 1,3] [--rate 10000]
-//     [--seconds 3] [--step-seconds 2] [--window 4] [--p99-bound 100] [--profile DIR]
+//     [--seconds 3] [--step-seconds 3] [--max-steps 6] [--window 4] [--p99-bound 100] [--profile DIR]
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +30,13 @@ const procs = Number(arg('procs', '2'));
 const channelCounts = arg('channels', '1,3').split(',').map(Number);
 const fixedRate = Number(arg('rate', '10000'));
 const fixedSeconds = Number(arg('seconds', '3'));
-const stepSeconds = Number(arg('step-seconds', '2'));
+const stepSeconds = Number(arg('step-seconds', '3'));
 const window = Number(arg('window', '4'));
 const p99Bound = Number(arg('p99-bound', '100'));
 /** Diagnostics: a directory for the server's CPU profile (node --cpu-prof), written when it stops. */
 const profileDir = arg('profile', '');
-/** Steps of the search for the max sustainable rate, as fractions of the flood's delivery rate. */
-const STEPS = [0.7, 0.8, 0.9, 1.0, 1.1];
+/** Most steps of the search for the max sustainable rate, per channel count. */
+const maxSteps = Number(arg('max-steps', '6'));
 
 const sustainable = (s: Step) => s.delivered >= s.expected && s.hist.percentile(0.99) < p99Bound && s.rate >= 0.95 * s.offered;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -207,14 +207,22 @@ async function main(): Promise<void> {
       const fixed = await measure('fixed', fixedRate, () => publisher.paced(pubRate(fixedRate), fixedSeconds));
       const flood = await measure(`flood (window ${window})`, Number.NaN, () => publisher.flood(window, stepSeconds));
       const steps: Step[] = [];
+      // from 70% of the flood's rate, 10% up while steps pass (or 25% down while they fail), until
+      // the outcome changes: the highest passing step is the max sustainable rate
       let best: Step | undefined;
-      for (const f of STEPS) {
+      let f = 0.7;
+      for (let i = 0; i < maxSteps; i++) {
         const offered = Math.round((flood.rate * f) / 100) * 100;
         const step = await measure(`${Math.round(f * 100)}% of flood`, offered, () => publisher.paced(pubRate(offered), stepSeconds));
         steps.push(step);
-        // past the first step that fails, the backlog only grows: stop there
-        if (!sustainable(step)) break;
-        best = step;
+        if (sustainable(step)) {
+          best = step;
+          f *= 1.1;
+        } else if (best) {
+          break;
+        } else {
+          f *= 0.75;
+        }
       }
       results.push({ channels: nChannels, fixed, flood, steps, best });
       publisher.ws.close();
@@ -245,13 +253,14 @@ async function main(): Promise<void> {
   const closed = results.flatMap((r) => [r.fixed, r.flood, ...r.steps]).reduce((n, s) => Math.max(n, s.closed), 0);
   if (closed > 0) console.log(`${closed} subscribers were closed by the server (slow consumers: a full write queue)`);
   console.log(
-    `\nmax sustainable: the highest step with every event delivered, p99 < ${p99Bound} ms and ≥ 95% of the offered rate; what bounds it: CPU in the flood run`,
+    `\nmax sustainable: the highest step with every event delivered, p99 < ${p99Bound} ms and ≥ 95% of the offered rate; what bounds it: CPU in the step that failed above it (else the flood)`,
   );
   const figures = [];
   for (const r of results) {
     const b = r.best;
-    // what saturates shows in the flood, where the rate is as high as the system takes
-    const bound = boundBy(r.flood.cpu);
+    // what saturates shows where the rate broke: the first failing step above the best, else the flood
+    const broke = r.steps.find((s) => s.offered > (b?.offered ?? 0) && !sustainable(s)) ?? r.flood;
+    const bound = boundBy(broke.cpu, broke.label);
     console.log(
       `${r.channels} channel(s): ${b ? `${fmt(b.rate)} deliveries/s (p99 ${b.hist.percentile(0.99).toFixed(1)} ms)` : 'no step was sustainable'}; bounded by ${bound.long}`,
     );
@@ -268,7 +277,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nload average ${loadAverage()}`);
   console.log(
-    `reproduce: npm run build:node && flock /tmp/bench.lock npx tsx bench/fanout.ts --subs ${subs} --procs ${procs} --channels ${channelCounts.join(',')} --rate ${fixedRate} --seconds ${fixedSeconds} --step-seconds ${stepSeconds} --window ${window} --p99-bound ${p99Bound}${profileDir ? ` --profile ${profileDir}` : ''}`,
+    `reproduce: npm run build:node && flock /tmp/bench.lock npx tsx bench/fanout.ts --subs ${subs} --procs ${procs} --channels ${channelCounts.join(',')} --rate ${fixedRate} --seconds ${fixedSeconds} --step-seconds ${stepSeconds} --max-steps ${maxSteps} --window ${window} --p99-bound ${p99Bound}${profileDir ? ` --profile ${profileDir}` : ''}`,
   );
   summarise('fanout', figures);
 }
@@ -286,16 +295,19 @@ function cpuNow(pids: Record<string, number>, children: Subscribers[]): Record<s
 const pct = (n: number | undefined) => `${(n ?? 0).toFixed(0)}%`.padStart(6);
 
 /**
- * Names what held the rate back: the server's one thread near a full core, else the machine's cores
- * all busy (the subscribers, or other work on the machine, left the server too little), else neither.
+ * Names what held the rate back, from the CPU of the run where it broke: the server's one thread near
+ * a full core; else the machine's cores all busy, with a warning when other work (not this benchmark)
+ * took a good share of them; else neither.
  */
-function boundBy(cpu: Record<string, number>): { short: string; long: string } {
+function boundBy(cpu: Record<string, number>, run: string): { short: string; long: string } {
   const total = Object.values(cpu).reduce((s, n) => s + n, 0);
   const cores = availableParallelism();
   const server = cpu.server ?? 0;
   const others = cpu.others ?? 0;
-  const busy = `server ${server.toFixed(0)}%, subscribers ${(cpu.subscribers ?? 0).toFixed(0)}%, others ${others.toFixed(0)}% of one core`;
+  const busy = `in the ${run} run: server ${server.toFixed(0)}%, subscribers ${(cpu.subscribers ?? 0).toFixed(0)}%, others ${others.toFixed(0)}% of one core`;
   if (server > 85) return { short: 'server CPU', long: `the server's one thread (${busy})` };
+  if (total > 85 * cores && others > 25)
+    return { short: 'shared cores', long: `the machine's ${cores} cores, shared with other work: a lower bound (${busy})` };
   if (total > 85 * cores) return { short: `${cores} cores busy`, long: `the machine's ${cores} cores, all busy (${busy})` };
   return { short: 'not CPU', long: `neither the server nor the machine's CPU (${busy})` };
 }
