@@ -211,10 +211,19 @@ async function main(): Promise<void> {
       // the outcome changes: the highest passing step is the max sustainable rate
       let best: Step | undefined;
       let f = 0.7;
+      let retried = false;
       for (let i = 0; i < maxSteps; i++) {
         const offered = Math.round((flood.rate * f) / 100) * 100;
         const step = await measure(`${Math.round(f * 100)}% of flood`, offered, () => publisher.paced(pubRate(offered), stepSeconds));
         steps.push(step);
+        // other work on the machine (other engineers' tests) can fail a step the server would pass:
+        // such a step is run once more
+        if (!sustainable(step) && (step.cpu.others ?? 0) > 25 && !retried) {
+          retried = true;
+          i--;
+          continue;
+        }
+        retried = false;
         if (sustainable(step)) {
           best = step;
           f *= 1.1;
