@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
 import type { ParentMsg, Report } from './fanout-subscribers';
 import { LatencyHistogram, wallMs } from './latency-histogram';
-import { cpuSeconds, loadAverage, machineCpuSeconds } from './proc-stats';
+import { cpuSeconds, loadAverage, machineCpuSeconds, requireOpenFiles } from './proc-stats';
 import { startServerProcess } from './server-process';
 import { fmt, summarise } from './summary';
 
@@ -141,6 +141,7 @@ interface Step {
 }
 
 async function main(): Promise<void> {
+  requireOpenFiles(subs, 'pass fewer with --subs');
   const redis = await startEmbeddedRedis();
   const server = await startServerProcess(redis.url, profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {});
   const children = Array.from({ length: procs }, () => new Subscribers());

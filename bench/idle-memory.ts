@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
-import { loadAverage, mib, rssBytes } from './proc-stats';
+import { loadAverage, mib, requireOpenFiles, rssBytes } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { fmt, summarise } from './summary';
 
@@ -73,6 +73,7 @@ async function closeAll(clients: WebSocket[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  requireOpenFiles(Math.max(...steps), 'pass fewer with --conns');
   const redis = await startEmbeddedRedis();
   const server = await startServerProcess(redis.url, {
     nodeArgs: ['--expose-gc', '-r', join(__dirname, 'memory-report.cjs')],

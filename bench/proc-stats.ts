@@ -35,3 +35,17 @@ export function machineCpuSeconds(): number {
   // user nice system idle iowait irq softirq steal: everything but idle and iowait is work
   return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
 }
+
+/**
+ * Throws when this process (and the server it starts, which inherits the limit) may not open `needed`
+ * sockets: better said up front than as an EMFILE halfway through a run.
+ */
+export function requireOpenFiles(needed: number, smaller: string): void {
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  const limit = !m || m[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(m[1]);
+  if (needed + 100 > limit) {
+    throw new Error(
+      `this run opens ${needed} sockets but the open-files limit is ${limit}: raise it (ulimit -n ${needed + 1000}) or ${smaller}`,
+    );
+  }
+}
