@@ -191,6 +191,9 @@ async function main(): Promise<void> {
         const wall = (last - t0) / 1000;
         const cpu: Record<string, number> = {};
         for (const k of Object.keys(cpu0)) cpu[k] = (100 * (cpu1[k]! - cpu0[k]!)) / cpuWall;
+        // the machine's counters and the processes' tick apart (and loopback TCP work lands on either):
+        // the difference is good to some 20% of a core, and never below nothing
+        cpu.others = Math.max(0, cpu.others ?? 0);
         return {
           label,
           offered,
@@ -268,11 +271,13 @@ async function main(): Promise<void> {
   const figures = [];
   for (const r of results) {
     const b = r.best;
+    // the search ran out of steps while they still passed: the max is at least this
+    const atLeast = b !== undefined && r.steps[r.steps.length - 1] === b ? '≥ ' : '';
     // what saturates shows where the rate broke: the first failing step above the best, else the flood
     const broke = r.steps.find((s) => s.offered > (b?.offered ?? 0) && !sustainable(s)) ?? r.flood;
     const bound = boundBy(broke.cpu, broke.label);
     console.log(
-      `${r.channels} channel(s): ${b ? `${fmt(b.rate)} deliveries/s (p99 ${b.hist.percentile(0.99).toFixed(1)} ms)` : 'no step was sustainable'}; bounded by ${bound.long}`,
+      `${r.channels} channel(s): ${b ? `${atLeast}${fmt(b.rate)} deliveries/s (p99 ${b.hist.percentile(0.99).toFixed(1)} ms)` : 'no step was sustainable'}; bounded by ${bound.long}`,
     );
     figures.push(
       {
@@ -281,7 +286,7 @@ async function main(): Promise<void> {
       },
       {
         name: `fan-out max sustainable deliveries/s, ${fmt(subs)} subs, ${r.channels} channel(s)`,
-        value: b ? `${fmt(b.rate)}/s (${bound.short})` : 'none',
+        value: b ? `${atLeast}${fmt(b.rate)}/s (${bound.short})` : 'none',
       },
     );
   }
