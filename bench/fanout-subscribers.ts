@@ -105,3 +105,6 @@ process.on('message', (m: ParentMsg) => {
       break;
   }
 });
+
+// the benchmark ended or crashed: leave no process holding sockets behind
+process.on('disconnect', () => process.exit(0));
