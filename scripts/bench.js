@@ -10,7 +10,14 @@ const { join } = require('node:path');
 const { requireOrExit } = require('./preflight');
 
 // Helpers, not benchmarks: they export what the benchmarks share.
-const HELPERS = new Set(['load-process.ts', 'summary.ts']);
+const HELPERS = new Set([
+  'fanout-subscribers.ts',
+  'latency-histogram.ts',
+  'load-process.ts',
+  'proc-stats.ts',
+  'server-process.ts',
+  'summary.ts',
+]);
 
 const root = join(__dirname, '..');
 const only = process.argv.slice(2);
