@@ -206,11 +206,22 @@ export async function runLoad(
       }, progressEveryMs)
     : undefined;
   const worker = async (c: JugglerClient) => {
-    await sleep(Math.random() * 10); // Go's start jitter: connections do not call in lockstep
+    // start jitter, as Go's: connections do not call in lockstep; with a rate, spread over a whole period
+    await sleep(Math.random() * (cfg.rateMs > 0 ? cfg.rateMs : 10));
+    // Paced calls keep to a schedule (start + k × rate) rather than sleeping `rate` after each call: node's
+    // timers fire on whole milliseconds, and connections re-armed in the same tick would then stay in step
+    // for good, clumping into bursts that measure queueing instead of the server's latency.
+    let next = performance.now();
     while (!stopping && performance.now() < end && c.state === 'open') {
       const p = call(c);
-      if (cfg.rateMs < 0) await p;
-      else await sleep(Math.min(cfg.rateMs, end - performance.now()));
+      if (cfg.rateMs < 0) {
+        await p;
+        continue;
+      }
+      const now = performance.now();
+      next += cfg.rateMs;
+      if (next < now - cfg.rateMs) next = now; // fell more than a period behind: skip, do not burst to catch up
+      await sleep(Math.min(next - now, end - now));
     }
   };
   await Promise.all(clients.map(worker));
