@@ -1,12 +1,14 @@
 // Tracing overhead: `juggler load` (its own process) against the Studio host's server, with the trace
 // bus on and then off, alternating in one run so that the machine's state is the same. A first run
-// warms up and is not counted. Prints results/s and the ratio.
+// warms up and is not counted. Prints results/s and the ratio, and hands the cost to the bench summary
+// (issue 6: under 15% of throughput).
 //   npm run build:node && npx tsx bench/tracing.ts [--seconds 5] [--connections 50] [--pairs 3]
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StudioHost } from '../src/embedded-server/host/studio-host';
 import { runLoadProcess } from './load-process';
+import { summarise } from './summary';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,10 +19,16 @@ const connections = Number(arg('connections', '50'));
 const pairs = Number(arg('pairs', '3'));
 
 const load = (url: string) => runLoadProcess(url, { connections, seconds });
+const TARGET_COST = 0.15;
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const host = await StudioHost.start({ dataDir: mkdtempSync(join(tmpdir(), 'bench-tracing-')), demoWorkers: 50 });
   const rows: { tracing: boolean; throughput: number; p50: number; p99: number; events: number }[] = [];
+  const loadBefore = loadAverage();
   try {
     host.trace.enabled = true;
     await load(host.server.url); // warm-up, not counted
@@ -52,7 +60,17 @@ async function main(): Promise<void> {
   }
   const mean = (on: boolean) => rows.filter((r) => r.tracing === on).reduce((s, r) => s + r.throughput, 0) / pairs;
   const ratio = mean(true) / mean(false);
-  console.log(`\ntracing on / off throughput: ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)}%)`);
+  const cost = 1 - ratio;
+  console.log(`\ntracing on / off throughput: ${ratio.toFixed(3)} (cost ${(cost * 100).toFixed(1)}%)`);
+  console.log(`load average before: ${loadBefore}, after: ${loadAverage()} (${cpus().length} cores)`);
+  summarise('tracing', [
+    {
+      name: 'tracing on / off RPC throughput',
+      value: `cost ${(cost * 100).toFixed(1)}% (ratio ${ratio.toFixed(3)})`,
+      target: `< ${TARGET_COST * 100}%`,
+      met: cost < TARGET_COST,
+    },
+  ]);
   console.log(
     `reproduce: npm run build:node && npx tsx bench/tracing.ts --seconds ${seconds} --connections ${connections} --pairs ${pairs}`,
   );
