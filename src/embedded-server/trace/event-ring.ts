@@ -30,7 +30,6 @@ export class Chunk {
   readonly flags: Uint8Array;
   readonly seq: Float64Array;
   readonly t: Float64Array;
-  readonly wall: Float64Array;
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly a: unknown[];
@@ -46,7 +45,6 @@ export class Chunk {
     this.flags = new Uint8Array(n);
     this.seq = new Float64Array(n);
     this.t = new Float64Array(n);
-    this.wall = new Float64Array(n);
     this.x = new Float64Array(n);
     this.y = new Float64Array(n);
     // filled, not holey: V8 keeps these as plain element arrays of the chunk's length

@@ -63,7 +63,7 @@ export class TraceBus {
   #seq = 0;
   #origin = performance.now();
   /** Date.now() at #origin. */
-  #wallOrigin = Date.now();
+  readonly #wallOrigin = Date.now();
   /** Set for a loaded session: chain verdicts are judged at its last event, not at the clock. */
   #frozenNow: number | undefined;
   #subscriberDropped = 0;
@@ -98,7 +98,7 @@ export class TraceBus {
     const i = EventRing.at(p);
     e.seq = c.seq[i]!;
     e.t = t;
-    e.wall = c.wall[i]!;
+    e.wall = this.#wall(t);
     if (e.kind === 'frame' && e.text.length > this.textLimit) this.#cut(e);
     this.#holdObject(p, e);
     this.#recorded(p);
@@ -207,9 +207,16 @@ export class TraceBus {
     c.code[i] = code;
     c.seq[i] = ++this.#seq;
     c.t[i] = t;
-    // from the monotonic clock, not Date.now(): one clock read per event is what recording costs most
-    c.wall[i] = Math.floor(this.#wallOrigin + t);
     return p;
+  }
+
+  /**
+   * Wall-clock time of bus time `t`: from the monotonic clock, not Date.now() (one clock read per event
+   * is what recording costs most), and computed when read rather than held: only loaded sessions have
+   * walls of their own, and those are held as objects.
+   */
+  #wall(t: number): number {
+    return Math.floor(this.#wallOrigin + t);
   }
 
   #holdObject(p: number, e: TraceEvent): void {
@@ -268,7 +275,7 @@ export class TraceBus {
               : undefined,
           seq: c.seq[i]!,
           t: c.t[i]!,
-          wall: c.wall[i]!,
+          wall: this.#wall(c.t[i]!),
         };
         return e;
       }
@@ -284,7 +291,7 @@ export class TraceBus {
           error: c.e[i],
           seq: c.seq[i]!,
           t: c.t[i]!,
-          wall: c.wall[i]!,
+          wall: this.#wall(c.t[i]!),
         };
         return e;
       }
@@ -300,7 +307,7 @@ export class TraceBus {
           startedT: c.y[i]!,
           seq: c.seq[i]!,
           t: c.t[i]!,
-          wall: c.wall[i]!,
+          wall: this.#wall(c.t[i]!),
         };
         return e;
       }
@@ -533,7 +540,6 @@ export class TraceBus {
       c.code[i] = SLOT_OBJECT;
       c.seq[i] = e.seq;
       c.t[i] = e.t;
-      c.wall[i] = e.wall;
       this.#holdObject(p, e);
       last = e;
       n++;
