@@ -1,7 +1,8 @@
 // corr → seqs of the held events with that corr, oldest first, so that chain() reads a few events
-// instead of scanning the ring. The bus fills it lazily, when a query needs it, rather than on every
-// record (two map operations per event were a tenth of tracing's cost, issue 6); evicted events are
-// dropped from it in bulk (dropBefore). Each list only loses its head: a head index (compacted now and
+// instead of scanning the ring. The bus fills it in bulk, when a query needs it or a batch goes to an
+// active subscriber (a UI that may ask for a chain), rather than on every record (two map operations
+// per event were a tenth of tracing's cost, issue 6); evicted events are dropped from it in bulk
+// (dropBefore). Each list only loses its head: a head index (compacted now and
 // then) keeps that O(1) per seq even for a corr with a million events (a client that reuses one uuid).
 
 interface SeqList {

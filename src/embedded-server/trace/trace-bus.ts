@@ -52,7 +52,7 @@ export class TraceBus {
   readonly textLimit: number;
   readonly defaultCallTimeoutMs: number;
   readonly #ring: EventRing;
-  /** corr → seqs of its events, filled up to #indexedTo when a query needs it (see corr-index.ts). */
+  /** corr → seqs of its events, filled up to #indexedTo by #index() (see corr-index.ts). */
   readonly #byCorr = new CorrIndex();
   #indexedTo = 0;
   /** Seqs below it are gone from #byCorr. */
@@ -475,7 +475,12 @@ export class TraceBus {
     const sub = new Subscription(
       listener,
       o,
-      (from, to) => this.#range(from, to),
+      (from, to) => {
+        // someone is watching, so a chain() is likely: keep the index up with the batches rather
+        // than make the first click wait for up to a million events to be indexed
+        this.#index();
+        return this.#range(from, to);
+      },
       (n) => {
         this.#subscriberDropped += n;
       },
