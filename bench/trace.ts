@@ -1,18 +1,20 @@
 // Trace bus benchmark: time and heap to hold 1,000,000 events recorded through the real adapters (a
-// realistic mix: the 10 hops of 100,000 CALLs), record() cost per event with tracing on and off, the
-// frame-head scan against JSON.parse, chain() on a full bus, and export/import of the whole session.
-// Prints figures and the command that reproduces them; asserts nothing.
+// realistic mix: the 10 hops of 100,000 CALLs), the cost per event of record() (an event object) and of
+// the column writers the adapters use, with tracing on and off, the frame-head scan against JSON.parse,
+// chain() on a full bus, and export/import of the whole session. Prints figures and the command that
+// reproduces them, and hands the headline figures to the bench summary; asserts nothing.
 //   npx tsx bench/trace.ts            (re-runs itself as: node --expose-gc --import tsx bench/trace.ts)
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newUUID } from '../src/embedded-server/message';
+import { type Message, newUUID } from '../src/embedded-server/message';
 import type { FrameEvent } from '../src/embedded-server/server/server';
 import { brokerOnOp, calleeOnInvocation, serverHooks } from '../src/embedded-server/trace/adapters';
 import { readFrameHead } from '../src/embedded-server/trace/frame-head';
 import { exportToFile, importSession } from '../src/embedded-server/trace/session-file';
 import { TraceBus } from '../src/embedded-server/trace/trace-bus';
+import { summarise } from './summary';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -27,13 +29,18 @@ const CALLS = EVENTS / HOPS;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 const ns = (ms: number, n: number) => `${((ms * 1e6) / n).toFixed(0)} ns`;
 
+/** JS heap plus ArrayBuffers: the bus keeps its numeric columns in typed arrays, outside heapUsed. */
 function heapUsed(): number {
   gc!();
   gc!();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
-/** Feeds the 10 hops of one CALL through the adapters, as the server, brokers and callee would. */
+/**
+ * Feeds the 10 hops of one CALL through the adapters, as the server, brokers and callee would: frames
+ * come with the message the server decoded or encoded (its args are raw JSON text there too).
+ */
 function feeder(bus: TraceBus) {
   const hooks = serverHooks(bus);
   const serverOp = brokerOnOp(bus, 'server');
@@ -46,24 +53,31 @@ function feeder(bus: TraceBus) {
     const ack = newUUID();
     const res = newUUID();
     const at = performance.now();
-    const frame = (direction: 'in' | 'out', text: string, type: 1 | 8 | 9, uuid: string): FrameEvent => ({
+    const args = `{"n":${i},"s":"hello"}`;
+    const frame = (direction: 'in' | 'out', text: string, type: 1 | 8 | 9, uuid: string, payload: object): FrameEvent => ({
       connId,
       direction,
       text,
       type,
       uuid,
+      message: { meta: { type, uuid }, payload } as unknown as Message,
       at,
     });
     hooks.onFrame!(
-      frame(
-        'in',
-        `{"meta":{"type":1,"uuid":"${m}"},"payload":{"uri":"test.echo","timeout":1000000000,"args":{"n":${i},"s":"hello"}}}`,
-        1,
-        m,
-      ),
+      frame('in', `{"meta":{"type":1,"uuid":"${m}"},"payload":{"uri":"test.echo","timeout":1000000000,"args":${args}}}`, 1, m, {
+        uri: 'test.echo',
+        timeout: 1e9,
+        args,
+      }),
     );
     serverOp({ command: 'EVALSHA push', key: 'juggler:calls:{test.echo}', bytes: 160, durationMs: 0.2, msgUUID: m });
-    hooks.onFrame!(frame('out', `{"meta":{"type":8,"uuid":"${ack}"},"payload":{"for":"${m}","for_type":1,"uri":"test.echo"}}\n`, 8, ack));
+    hooks.onFrame!(
+      frame('out', `{"meta":{"type":8,"uuid":"${ack}"},"payload":{"for":"${m}","for_type":1,"uri":"test.echo"}}\n`, 8, ack, {
+        for: m,
+        for_type: 1,
+        uri: 'test.echo',
+      }),
+    );
     calleeOp({ command: 'BRPOP', key: 'juggler:calls:{test.echo}', bytes: 160, durationMs: 3, msgUUID: m });
     calleeOp({ command: 'EVALSHA pttl-del', key: `juggler:calls:timeout:{test.echo}:${m}`, bytes: 0, durationMs: 0.2, msgUUID: m });
     calleeOp({ command: 'EVALSHA push', key: `juggler:results:{${serverId}}`, bytes: 160, durationMs: 0.2, msgUUID: m });
@@ -71,12 +85,11 @@ function feeder(bus: TraceBus) {
     serverOp({ command: 'BRPOP', key: `juggler:results:{${serverId}}`, bytes: 160, durationMs: 2, msgUUID: m });
     serverOp({ command: 'EVALSHA pttl-del', key: `juggler:results:timeout:{${serverId}}:${m}`, bytes: 0, durationMs: 0.2, msgUUID: m });
     hooks.onFrame!(
-      frame(
-        'out',
-        `{"meta":{"type":9,"uuid":"${res}"},"payload":{"for":"${m}","uri":"test.echo","args":{"n":${i},"s":"hello"}}}\n`,
-        9,
-        res,
-      ),
+      frame('out', `{"meta":{"type":9,"uuid":"${res}"},"payload":{"for":"${m}","uri":"test.echo","args":${args}}}\n`, 9, res, {
+        for: m,
+        uri: 'test.echo',
+        args,
+      }),
     );
     return m;
   };
@@ -111,6 +124,14 @@ async function main(): Promise<void> {
   console.log(
     `record() on a full ring: enabled ${ns(onMs, N)}/event, disabled ${ns(offMs, N)}/event (enabled includes building the input object)`,
   );
+  // the column writer the redis adapter uses: no event object
+  const recRedis = () => {
+    for (let i = 0; i < N; i++) small.recordRedis('server', 'BRPOP', 'k', 1, 0, undefined, undefined);
+  };
+  small.enabled = true;
+  recRedis();
+  const colMs = time('columns', recRedis);
+  console.log(`recordRedis() on a full ring: ${ns(colMs, N)}/event`);
   const hooks = serverHooks(small);
   const u = newUUID();
   const ev: FrameEvent = {
@@ -119,6 +140,7 @@ async function main(): Promise<void> {
     text: `{"meta":{"type":9,"uuid":"${u}"},"payload":{"for":"${u}","uri":"test.echo","args":{"n":1}}}\n`,
     type: 9,
     uuid: u,
+    message: { meta: { type: 9, uuid: u }, payload: { for: u, uri: 'test.echo', args: '{"n":1}' } } as unknown as Message,
     at: 0,
   };
   const hook = () => {
@@ -129,7 +151,9 @@ async function main(): Promise<void> {
   const hookOn = time('hook on', hook);
   small.enabled = false;
   const hookOff = time('hook off', hook);
-  console.log(`serverHooks onFrame (RES, ${ev.text.length} B): enabled ${ns(hookOn, N)}/frame, disabled ${ns(hookOff, N)}/frame`);
+  console.log(
+    `serverHooks onFrame (RES, ${ev.text.length} B, with its message): enabled ${ns(hookOn, N)}/frame, disabled ${ns(hookOff, N)}/frame`,
+  );
 
   // 2. frame head: scan vs JSON.parse
   for (const size of [150, 64 * 1024, 1024 * 1024]) {
@@ -158,9 +182,7 @@ async function main(): Promise<void> {
   const held = heapUsed() - base;
   const s = bus.stats();
   console.log(`hold 1M events via adapters: ${fillMs.toFixed(0)} ms (${ns(fillMs, EVENTS)}/event incl. building the inputs and uuids)`);
-  console.log(
-    `  heap for 1M events + corr index: ${mb(held)} (${(held / EVENTS).toFixed(0)} B/event); held ${s.held}, dropped ${s.dropped}`,
-  );
+  console.log(`  heap for 1M events: ${mb(held)} (${(held / EVENTS).toFixed(0)} B/event); held ${s.held}, dropped ${s.dropped}`);
 
   // 4. past capacity: every record evicts
   const evictMs = time('evict', () => {
@@ -172,7 +194,10 @@ async function main(): Promise<void> {
   const heldAfterEvict = heapUsed() - base;
   console.log(`  heap after 1.5M recorded (1M held): ${mb(heldAfterEvict)}`);
 
-  // 5. queries on a full bus
+  // 5. queries on a full bus; the first chain() builds the corr index (the bus fills it lazily)
+  const indexMs = time('index', () => bus.chain(last));
+  const heldWithIndex = heapUsed() - base;
+  console.log(`first chain() on a full bus (builds the corr index): ${indexMs.toFixed(0)} ms; heap with the index: ${mb(heldWithIndex)}`);
   let chainHops = 0;
   const chainMs = time('chain', () => {
     for (let i = 0; i < 1000; i++) chainHops = bus.chain(last)?.hops.length ?? 0;
@@ -204,6 +229,11 @@ async function main(): Promise<void> {
   await rm(file, { force: true });
 
   console.log('\ncommand: npx tsx bench/trace.ts   (runs node --expose-gc --import tsx bench/trace.ts)');
+  summarise('trace', [
+    { name: 'heap per held event (1M held, via the adapters)', value: `${(held / EVENTS).toFixed(0)} B` },
+    { name: 'recording per event via the adapters, ring full (incl. building inputs)', value: ns(evictMs, EVENTS / 2) },
+    { name: 'recordRedis() per event, ring full', value: ns(colMs, N) },
+  ]);
 }
 
 main().catch((err) => {

@@ -88,7 +88,8 @@ export class StudioHost {
       this.dispatcher.emit('redis.tap', m),
     );
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
-    tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50 });
+    // with no UI attached the batches would be built only to be thrown away by emit()
+    tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50, active: () => this.dispatcher.sessions > 0 });
     this.#timers.push(
       setInterval(() => {
         if (this.dispatcher.sessions === 0) return;

@@ -10,26 +10,27 @@ import type { ServerHooks } from '../server/server';
 import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
 
-/** Durations of the last runs per URI, for avg and p95 in the Callees view. */
+/** Durations of the last 1000 runs per URI, for avg and p95 in the Callees view. */
 class Durations {
-  readonly #byUri = new Map<string, number[]>();
+  static readonly KEEP = 1000;
+  // a ring per URI: the splice that kept the last 1000 moved 999 numbers on every run
+  readonly #byUri = new Map<string, { ms: Float64Array; n: number }>();
   add(uri: string, ms: number): void {
-    let a = this.#byUri.get(uri);
-    if (!a) {
-      a = [];
-      this.#byUri.set(uri, a);
+    let r = this.#byUri.get(uri);
+    if (!r) {
+      r = { ms: new Float64Array(Durations.KEEP), n: 0 };
+      this.#byUri.set(uri, r);
     }
-    a.push(ms);
-    if (a.length > 1000) a.splice(0, a.length - 1000);
+    r.ms[r.n % Durations.KEEP] = ms;
+    r.n++;
   }
   summary(uri: string): { avgMs: number; p95Ms: number } {
-    const a = this.#byUri.get(uri);
-    if (!a || a.length === 0) return { avgMs: 0, p95Ms: 0 };
-    const sorted = [...a].sort((x, y) => x - y);
-    return {
-      avgMs: a.reduce((s, x) => s + x, 0) / a.length,
-      p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!,
-    };
+    const r = this.#byUri.get(uri);
+    if (!r || r.n === 0) return { avgMs: 0, p95Ms: 0 };
+    const a = r.ms.slice(0, Math.min(r.n, Durations.KEEP));
+    const avgMs = a.reduce((s, x) => s + x, 0) / a.length;
+    a.sort();
+    return { avgMs, p95Ms: a[Math.min(a.length - 1, Math.floor(a.length * 0.95))]! };
   }
 }
 

@@ -10,6 +10,7 @@ import type { RedisBroker } from '../broker/redis/broker';
 import {
   CloseCode,
   decodeRequest,
+  type Message,
   type MessageType,
   newAck,
   newEvnt,
@@ -35,6 +36,8 @@ export interface FrameEvent {
   text: string;
   type?: MessageType;
   uuid?: string;
+  /** The frame decoded (in) or the message it encodes (out), when there is one: tracing reads its fields instead of parsing `text` again. */
+  message?: Message;
   /** performance.now() */
   at: number;
 }
@@ -183,7 +186,15 @@ export class JugglerServer {
       this.options,
       (c, text, msg) => {
         this.metrics.MsgsWrite++;
-        this.#hooks.onFrame?.({ connId: c.id, direction: 'out', text, type: msg.meta.type, uuid: msg.meta.uuid, at: performance.now() });
+        this.#hooks.onFrame?.({
+          connId: c.id,
+          direction: 'out',
+          text,
+          type: msg.meta.type,
+          uuid: msg.meta.uuid,
+          message: msg,
+          at: performance.now(),
+        });
       },
       (c, info) => this.#onClosing(c, info),
     );
@@ -246,7 +257,15 @@ export class JugglerServer {
       conn.queue = conn.queue.then(() => conn.close(pe.closeCode, pe.closeReason));
       return;
     }
-    this.#hooks.onFrame?.({ connId: conn.id, direction: 'in', text, type: msg.meta.type, uuid: msg.meta.uuid, at: performance.now() });
+    this.#hooks.onFrame?.({
+      connId: conn.id,
+      direction: 'in',
+      text,
+      type: msg.meta.type,
+      uuid: msg.meta.uuid,
+      message: msg,
+      at: performance.now(),
+    });
     countMsg(this.metrics, msg.meta.type);
     conn.queue = conn.queue.then(() => this.#process(conn, msg));
   }

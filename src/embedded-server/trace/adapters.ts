@@ -1,6 +1,7 @@
 // Turns the engine's hooks into trace events: the server's frames and connection states, the broker's
 // redis operations, callee runs, a client's frames, sync peers' changes. Each adapter checks
-// `bus.enabled` before building anything, so a disabled trace costs one property read per hook.
+// `bus.enabled` before building anything, so a disabled trace costs one property read per hook. The hot
+// kinds go through the bus's column writers (recordFrame, recordRedis, recordCallee): no event object.
 
 import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
@@ -17,73 +18,67 @@ import type { TraceBus } from './trace-bus';
 
 type Side = 'server' | 'client';
 
-/** The frame fields the bus needs, from a head read off the text. */
+/** The frame fields the bus needs, read off a decoded (or just encoded) message: no second parse. */
+function frameFromMessage(bus: TraceBus, side: Side, connId: string, dir: 'in' | 'out', text: string, m: Message, at?: number): void {
+  const type = m.meta.type;
+  const uuid = m.meta.uuid;
+  const p = m.payload as { for?: string; uri?: string; channel?: string };
+  bus.recordFrame(
+    side,
+    connId,
+    dir,
+    text,
+    typeName(type),
+    uuid,
+    isRequest(type) ? uuid : p.for,
+    p.uri || undefined,
+    p.channel || undefined,
+    at,
+  );
+}
+
+/** The frame fields the bus needs, from a head read off the text (a frame that did not decode). */
 function frameFromHead(
   bus: TraceBus,
   side: Side,
   connId: string,
   dir: 'in' | 'out',
   text: string,
-  known: { type?: number; uuid?: string; message?: Message },
+  known: { type?: number; uuid?: string },
+  at?: number,
 ): void {
-  const size = Buffer.byteLength(text);
-  let kept = text;
-  let truncated = false;
-  if (text.length > bus.textLimit) {
-    kept = bus.cutText(text);
-    truncated = true;
-  }
-  let type = known.type;
-  let uuid = known.uuid;
-  let forUUID: string | undefined;
-  let uri: string | undefined;
-  let channel: string | undefined;
-  const m = known.message;
-  if (m) {
-    type = m.meta.type;
-    uuid = m.meta.uuid;
-    const p = m.payload as { for?: string; uri?: string; channel?: string };
-    forUUID = p.for;
-    uri = p.uri;
-    channel = p.channel;
-  } else {
-    // read the head off the kept text: strings sliced from a cut-off original would keep it alive
-    let h: FrameHead | undefined = readFrameHead(kept);
-    if (!h && truncated) h = readFrameHead(text);
-    if (h) {
-      type ??= h.type;
-      uuid ??= h.uuid;
-      forUUID = h.for;
-      uri = h.uri;
-      channel = h.channel;
-    }
-  }
-  const name = type === undefined ? undefined : typeName(type);
-  const isRequest = type === MessageType.CALL || type === MessageType.PUB || type === MessageType.SUB || type === MessageType.UNSB;
-  bus.record({
-    kind: 'frame',
-    proto: 'juggler',
+  // read the head off the part the bus keeps: strings sliced from a cut-off original would keep it alive
+  const kept = text.length > bus.textLimit ? bus.cutText(text) : text;
+  const h: FrameHead | undefined = readFrameHead(kept) ?? (kept === text ? undefined : readFrameHead(text));
+  const type = known.type ?? h?.type;
+  const uuid = known.uuid ?? h?.uuid;
+  const corr = type !== undefined && isRequest(type) ? uuid : h?.for;
+  bus.recordFrame(
     side,
     connId,
     dir,
-    type: name,
+    text,
+    type === undefined ? undefined : typeName(type),
     uuid,
-    uri: uri || undefined,
-    channel: channel || undefined,
-    corr: isRequest ? uuid : forUUID,
-    size,
-    text: kept,
-    truncated: truncated || undefined,
-    error:
-      name === undefined ? (dir === 'in' && side === 'server' ? 'refused: not a juggler.0 request' : 'not a juggler.0 frame') : undefined,
-  });
+    corr,
+    h?.uri || undefined,
+    h?.channel || undefined,
+    at,
+  );
+}
+
+function isRequest(type: number): boolean {
+  return type === MessageType.CALL || type === MessageType.PUB || type === MessageType.SUB || type === MessageType.UNSB;
 }
 
 /** Server hooks that trace every frame and connection state; `next` hooks still run (after). */
 export function serverHooks(bus: TraceBus, next: ServerHooks = {}): ServerHooks {
   return {
     onFrame: (ev) => {
-      if (bus.enabled) frameFromHead(bus, 'server', ev.connId, ev.direction, ev.text, { type: ev.type, uuid: ev.uuid });
+      if (bus.enabled) {
+        if (ev.message) frameFromMessage(bus, 'server', ev.connId, ev.direction, ev.text, ev.message, ev.at);
+        else frameFromHead(bus, 'server', ev.connId, ev.direction, ev.text, { type: ev.type, uuid: ev.uuid }, ev.at);
+      }
       next.onFrame?.(ev);
     },
     onConnState: (conn, state, info) => {
@@ -110,17 +105,7 @@ export function serverHooks(bus: TraceBus, next: ServerHooks = {}): ServerHooks 
 /** A broker `onOp` recording every redis operation as `role`. */
 export function brokerOnOp(bus: TraceBus, role: RedisTrace['role'], next?: (op: RedisOp) => void): (op: RedisOp) => void {
   return (op) => {
-    if (bus.enabled)
-      bus.record({
-        kind: 'redis',
-        role,
-        command: op.command,
-        key: op.key,
-        size: op.bytes,
-        durationMs: op.durationMs,
-        corr: op.msgUUID,
-        error: op.error,
-      });
+    if (bus.enabled) bus.recordRedis(role, op.command, op.key, op.bytes, op.durationMs, op.msgUUID, op.error);
     next?.(op);
   };
 }
@@ -128,17 +113,7 @@ export function brokerOnOp(bus: TraceBus, role: RedisTrace['role'], next?: (op: 
 /** A callee `onInvocation` recording each run (placed in chains where it ran, see CalleeTrace.startedT). */
 export function calleeOnInvocation(bus: TraceBus, calleeId: string, next?: (inv: Invocation) => void): (inv: Invocation) => void {
   return (inv) => {
-    if (bus.enabled)
-      bus.record({
-        kind: 'callee',
-        calleeId,
-        uri: inv.uri,
-        durationMs: inv.durationMs,
-        outcome: inv.outcome,
-        error: inv.error,
-        corr: inv.msgUUID,
-        startedT: bus.toT(inv.startedAt),
-      });
+    if (bus.enabled) bus.recordCallee(calleeId, inv.uri, inv.durationMs, inv.outcome, inv.error, inv.msgUUID, bus.toT(inv.startedAt));
     next?.(inv);
   };
 }
@@ -148,7 +123,9 @@ export function clientFrames(bus: TraceBus, client: JugglerClient, connId: strin
   const offs = [
     client.on('frame', (f) => {
       if (!bus.enabled) return;
-      frameFromHead(bus, 'client', connId, f.direction, f.text, f.message ? { message: f.message } : {});
+      // the client's `at` is wall-clock time: the bus stamps its own
+      if (f.message) frameFromMessage(bus, 'client', connId, f.direction, f.text, f.message);
+      else frameFromHead(bus, 'client', connId, f.direction, f.text, {});
     }),
     client.on('open', () => {
       if (bus.enabled) bus.record({ kind: 'conn', proto: 'juggler', side: 'client', connId, state: 'connected', remote: client.url });

@@ -2,8 +2,8 @@
 export { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks, syncChanges } from './adapters';
 export { buildChain, DEFAULT_CALL_TIMEOUT_MS, label } from './chain';
 export { TraceError, type TraceErrorCode } from './errors';
+export { EventRing } from './event-ring';
 export { type FrameHead, readFrameHead, resIsError } from './frame-head';
-export { RingBuffer } from './ring-buffer';
 export {
   exportSession,
   exportText,

@@ -1,6 +1,8 @@
-// One subscriber of the bus: events accumulate and a timer hands them over as one batch every
-// `intervalMs`, so a UI gets a few messages per second however busy the server is. The timer runs
-// only while something is waiting to be delivered.
+// One subscriber of the bus: a timer hands what was recorded over as one batch every `intervalMs`, so
+// a UI gets a few messages per second however busy the server is. The timer runs only while something
+// is waiting to be delivered. What waits is a range of seqs, not events: the batch is read from the bus
+// when the timer fires, and not at all when the subscriber says nobody is listening (`active`), so a
+// Studio with no window attached builds no event objects for it (issue 6).
 import type { TraceEvent } from '../../shared/trace/events';
 
 export type BatchListener = (batch: TraceEvent[]) => void;
@@ -14,31 +16,42 @@ export interface SubscribeOptions {
    * Default 100,000.
    */
   maxPending?: number;
+  /**
+   * Whether the listener wants batches now; when it returns false at delivery time, what waited is
+   * skipped without being read (e.g. a host with no UI attached). Default: always.
+   */
+  active?: () => boolean;
 }
 
+/** The held events with seqs from `from` to `to` (inclusive), oldest first. */
+export type BatchReader = (from: number, to: number) => TraceEvent[];
+
 export class Subscription {
-  #pending: TraceEvent[] = [];
+  /** First seq waiting for delivery; 0 when none. */
+  #from = 0;
+  #to = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #intervalMs: number;
   readonly #maxPending: number;
+  readonly #active: (() => boolean) | undefined;
 
   constructor(
     private readonly listener: BatchListener,
     o: SubscribeOptions,
-    private readonly onDrop: () => void,
+    private readonly read: BatchReader,
+    private readonly onDrop: (n: number) => void,
     private readonly onError: (err: unknown) => void,
   ) {
     this.#intervalMs = Math.max(0, o.intervalMs ?? 50);
     this.#maxPending = Math.max(1, o.maxPending ?? 100_000);
+    this.#active = o.active;
   }
 
-  push(e: TraceEvent): void {
-    if (this.#pending.length >= this.#maxPending) {
-      this.onDrop();
-      return;
-    }
-    this.#pending.push(e);
+  /** The event `seq` was recorded (seqs arrive in increasing order). */
+  push(seq: number): void {
+    if (this.#from === 0) this.#from = seq;
+    this.#to = seq;
     if (this.#timer === undefined) {
       this.#timer = setTimeout(() => this.flush(), this.#intervalMs);
       // a trace subscriber alone must not keep a process alive
@@ -50,9 +63,16 @@ export class Subscription {
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#closed || this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
+    const from = this.#from;
+    const to = this.#to;
+    this.#from = 0;
+    if (this.#closed || from === 0) return;
+    if (this.#active && !this.#active()) return;
+    const waiting = to - from + 1;
+    const batch = this.read(from, Math.min(to, from + this.#maxPending - 1));
+    // past maxPending, or evicted from the ring before delivery
+    if (batch.length < waiting) this.onDrop(waiting - batch.length);
+    if (batch.length === 0) return;
     try {
       this.listener(batch);
     } catch (err) {
@@ -60,10 +80,15 @@ export class Subscription {
     }
   }
 
-  close(): void {
-    this.#closed = true;
+  /** Forgets what is waiting (the bus was cleared or replaced by a loaded session). */
+  reset(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#pending = [];
+    this.#from = 0;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.reset();
   }
 }

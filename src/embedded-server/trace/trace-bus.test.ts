@@ -132,6 +132,81 @@ describe('TraceBus', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('holds frames, redis operations and callee runs written as columns as the events the UI reads', () => {
+    const before = Date.now();
+    const bus = new TraceBus({ textLimit: 32 });
+    const call = '{"meta":{"type":1,"uuid":"u1"},"payload":{"uri":"a.b","args":"é"}}';
+    bus.recordFrame('server', 'c1', 'in', call, 'CALL', 'u1', 'u1', 'a.b', undefined, performance.now());
+    bus.recordFrame('client', 'c2', 'out', 'hi', undefined, undefined, undefined, undefined, undefined);
+    bus.recordFrame('server', 'c1', 'in', 'nope', undefined, undefined, undefined, undefined, undefined);
+    bus.recordRedis('server', 'EVALSHA push', 'juggler:calls:{a.b}', 160, 0.5, 'u1', undefined);
+    bus.recordCallee('demo', 'a.b', 2, 'error', 'boom', 'u1', 1.5);
+    const [cut, client, refused, redis, run] = bus.events();
+    expect(cut).toMatchObject({ kind: 'frame', proto: 'juggler', side: 'server', connId: 'c1', dir: 'in', type: 'CALL', uuid: 'u1' });
+    expect(cut).toMatchObject({ uri: 'a.b', corr: 'u1', size: Buffer.byteLength(call), text: call.slice(0, 32), truncated: true, seq: 1 });
+    expect(cut).not.toHaveProperty('error', expect.anything());
+    expect(client).toMatchObject({ side: 'client', dir: 'out', size: 2, text: 'hi', error: 'not a juggler.0 frame' });
+    expect(client).not.toHaveProperty('truncated', expect.anything());
+    expect(refused).toMatchObject({ error: 'refused: not a juggler.0 request' });
+    expect(redis).toMatchObject({ kind: 'redis', role: 'server', command: 'EVALSHA push', key: 'juggler:calls:{a.b}', size: 160 });
+    expect(redis).toMatchObject({ durationMs: 0.5, corr: 'u1', seq: 4 });
+    expect(run).toMatchObject({
+      kind: 'callee',
+      calleeId: 'demo',
+      uri: 'a.b',
+      durationMs: 2,
+      outcome: 'error',
+      error: 'boom',
+      startedT: 1.5,
+    });
+    for (const e of [cut, client, redis, run]) {
+      expect(Number.isInteger(e!.wall)).toBe(true);
+      expect(e!.wall).toBeGreaterThanOrEqual(before);
+      expect(e!.wall).toBeLessThanOrEqual(Date.now());
+    }
+    expect(bus.related('u1').map((e) => e.seq)).toEqual([1, 4, 5]);
+    expect(bus.events({ kinds: ['redis', 'callee'] }).map((e) => e.seq)).toEqual([4, 5]);
+    expect(JSON.parse(JSON.stringify(bus.get(4)))).toEqual(JSON.parse(JSON.stringify(redis)));
+  });
+
+  it('builds no batch while a subscriber is not active, and goes on with what comes after', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus();
+    let active = false;
+    const batches: number[][] = [];
+    bus.subscribe((b) => batches.push(b.map((e) => e.seq)), { intervalMs: 50, active: () => active });
+    bus.record(log('a'));
+    bus.record(log('b'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches).toEqual([]);
+    active = true;
+    bus.record(log('c'));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(batches).toEqual([[3]]);
+    expect(bus.stats().subscriberDropped).toBe(0);
+  });
+
+  it('counts what a subscriber waited for but the ring evicted before delivery', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus({ capacity: 10 });
+    const sizes: number[] = [];
+    bus.subscribe((b) => sizes.push(b.length), { intervalMs: 50 });
+    for (let i = 0; i < 25; i++) bus.record(log(`m${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(sizes).toEqual([10]);
+    expect(bus.stats().subscriberDropped).toBe(15);
+  });
+
+  it('the correlation index, filled when queried, follows the events recorded and evicted in between', () => {
+    const bus = new TraceBus({ capacity: 100 });
+    for (let i = 1; i <= 60; i++) bus.record(log(`m${i}`, `k${i % 4}`));
+    expect(bus.related('k1').map((e) => e.seq)).toEqual(Array.from({ length: 15 }, (_, i) => 1 + i * 4));
+    for (let i = 61; i <= 190; i++) bus.record(log(`m${i}`, `k${i % 4}`));
+    // seqs 91..190 held: k1 is 93, 97, ..., 189
+    expect(bus.related('k1').map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => 93 + i * 4));
+    expect(bus.chain('k1')?.hops).toHaveLength(25);
+  });
+
   it('load() shows a recorded session: seq, t and wall kept, recording off, drops derived from missing seqs', () => {
     const src = new TraceBus();
     for (let i = 0; i < 5; i++) src.record(log(`m${i}`, 'k'));

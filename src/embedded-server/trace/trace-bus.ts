@@ -1,14 +1,21 @@
 // The trace bus: every frame, redis operation, callee run and sync patch of the Studio, stamped and
 // held in a bounded ring, queried by seq or by correlation (the hops of one CALL), delivered to
-// subscribers in batches, optionally spilled to a file. record() is on the server's hot path: it
-// stamps the producer's object in place and does no parsing and no I/O.
-import type { Chain, FrameTrace, TraceEvent, TraceInput, TraceKind, TraceStats } from '../../shared/trace/events';
+// subscribers in batches, optionally spilled to a file. Recording is on the server's hot path: the
+// hot kinds (juggler frames, redis operations, callee runs) go in through recordFrame, recordRedis and
+// recordCallee, which write a few references and numbers into the ring's columns and build no object;
+// events are built when they are read (events, get, chain, a subscriber's batch). No parsing, no I/O.
+import type { CalleeTrace, Chain, FrameTrace, RedisTrace, TraceEvent, TraceInput, TraceKind, TraceStats } from '../../shared/trace/events';
 import { buildChain, DEFAULT_CALL_TIMEOUT_MS } from './chain';
 import { CorrIndex } from './corr-index';
 import { TraceError } from './errors';
-import { RingBuffer } from './ring-buffer';
+import { EventRing, SLOT_CALLEE, SLOT_FRAME, SLOT_OBJECT, SLOT_REDIS } from './event-ring';
 import { type SpillOptions, SpillWriter } from './spill-writer';
 import { type BatchListener, type SubscribeOptions, Subscription } from './subscription';
+
+// frame slot flags
+const CLIENT = 1;
+const OUT = 2;
+const TRUNCATED = 4;
 
 export interface TraceBusOptions {
   /** Events held; past it the oldest are evicted and counted as dropped. Default 1,000,000. */
@@ -44,16 +51,19 @@ export class TraceBus {
   readonly capacity: number;
   readonly textLimit: number;
   readonly defaultCallTimeoutMs: number;
-  readonly #ring: RingBuffer<TraceEvent>;
-  /** corr → seqs of its events; entries leave with their events. */
+  readonly #ring: EventRing;
+  /** corr → seqs of its events, filled up to #indexedTo by #index() (see corr-index.ts). */
   readonly #byCorr = new CorrIndex();
+  #indexedTo = 0;
+  /** Seqs below it are gone from #byCorr. */
+  #prunedBelow = 0;
   #subs: Subscription[] = [];
   #spill: SpillWriter | undefined;
   #lastSpill: { file: string; written: number; dropped: number; error?: string } | undefined;
   #seq = 0;
   #origin = performance.now();
   /** Date.now() at #origin. */
-  #wallOrigin = Date.now();
+  readonly #wallOrigin = Date.now();
   /** Set for a loaded session: chain verdicts are judged at its last event, not at the clock. */
   #frozenNow: number | undefined;
   #subscriberDropped = 0;
@@ -66,7 +76,7 @@ export class TraceBus {
     this.textLimit = o.textLimit ?? DEFAULT_TEXT_LIMIT;
     this.enabled = o.enabled ?? true;
     this.defaultCallTimeoutMs = o.defaultCallTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.#ring = new RingBuffer(this.capacity);
+    this.#ring = new EventRing(this.capacity);
     this.#onListenerError =
       o.onListenerError ??
       ((err) =>
@@ -77,19 +87,248 @@ export class TraceBus {
 
   /**
    * Stamps and holds one event. The bus takes `input` over (it becomes the event): pass a fresh object.
+   * The hot kinds have their own methods that take no object (recordFrame, recordRedis, recordCallee).
    */
   record(input: TraceInput): void {
     if (!this.enabled) return;
     const e = input as TraceEvent;
-    e.seq = ++this.#seq;
     const t = performance.now() - this.#origin;
+    const p = this.#claim(SLOT_OBJECT, t);
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    e.seq = c.seq[i]!;
     e.t = t;
-    // from the monotonic clock, not Date.now(): one clock read per event is what record() costs most
-    e.wall = Math.floor(this.#wallOrigin + t);
+    e.wall = this.#wall(t);
     if (e.kind === 'frame' && e.text.length > this.textLimit) this.#cut(e);
-    this.#hold(e);
-    for (const s of this.#subs) s.push(e);
-    this.#spill?.push(e);
+    this.#holdObject(p, e);
+    this.#recorded(p);
+  }
+
+  /**
+   * A juggler.0 frame, as the server or a client saw it. `type` is the frame's type name (undefined: not
+   * a juggler.0 frame); `corr` the request's uuid (for a reply, its `for`); `at` the performance.now()
+   * the producer already read, if any. The size is counted when the event is read, unless the text is
+   * cut now.
+   */
+  recordFrame(
+    side: 'server' | 'client',
+    connId: string,
+    dir: 'in' | 'out',
+    text: string,
+    type: string | undefined,
+    uuid: string | undefined,
+    corr: string | undefined,
+    uri: string | undefined,
+    channel: string | undefined,
+    at?: number,
+  ): void {
+    if (!this.enabled) return;
+    const p = this.#claim(SLOT_FRAME, (at ?? performance.now()) - this.#origin);
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    let flags = (side === 'client' ? CLIENT : 0) | (dir === 'out' ? OUT : 0);
+    if (text.length > this.textLimit) {
+      c.x[i] = Buffer.byteLength(text);
+      c.b[i] = this.cutText(text);
+      flags |= TRUNCATED;
+    } else {
+      c.x[i] = Number.NaN;
+      c.b[i] = text;
+    }
+    c.flags[i] = flags;
+    c.a[i] = connId;
+    c.c[i] = uuid;
+    c.d[i] = uri;
+    c.e[i] = channel;
+    c.f[i] = type;
+    c.corr[i] = corr;
+    this.#recorded(p);
+  }
+
+  /** A redis operation (see RedisTrace). */
+  recordRedis(
+    role: RedisTrace['role'],
+    command: string,
+    key: string,
+    size: number,
+    durationMs: number,
+    corr: string | undefined,
+    error: string | undefined,
+  ): void {
+    if (!this.enabled) return;
+    const p = this.#claim(SLOT_REDIS, performance.now() - this.#origin);
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    c.flags[i] = 0;
+    c.a[i] = command;
+    c.b[i] = key;
+    c.c[i] = undefined;
+    c.d[i] = undefined;
+    c.e[i] = error;
+    c.f[i] = role;
+    c.x[i] = size;
+    c.y[i] = durationMs;
+    c.corr[i] = corr;
+    this.#recorded(p);
+  }
+
+  /** A callee run (see CalleeTrace; `startedT` in bus time, see toT). */
+  recordCallee(
+    calleeId: string,
+    uri: string,
+    durationMs: number,
+    outcome: CalleeTrace['outcome'],
+    error: string | undefined,
+    corr: string | undefined,
+    startedT: number,
+  ): void {
+    if (!this.enabled) return;
+    const p = this.#claim(SLOT_CALLEE, performance.now() - this.#origin);
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    c.flags[i] = 0;
+    c.a[i] = calleeId;
+    c.b[i] = uri;
+    c.c[i] = undefined;
+    c.d[i] = undefined;
+    c.e[i] = error;
+    c.f[i] = outcome;
+    c.x[i] = durationMs;
+    c.y[i] = startedT;
+    c.corr[i] = corr;
+    this.#recorded(p);
+  }
+
+  /** A slot stamped with the next seq and time `t`. */
+  #claim(code: number, t: number): number {
+    const p = this.#ring.claim();
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    c.code[i] = code;
+    c.seq[i] = ++this.#seq;
+    c.t[i] = t;
+    return p;
+  }
+
+  /**
+   * Wall-clock time of bus time `t`: from the monotonic clock, not Date.now() (one clock read per event
+   * is what recording costs most), and computed when read rather than held: only loaded sessions have
+   * walls of their own, and those are held as objects.
+   */
+  #wall(t: number): number {
+    return Math.floor(this.#wallOrigin + t);
+  }
+
+  #holdObject(p: number, e: TraceEvent): void {
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    c.flags[i] = 0;
+    c.a[i] = e;
+    c.b[i] = undefined;
+    c.c[i] = undefined;
+    c.d[i] = undefined;
+    c.e[i] = undefined;
+    c.f[i] = undefined;
+    c.corr[i] = e.corr;
+  }
+
+  #recorded(p: number): void {
+    const subs = this.#subs;
+    if (subs.length > 0) {
+      const seq = this.#seq;
+      for (const s of subs) s.push(seq);
+    }
+    this.#spill?.push(this.#event(p));
+  }
+
+  /** The event in slot `p`, built from its columns. */
+  #event(p: number): TraceEvent {
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    switch (c.code[i]) {
+      case SLOT_FRAME: {
+        const flags = c.flags[i]!;
+        const side = flags & CLIENT ? 'client' : 'server';
+        const dir = flags & OUT ? 'out' : 'in';
+        const type = c.f[i];
+        const text = c.b[i]!;
+        const size = c.x[i]!;
+        const e: FrameTrace = {
+          kind: 'frame',
+          proto: 'juggler',
+          side,
+          connId: c.a[i] as string,
+          dir,
+          type,
+          uuid: c.c[i],
+          uri: c.d[i],
+          channel: c.e[i],
+          corr: c.corr[i],
+          size: Number.isNaN(size) ? Buffer.byteLength(text) : size,
+          text,
+          truncated: flags & TRUNCATED ? true : undefined,
+          error:
+            type === undefined
+              ? dir === 'in' && side === 'server'
+                ? 'refused: not a juggler.0 request'
+                : 'not a juggler.0 frame'
+              : undefined,
+          seq: c.seq[i]!,
+          t: c.t[i]!,
+          wall: this.#wall(c.t[i]!),
+        };
+        return e;
+      }
+      case SLOT_REDIS: {
+        const e: RedisTrace = {
+          kind: 'redis',
+          role: c.f[i] as RedisTrace['role'],
+          command: c.a[i] as string,
+          key: c.b[i]!,
+          size: c.x[i]!,
+          durationMs: c.y[i]!,
+          corr: c.corr[i],
+          error: c.e[i],
+          seq: c.seq[i]!,
+          t: c.t[i]!,
+          wall: this.#wall(c.t[i]!),
+        };
+        return e;
+      }
+      case SLOT_CALLEE: {
+        const e: CalleeTrace = {
+          kind: 'callee',
+          calleeId: c.a[i] as string,
+          uri: c.b[i]!,
+          durationMs: c.x[i]!,
+          outcome: c.f[i] as CalleeTrace['outcome'],
+          error: c.e[i],
+          corr: c.corr[i],
+          startedT: c.y[i]!,
+          seq: c.seq[i]!,
+          t: c.t[i]!,
+          wall: this.#wall(c.t[i]!),
+        };
+        return e;
+      }
+      default:
+        return c.a[i] as TraceEvent;
+    }
+  }
+
+  #kind(p: number): TraceKind {
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    switch (c.code[i]) {
+      case SLOT_FRAME:
+        return 'frame';
+      case SLOT_REDIS:
+        return 'redis';
+      case SLOT_CALLEE:
+        return 'callee';
+      default:
+        return (c.a[i] as TraceEvent).kind;
+    }
   }
 
   /** Bus time (ms, as `t`) of a performance.now() reading: for producers that report after the fact. */
@@ -118,12 +357,6 @@ export class TraceBus {
     e.truncated = true;
   }
 
-  #hold(e: TraceEvent): void {
-    const evicted = this.#ring.push(e);
-    if (evicted?.corr !== undefined) this.#byCorr.evict(evicted.corr, evicted.seq);
-    if (e.corr !== undefined) this.#byCorr.add(e.corr, e.seq);
-  }
-
   stats(): TraceStats {
     const spill = this.#spill ?? this.#lastSpill;
     const s: TraceStats = {
@@ -141,25 +374,24 @@ export class TraceBus {
     return s;
   }
 
-  /** The event with this seq, if still held. */
+  /** The event with this seq, if still held (a new object on each call). */
   get(seq: number): TraceEvent | undefined {
-    const oldest = this.#ring.oldest;
-    if (!oldest || seq < oldest.seq) return undefined;
-    const guess = this.#ring.at(seq - oldest.seq);
-    if (guess?.seq === seq) return guess;
-    // a loaded session may have gaps in seq: search
-    const i = this.#indexOf(seq);
-    const e = this.#ring.at(i);
-    return e?.seq === seq ? e : undefined;
+    const i = this.#position(seq);
+    return this.#ring.seqAt(i) === seq ? this.#event(this.#ring.slot(i)) : undefined;
   }
 
   /** Ring position of the first event with seq ≥ `seq`. */
-  #indexOf(seq: number): number {
+  #position(seq: number): number {
+    const oldest = this.#ring.seqAt(0);
+    if (oldest === undefined || seq <= oldest) return 0;
+    const guess = seq - oldest;
+    if (this.#ring.seqAt(guess) === seq) return guess;
+    // a loaded session may have gaps in seq: search
     let lo = 0;
     let hi = this.#ring.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#ring.at(mid)?.seq ?? 0) < seq) lo = mid + 1;
+      if (this.#ring.seqAt(mid)! < seq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -169,32 +401,64 @@ export class TraceBus {
   events(q: EventQuery = {}): TraceEvent[] {
     const limit = q.limit ?? 1000;
     const out: TraceEvent[] = [];
-    const oldest = this.#ring.oldest;
-    if (!oldest || limit <= 0) return out;
-    let i = 0;
-    if (q.fromSeq !== undefined && q.fromSeq > oldest.seq) {
-      i = q.fromSeq - oldest.seq;
-      if (this.#ring.at(i)?.seq !== q.fromSeq) i = this.#indexOf(q.fromSeq);
-    }
+    if (this.#ring.size === 0 || limit <= 0) return out;
     const kinds = q.kinds && q.kinds.length > 0 ? new Set(q.kinds) : undefined;
-    for (; i < this.#ring.size && out.length < limit; i++) {
-      const e = this.#ring.at(i)!;
-      if (kinds && !kinds.has(e.kind)) continue;
+    const size = this.#ring.size;
+    for (let i = q.fromSeq === undefined ? 0 : this.#position(q.fromSeq); i < size && out.length < limit; i++) {
+      const p = this.#ring.slot(i);
+      if (kinds && !kinds.has(this.#kind(p))) continue;
+      const e = this.#event(p);
       if (q.filter && !q.filter(e)) continue;
       out.push(e);
     }
     return out;
   }
 
+  /** The held events with seqs from `from` to `to`, oldest first (a subscriber's batch). */
+  #range(from: number, to: number): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const size = this.#ring.size;
+    for (let i = this.#position(from); i < size; i++) {
+      const p = this.#ring.slot(i);
+      if (this.#ring.chunk(p).seq[EventRing.at(p)]! > to) break;
+      out.push(this.#event(p));
+    }
+    return out;
+  }
+
   /** The held events of one request, in seq order. */
   related(corr: string): TraceEvent[] {
-    const seqs = this.#byCorr.get(corr);
+    this.#index();
     const out: TraceEvent[] = [];
-    for (const seq of seqs) {
+    for (const seq of this.#byCorr.get(corr)) {
       const e = this.get(seq);
       if (e) out.push(e);
     }
     return out;
+  }
+
+  /** Brings the correlation index up to the newest event, and drops evicted seqs now and then. */
+  #index(): void {
+    const oldest = this.#ring.seqAt(0);
+    if (oldest === undefined) return;
+    if (oldest > this.#indexedTo) {
+      // nothing indexed is still held
+      this.#byCorr.clear();
+      this.#prunedBelow = oldest;
+    } else if (oldest - this.#prunedBelow > this.capacity / 4) {
+      // evicted seqs only cost memory (related() skips them): drop them in bulk, O(index) per capacity/4 evictions
+      this.#byCorr.dropBefore(oldest);
+      this.#prunedBelow = oldest;
+    }
+    const size = this.#ring.size;
+    for (let i = this.#position(this.#indexedTo + 1); i < size; i++) {
+      const p = this.#ring.slot(i);
+      const c = this.#ring.chunk(p);
+      const j = EventRing.at(p);
+      const corr = c.corr[j];
+      if (corr !== undefined) this.#byCorr.add(corr, c.seq[j]!);
+    }
+    this.#indexedTo = this.#ring.seqAt(size - 1)!;
   }
 
   /** The hops of the request `corr` (a CALL's, PUB's, SUB's uuid) and how it ended. */
@@ -204,16 +468,25 @@ export class TraceBus {
 
   /**
    * Delivers events to `listener` in batches: at most one call per `intervalMs` (default 50), none
-   * when nothing happened. Returns the function that unsubscribes.
+   * when nothing happened, none built while `active` says nobody listens. Returns the function that
+   * unsubscribes.
    */
   subscribe(listener: BatchListener, o: SubscribeOptions = {}): () => void {
     const sub = new Subscription(
       listener,
       o,
-      () => this.#subscriberDropped++,
+      (from, to) => {
+        // someone is watching, so a chain() is likely: keep the index up with the batches rather
+        // than make the first click wait for up to a million events to be indexed
+        this.#index();
+        return this.#range(from, to);
+      },
+      (n) => {
+        this.#subscriberDropped += n;
+      },
       (err) => this.#onListenerError(err),
     );
-    // a new array: record() may be iterating the old one
+    // a new array: recording may be iterating the old one
     this.#subs = [...this.#subs, sub];
     return () => {
       sub.close();
@@ -241,10 +514,16 @@ export class TraceBus {
     this.#lastSpill = { file: s.file, written: s.written, dropped: s.dropped, ...(s.error !== undefined ? { error: s.error } : {}) };
   }
 
-  /** Forgets every held event; seq goes on (ids stay unique within the bus's life). */
+  /**
+   * Forgets every held event; seq goes on (ids stay unique within the bus's life). What subscribers
+   * were about to receive is forgotten with them.
+   */
   clear(): void {
     this.#ring.clear();
     this.#byCorr.clear();
+    this.#indexedTo = 0;
+    this.#prunedBelow = 0;
+    for (const s of this.#subs) s.reset();
     this.#frozenNow = undefined;
     this.#droppedBefore = 0;
   }
@@ -260,7 +539,13 @@ export class TraceBus {
     let last: TraceEvent | undefined;
     for (const e of events) {
       if (e.kind === 'frame' && e.text.length > this.textLimit) this.#cut(e);
-      this.#hold(e);
+      const p = this.#ring.claim();
+      const c = this.#ring.chunk(p);
+      const i = EventRing.at(p);
+      c.code[i] = SLOT_OBJECT;
+      c.seq[i] = e.seq;
+      c.t[i] = e.t;
+      this.#holdObject(p, e);
       last = e;
       n++;
     }
