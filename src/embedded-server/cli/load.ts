@@ -218,10 +218,10 @@ export async function runLoad(
         await p;
         continue;
       }
-      const now = performance.now();
       next += cfg.rateMs;
-      if (next < now - cfg.rateMs) next = now; // fell more than a period behind: skip, do not burst to catch up
-      await sleep(Math.min(next - now, end - now));
+      if (next < performance.now() - cfg.rateMs) next = performance.now(); // far behind: go on from now, no burst to catch up
+      // a timer can fire up to a millisecond early (it counts from the loop's cached clock): never call before the slot
+      for (let now = performance.now(); now < next && now < end; now = performance.now()) await sleep(Math.min(next - now, end - now));
     }
   };
   await Promise.all(clients.map(worker));
