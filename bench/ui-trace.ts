@@ -6,7 +6,8 @@
 // costs about what parsing them off the websocket would. Prints figures; asserts nothing.
 //   npm run build && npx tsx bench/ui-trace.ts [--rate 20000] [--seconds 30] [--hold 1000000]
 // Diagnostics: --profile (CPU self time by function), --timeline (Chromium trace events over 50 ms),
-// --hidden (another view shown: the store's cost without rendering).
+// --hidden (another view shown: the store's cost without rendering), --busy N (N processes spinning a
+// core each during the live phase: a machine shared with other work, reproducibly).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const arg = (name: string, def: number) => {
 const RATE = arg('rate', 20_000);
 const SECONDS = arg('seconds', 30);
 const HOLD = arg('hold', 1_000_000);
+const BUSY = arg('busy', 0);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = [
   '--no-sandbox',
@@ -236,8 +238,20 @@ function printProfile(p: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?
   for (const [k, v] of top) console.log(`  ${v.toFixed(0).padStart(7)}  ${k}`);
 }
 
-/** --timeline: what took over 50 ms (GC, animation frame callbacks, layout...). */
-function printTimeline(events: { name: string; ph: string; ts: number; dur?: number; tid: number }[]): void {
+interface TraceEventRecord {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/**
+ * --timeline: what took over 50 ms (GC, animation frame callbacks, layout...), then each task of the
+ * page's main thread over 50 ms with what took most of it.
+ */
+function printTimeline(events: TraceEventRecord[]): void {
   const names = new Map<string, { n: number; ms: number }>();
   for (const e of events) {
     if ((e.dur ?? 0) <= 50_000) continue;
@@ -249,6 +263,18 @@ function printTimeline(events: { name: string; ph: string; ts: number; dur?: num
   console.log('\ntrace events over 50 ms, by name (nested events appear at each level):');
   for (const [k, v] of [...names.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
     console.log(`  ${String(v.n).padStart(4)} × ${v.ms.toFixed(0).padStart(6)} ms  ${k}`);
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  const onMain = events.filter((e) => e.tid === main && e.dur !== undefined);
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur! > 50_000);
+  console.log(`\nmain-thread tasks over 50 ms: ${tasks.length}`);
+  for (const task of tasks) {
+    const inside = new Map<string, number>();
+    for (const e of onMain)
+      if (e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 5_000)
+        inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur! / 1000);
+    const top = [...inside.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`  ${(task.dur! / 1000).toFixed(0).padStart(4)} ms: ${top.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+  }
 }
 
 interface LiveResult {
@@ -304,73 +330,78 @@ async function main() {
     // a third of the way in and off at two thirds
     if (process.argv.includes('--hidden')) await page.keyboard.press('2');
     const profile = process.argv.includes('--profile');
-    const traceEvents: { name: string; ph: string; ts: number; dur?: number; tid: number }[] = [];
+    const traceEvents: TraceEventRecord[] = [];
     if (process.argv.includes('--timeline')) {
       cdp.on('Tracing.dataCollected', (d) => {
         traceEvents.push(...(d.value as unknown as typeof traceEvents));
       });
-      await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,blink', transferMode: 'ReportEvents' } as never);
+      await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8,blink', transferMode: 'ReportEvents' } as never);
     }
     if (profile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
-    const live: LiveResult = await page.evaluate(
-      async ({ rate, seconds }) => {
-        const w = window as unknown as {
-          __benchBatch(n: number): unknown[];
-          __jugglerTraceInject(b: unknown[]): void;
-          __jugglerTrace: { state(): { held: number; rows: number; scan?: number }; setFilter(f: unknown): void };
-        };
-        const t0 = performance.now();
-        const longTasks: number[] = [];
-        const obs = new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) longTasks.push(e.duration);
-        });
-        obs.observe({ type: 'longtask', buffered: false });
-        let frames = 0;
-        let running = true;
-        const onFrame = () => {
-          frames++;
-          if (running) requestAnimationFrame(onFrame);
-        };
-        requestAnimationFrame(onFrame);
-        let injected = 0;
-        let filterOnAt = 0;
-        let scanMs = 0;
-        let phase = 0;
-        await new Promise<void>((done) => {
-          const tick = () => {
-            const elapsed = (performance.now() - t0) / 1000;
-            const due = Math.min(rate * seconds, Math.floor(elapsed * rate)) - injected;
-            if (due > 0) {
-              w.__jugglerTraceInject(w.__benchBatch(due));
-              injected += due;
-            }
-            if (phase === 0 && elapsed > seconds / 3) {
-              phase = 1;
-              filterOnAt = performance.now();
-              w.__jugglerTrace.setFilter({ search: 'payload number 4\\d*7"', regex: true });
-            } else if (phase === 1 && w.__jugglerTrace.state().scan === undefined) {
-              phase = 2;
-              scanMs = performance.now() - filterOnAt;
-            } else if (phase === 2 && elapsed > (2 * seconds) / 3) {
-              phase = 3;
-              w.__jugglerTrace.setFilter({ search: '', regex: false });
-            }
-            if (elapsed >= seconds) done();
-            else setTimeout(tick, 50);
+    const spinners = Array.from({ length: BUSY }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    const live: LiveResult = await page
+      .evaluate(
+        async ({ rate, seconds }) => {
+          const w = window as unknown as {
+            __benchBatch(n: number): unknown[];
+            __jugglerTraceInject(b: unknown[]): void;
+            __jugglerTrace: { state(): { held: number; rows: number; scan?: number }; setFilter(f: unknown): void };
           };
-          tick();
-        });
-        running = false;
-        obs.disconnect();
-        const s = w.__jugglerTrace.state();
-        return { frames, seconds: (performance.now() - t0) / 1000, injected, longTasks, scanMs, held: s.held, rows: s.rows };
-      },
-      { rate: RATE, seconds: SECONDS },
-    );
+          const t0 = performance.now();
+          const longTasks: number[] = [];
+          const obs = new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) longTasks.push(e.duration);
+          });
+          obs.observe({ type: 'longtask', buffered: false });
+          let frames = 0;
+          let running = true;
+          const onFrame = () => {
+            frames++;
+            if (running) requestAnimationFrame(onFrame);
+          };
+          requestAnimationFrame(onFrame);
+          let injected = 0;
+          let filterOnAt = 0;
+          let scanMs = 0;
+          let phase = 0;
+          await new Promise<void>((done) => {
+            const tick = () => {
+              const elapsed = (performance.now() - t0) / 1000;
+              const due = Math.min(rate * seconds, Math.floor(elapsed * rate)) - injected;
+              if (due > 0) {
+                w.__jugglerTraceInject(w.__benchBatch(due));
+                injected += due;
+              }
+              if (phase === 0 && elapsed > seconds / 3) {
+                phase = 1;
+                filterOnAt = performance.now();
+                w.__jugglerTrace.setFilter({ search: 'payload number 4\\d*7"', regex: true });
+              } else if (phase === 1 && w.__jugglerTrace.state().scan === undefined) {
+                phase = 2;
+                scanMs = performance.now() - filterOnAt;
+              } else if (phase === 2 && elapsed > (2 * seconds) / 3) {
+                phase = 3;
+                w.__jugglerTrace.setFilter({ search: '', regex: false });
+              }
+              if (elapsed >= seconds) done();
+              else setTimeout(tick, 50);
+            };
+            tick();
+          });
+          running = false;
+          obs.disconnect();
+          const s = w.__jugglerTrace.state();
+          return { frames, seconds: (performance.now() - t0) / 1000, injected, longTasks, scanMs, held: s.held, rows: s.rows };
+        },
+        { rate: RATE, seconds: SECONDS },
+      )
+      .finally(() => {
+        for (const p of spinners) p.kill('SIGKILL');
+      });
     if (profile) printProfile((await cdp.send('Profiler.stop')).profile);
     if (process.argv.includes('--timeline')) {
       const ended = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
@@ -415,7 +446,9 @@ async function main() {
         .join(' ')})`,
     );
     for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
-    console.log(`\n  command: npm run build && npx tsx bench/ui-trace.ts --rate ${RATE} --seconds ${SECONDS} --hold ${HOLD}`);
+    console.log(
+      `\n  command: npm run build && npx tsx bench/ui-trace.ts --rate ${RATE} --seconds ${SECONDS} --hold ${HOLD}${BUSY ? ` --busy ${BUSY}` : ''}`,
+    );
     const maxLong = over.length ? Math.max(...over) : Math.max(0, ...live.longTasks);
     summarise('ui-trace', [
       {

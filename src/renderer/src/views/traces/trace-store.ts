@@ -1,11 +1,11 @@
 // The Traces view's state. The events themselves live outside React and outside the zustand state:
-// an EventLog (chunked, evicting) and, while a filter is on, a RowIndex of the positions it lets
+// an EventLog (column chunks, evicting) and, while a filter is on, a RowIndex of the positions it lets
 // through. A new batch is appended and only that batch is filtered; a changed filter re-scans the log
 // in time slices so that a million events never block the page. What components read (counts, the
 // filter, pause, selection, the chain) is published at most once per animation frame.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Chain, TraceEvent, TraceStats } from '../../../../shared/trace/events';
-import { durationOf, typeOf } from './event-columns';
+import { durationOf } from './event-columns';
 import { EventLog } from './event-log';
 import { RowIndex } from './row-index';
 import { type CompiledFilter, compileFilter, emptyFilter, filterActive, type TraceFilter } from './trace-filter';
@@ -173,7 +173,8 @@ export class TraceView {
       }
       this.#log.append(e, latency);
       if (this.#types.size < MAX_TYPES) {
-        const type = typeOf(e);
+        // the log's own copy of the value: the same string for every event of that type
+        const type = this.#log.typeAt(this.#log.end - 1);
         if (!this.#types.has(type)) {
           this.#types.add(type);
           typesChanged = true;
@@ -265,7 +266,7 @@ export class TraceView {
     const log = this.#log;
     const index = this.#index;
     for (let pos = this.#scanned; pos < to; pos++) {
-      if (match(log.get(pos)!)) index.push(pos);
+      if (match(log, pos)) index.push(pos);
     }
     this.#scanned = to;
   }
