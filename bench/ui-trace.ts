@@ -243,6 +243,8 @@ interface TraceEventRecord {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time: far below dur, the thread was waiting for a core, not working. */
+  tdur?: number;
   tid: number;
   args?: { name?: string };
 }
@@ -273,7 +275,8 @@ function printTimeline(events: TraceEventRecord[]): void {
       if (e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 5_000)
         inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur! / 1000);
     const top = [...inside.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
-    console.log(`  ${(task.dur! / 1000).toFixed(0).padStart(4)} ms: ${top.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    const cpu = task.tdur === undefined ? '' : ` (${(task.tdur / 1000).toFixed(0)} ms on a core)`;
+    console.log(`  ${(task.dur! / 1000).toFixed(0).padStart(4)} ms${cpu}: ${top.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
   }
 }
 

@@ -86,10 +86,18 @@ describe('event chunk', () => {
     for (let i = 0; i < CHUNK_SIZE; i++) events.push({ ...kinds[i % kinds.length]!, seq: i + 1 });
     const chunk = fill(events);
     expect(chunk.full).toBe(true);
-    for (const i of [0, 1, 2, 3, 8, 12, 1000, CHUNK_SIZE - 1]) {
+    for (const i of [0, 1, 2, 3, 8, 12, 255, 256, 1000, CHUNK_SIZE - 1]) {
       expect(chunk.event(i)).toEqual(events[i]);
       expect(chunk.payloadOf(i)).toBe(payloadOf(events[i]!));
     }
+  });
+
+  test('a chunk part filled reads back both its joined texts and the ones not joined yet', () => {
+    const events = Array.from({ length: 300 }, (_, i) =>
+      frame({ seq: i + 1, text: `t${'é'.repeat(i % 7)}${i}`, uuid: i % 3 ? `u${i}` : undefined }),
+    );
+    const chunk = fill(events);
+    for (const i of [0, 100, 255, 256, 257, 299]) expect(chunk.event(i)).toEqual(events[i]);
   });
 
   test('an event the columns cannot hold exactly is kept whole: unknown field, unknown kind, odd value', () => {

@@ -2,7 +2,7 @@
 // and string ids, and one string for the texts of the whole chunk. A million events held as objects
 // are millions of heap objects (the event, its texts, its uuids), and every major GC has to mark them
 // all: 100-350 ms pauses on a busy 2-core machine. As columns, a million events are a few thousand
-// objects. Texts are joined into one flat string when the chunk fills up; a reader gets a slice of it.
+// objects. Texts are joined into one flat string per SEGMENT events; a reader gets a slice of it.
 // Events that do not fit the schema (an unknown field or kind, a value of another type) are kept whole,
 // as objects, so that nothing the host sends is lost or altered.
 import type { TraceEvent } from '../../../../shared/trace/events';
@@ -25,6 +25,13 @@ import {
 import { NO_STRING, type StringTable } from './string-table';
 
 export const CHUNK_SIZE = 4096;
+/**
+ * Events whose texts are joined into one string. Small enough that a batch joins its texts before the
+ * next scavenge: the event's own strings die young instead of being promoted to the old generation
+ * (and left there for a major GC) while a whole chunk fills up.
+ */
+const SEGMENT = 256;
+const SEGMENT_TEXTS = SEGMENT * TEXT_SLOTS;
 
 /** flags: bits 0-3 say which text slots hold a value; then the `truncated` flag; then "kept whole". */
 const TRUNCATED_TRUE = 1 << 4;
@@ -51,11 +58,16 @@ export class EventChunk {
   /** StringTable ids of the Type and Connection column values, which filters test. */
   readonly typeId = new Uint32Array(CHUNK_SIZE);
   readonly peerId = new Uint32Array(CHUNK_SIZE);
-  /** End of each text slot's value in the chunk's text (a value starts where the previous slot ends). */
+  /**
+   * End of each text slot's value in its segment's text (a value starts where the previous slot
+   * ends, or at 0 for the first slot of a segment).
+   */
   readonly #ends = new Int32Array(CHUNK_SIZE * TEXT_SLOTS);
-  /** The texts while the chunk fills up, one per text slot; joined into #text when it is full. */
-  #parts: string[] | undefined = [];
-  #text = '';
+  /** Texts of the full segments, each joined into one string. */
+  #segments: string[] = [];
+  /** The texts of the segment filling up, one per text slot. */
+  #parts: string[] = new Array(SEGMENT_TEXTS).fill('');
+  /** Length of the filling segment's texts so far. */
   #length = 0;
   #whole: Map<number, TraceEvent> | undefined;
 
@@ -65,14 +77,23 @@ export class EventChunk {
     return this.n === CHUNK_SIZE;
   }
 
+  /** Empties the chunk for reuse: a recycled chunk's typed arrays are not allocated again. */
+  reset(): void {
+    this.n = 0;
+    this.#segments = [];
+    this.#length = 0;
+    this.#whole = undefined;
+  }
+
   append(e: TraceEvent, note: number): void {
     const i = this.n;
     const length = this.#length;
     if (!this.#encode(e, i)) {
       // undo a partial encoding: the event is kept as it came
       this.#length = length;
+      const at = (i % SEGMENT) * TEXT_SLOTS;
       for (let k = 0; k < TEXT_SLOTS; k++) {
-        this.#parts![i * TEXT_SLOTS + k] = '';
+        this.#parts[at + k] = '';
         this.#ends[i * TEXT_SLOTS + k] = length;
       }
       this.flags[i] = WHOLE;
@@ -85,13 +106,13 @@ export class EventChunk {
     }
     this.note[i] = note;
     this.n = i + 1;
-    if (this.n === CHUNK_SIZE) this.#seal();
+    if (this.n % SEGMENT === 0) this.#seal();
   }
 
-  /** One flat string for the chunk's texts: a few objects instead of one per text. */
+  /** One flat string for a segment's texts: one object instead of one per text. */
   #seal(): void {
-    this.#text = this.#parts!.join('');
-    this.#parts = undefined;
+    this.#segments.push(this.#parts.join(''));
+    this.#length = 0;
   }
 
   #encode(e: TraceEvent, i: number): boolean {
@@ -99,12 +120,13 @@ export class EventChunk {
     if (code < 0 || typeof e.seq !== 'number' || typeof e.t !== 'number' || typeof e.wall !== 'number') return false;
     const fields = kindFields[code]!;
     const rec = e as unknown as Record<string, unknown>;
-    const parts = this.#parts!;
+    const parts = this.#parts;
+    const p = (i % SEGMENT) * TEXT_SLOTS;
     let flags = 0;
     let present = 4; // seq, t, wall, kind
     for (let k = 0; k < SYM_SLOTS; k++) this.sym[i * SYM_SLOTS + k] = NO_STRING;
     for (let k = 0; k < NUM_SLOTS; k++) this.num[i * NUM_SLOTS + k] = Number.NaN;
-    for (let k = 0; k < TEXT_SLOTS; k++) parts[i * TEXT_SLOTS + k] = '';
+    for (let k = 0; k < TEXT_SLOTS; k++) parts[p + k] = '';
     for (const field of fields) {
       const v = rec[field.name];
       if (v === undefined) {
@@ -122,12 +144,12 @@ export class EventChunk {
         }
         case 'text':
           if (typeof v !== 'string') return false;
-          parts[i * TEXT_SLOTS + field.slot] = v;
+          parts[p + field.slot] = v;
           flags |= 1 << field.slot;
           break;
         case 'json':
           if (!Array.isArray(v)) return false;
-          parts[i * TEXT_SLOTS + field.slot] = JSON.stringify(v);
+          parts[p + field.slot] = JSON.stringify(v);
           flags |= 1 << field.slot;
           break;
         case 'num':
@@ -149,7 +171,7 @@ export class EventChunk {
     if (typeId < 0 || peerId < 0) return false;
     let length = this.#length;
     for (let k = 0; k < TEXT_SLOTS; k++) {
-      length += parts[i * TEXT_SLOTS + k]!.length;
+      length += parts[p + k]!.length;
       this.#ends[i * TEXT_SLOTS + k] = length;
     }
     this.#length = length;
@@ -223,8 +245,9 @@ export class EventChunk {
   text(i: number, slot: number): string | undefined {
     if (!(this.flags[i]! & (1 << slot))) return undefined;
     const at = i * TEXT_SLOTS + slot;
-    if (this.#parts) return this.#parts[at];
-    return this.#text.substring(at === 0 ? 0 : this.#ends[at - 1]!, this.#ends[at]!);
+    const segment = this.#segments[(i / SEGMENT) | 0];
+    if (segment === undefined) return this.#parts[at % SEGMENT_TEXTS];
+    return segment.substring(at % SEGMENT_TEXTS === 0 ? 0 : this.#ends[at - 1]!, this.#ends[at]!);
   }
 
   #symbol(i: number, slot: number): string | undefined {

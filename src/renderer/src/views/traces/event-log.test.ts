@@ -98,4 +98,27 @@ describe('event log', () => {
     expect(log.strings.size).toBe(0);
     expect(log.get(CHUNK_SIZE + 5)).toBeUndefined();
   });
+
+  test('a chunk emptied by eviction is filled again with other events, none of the old ones showing through', () => {
+    const log = new EventLog(CHUNK_SIZE);
+    const first = mixed(CHUNK_SIZE * 2);
+    // one event kept whole in the first chunk, and texts that differ in length from the ones after
+    first[7] = { ...first[7]!, extra: true } as unknown as TraceEvent;
+    for (const e of first) log.append(e);
+    expect(log.evict()).toBe(CHUNK_SIZE);
+    const next = Array.from({ length: CHUNK_SIZE + 300 }, (_, i) =>
+      i % 2
+        ? redisOp({ seq: CHUNK_SIZE * 2 + 1 + i, key: `k${i}`, corr: `c${i}` })
+        : frame({ seq: CHUNK_SIZE * 2 + 1 + i, text: 'x'.repeat(i % 50) }),
+    );
+    for (const e of next) log.append(e);
+    expect(log.evict()).toBe(CHUNK_SIZE);
+    const held = next;
+    expect(log.size).toBe(held.length);
+    for (let pos = log.base; pos < log.end; pos++) {
+      const want = held[pos - log.base]!;
+      expect(log.get(pos)).toEqual(want);
+      expect(log.corrAt(pos)).toBe(want.corr);
+    }
+  });
 });

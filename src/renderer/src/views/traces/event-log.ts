@@ -22,6 +22,11 @@ export class EventLog {
   /** Absolute position after the last held event. */
   #end = 0;
   #built = new Map<number, TraceEvent>();
+  /**
+   * The last chunk evicted, emptied for the next one: at steady state (a full log taking events) no
+   * column arrays are allocated, so array buffers do not pile up as external memory between GCs.
+   */
+  #spare: EventChunk | undefined;
 
   /** Events held past `capacity` are evicted a chunk at a time, so up to capacity + CHUNK_SIZE are held. */
   constructor(readonly capacity = 1_000_000) {}
@@ -46,7 +51,8 @@ export class EventLog {
   append(e: TraceEvent, note = Number.NaN): void {
     let chunk = this.#chunks[this.#chunks.length - 1];
     if (!chunk || chunk.full) {
-      chunk = new EventChunk(this.strings);
+      chunk = this.#spare ?? new EventChunk(this.strings);
+      this.#spare = undefined;
       this.#chunks.push(chunk);
     }
     chunk.append(e, note);
@@ -57,7 +63,8 @@ export class EventLog {
   evict(): number {
     let n = 0;
     while (this.size - CHUNK_SIZE >= this.capacity) {
-      this.#chunks.shift();
+      this.#spare = this.#chunks.shift()!;
+      this.#spare.reset();
       n += CHUNK_SIZE;
       this.#base += CHUNK_SIZE;
     }
@@ -68,6 +75,7 @@ export class EventLog {
   /** Forgets every event; positions go on from where they were (indices built before are void). */
   clear(): void {
     this.#chunks = [];
+    this.#spare = undefined;
     this.#built.clear();
     this.strings.clear();
     // keep base chunk-aligned so that chunk arithmetic stays simple
