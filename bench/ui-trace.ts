@@ -282,6 +282,8 @@ function printTimeline(events: TraceEventRecord[]): void {
 
 interface LiveResult {
   frames: number;
+  /** Most the feed's 50 ms timer fired late: bounds the longest task below the long-task threshold. */
+  lateMs: number;
   seconds: number;
   injected: number;
   longTasks: number[];
@@ -371,8 +373,11 @@ async function main() {
           let filterOnAt = 0;
           let scanMs = 0;
           let phase = 0;
+          let lateMs = 0;
           await new Promise<void>((done) => {
+            let dueAt = performance.now();
             const tick = () => {
+              lateMs = Math.max(lateMs, performance.now() - dueAt);
               const elapsed = (performance.now() - t0) / 1000;
               const due = Math.min(rate * seconds, Math.floor(elapsed * rate)) - injected;
               if (due > 0) {
@@ -391,14 +396,17 @@ async function main() {
                 w.__jugglerTrace.setFilter({ search: '', regex: false });
               }
               if (elapsed >= seconds) done();
-              else setTimeout(tick, 50);
+              else {
+                dueAt = performance.now() + 50;
+                setTimeout(tick, 50);
+              }
             };
             tick();
           });
           running = false;
           obs.disconnect();
           const s = w.__jugglerTrace.state();
-          return { frames, seconds: (performance.now() - t0) / 1000, injected, longTasks, scanMs, held: s.held, rows: s.rows };
+          return { frames, lateMs, seconds: (performance.now() - t0) / 1000, injected, longTasks, scanMs, held: s.held, rows: s.rows };
         },
         { rate: RATE, seconds: SECONDS },
       )
@@ -432,6 +440,7 @@ async function main() {
         `${live.longTasks.length} (max ${live.longTasks.length ? Math.max(...live.longTasks).toFixed(0) : 0} ms)`,
       ],
       ['live: frames per second', (live.frames / live.seconds).toFixed(1)],
+      ['live: most the 50 ms feed timer fired late (samples the longest task)', `${live.lateMs.toFixed(0)} ms`],
       [`live: search filter over ${live.held.toLocaleString()} held, done in`, `${(live.scanMs / 1000).toFixed(2)} s (in slices)`],
       ['events held at the end (capacity 1,000,000 + one chunk)', live.held.toLocaleString()],
       ['heap (JS + array buffers + Blink): empty view', mib(before.heap)],
@@ -452,11 +461,12 @@ async function main() {
     console.log(
       `\n  command: npm run build && npx tsx bench/ui-trace.ts --rate ${RATE} --seconds ${SECONDS} --hold ${HOLD}${BUSY ? ` --busy ${BUSY}` : ''}`,
     );
-    const maxLong = over.length ? Math.max(...over) : Math.max(0, ...live.longTasks);
     summarise('ui-trace', [
       {
         name: `long tasks > 50 ms while ingesting ${fmt(RATE)} ev/s`,
-        value: `${over.length} (max ${maxLong.toFixed(0)} ms)`,
+        value: over.length
+          ? `${over.length} (max ${Math.max(...over).toFixed(0)} ms)`
+          : `0 (feed timer late by ${live.lateMs.toFixed(0)} ms at most)`,
         target: '0',
         met: over.length === 0,
       },
