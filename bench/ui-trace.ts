@@ -251,7 +251,8 @@ interface TraceEventRecord {
 
 /**
  * --timeline: what took over 50 ms (GC, animation frame callbacks, layout...), then each task of the
- * page's main thread over 50 ms with what took most of it.
+ * page's main thread over 30 ms (those at risk of passing 50 on a busier machine) with what took most
+ * of it.
  */
 function printTimeline(events: TraceEventRecord[]): void {
   const names = new Map<string, { n: number; ms: number }>();
@@ -267,12 +268,12 @@ function printTimeline(events: TraceEventRecord[]): void {
     console.log(`  ${String(v.n).padStart(4)} × ${v.ms.toFixed(0).padStart(6)} ms  ${k}`);
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
   const onMain = events.filter((e) => e.tid === main && e.dur !== undefined);
-  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur! > 50_000);
-  console.log(`\nmain-thread tasks over 50 ms: ${tasks.length}`);
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.dur! > 30_000);
+  console.log(`\nmain-thread tasks over 30 ms: ${tasks.length}`);
   for (const task of tasks) {
     const inside = new Map<string, number>();
     for (const e of onMain)
-      if (e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 5_000)
+      if (e !== task && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! > 3_000)
         inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur! / 1000);
     const top = [...inside.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
     const cpu = task.tdur === undefined ? '' : ` (${(task.tdur / 1000).toFixed(0)} ms on a core)`;

@@ -78,8 +78,9 @@ export interface TraceViewOptions {
   sliceMs?: number;
   /**
    * Least time between two publishes while events pour in (more than `floodRows` since the last
-   * one), ms. Default 100: a log moving by screens at a time is no more readable at 60 updates a
-   * second than at 10, and each update re-renders every visible row. Fewer events are shown on the
+   * one), ms. Default 200: a log moving by screens at a time is no more readable at 60 updates a
+   * second than at 5, and each update re-renders and lays out every visible row (a few ms of the main
+   * thread, which a machine busy with other work can stretch past 50). Fewer events are shown on the
    * next frame.
    */
   minPublishMs?: number;
@@ -128,7 +129,7 @@ export class TraceView {
     this.#sched = o.scheduler ?? browserScheduler;
     this.#syncScanLimit = o.syncScanLimit ?? 8192;
     this.#sliceMs = o.sliceMs ?? 8;
-    this.#minPublishMs = o.minPublishMs ?? 100;
+    this.#minPublishMs = o.minPublishMs ?? 200;
     this.#floodRows = o.floodRows ?? 100;
     this.store = createStore<TraceViewState>()(() => ({
       version: 0,
