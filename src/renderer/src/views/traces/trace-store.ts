@@ -169,7 +169,12 @@ export class TraceView {
           if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
         } else if (e.type === 'RES') {
           const t0 = this.#callT.get(e.corr);
-          if (t0 !== undefined) latency = e.t - t0;
+          if (t0 !== undefined) {
+            latency = e.t - t0;
+            // answered: the map keeps open calls only, so the oldest is rarely dropped (finding it
+            // means iterating past every entry deleted since the map last rehashed)
+            this.#callT.delete(e.corr);
+          }
         }
       }
       this.#log.append(e, latency);
