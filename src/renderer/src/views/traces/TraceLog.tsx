@@ -13,6 +13,13 @@ import type { TraceView } from './trace-store';
 export const ROW_HEIGHT = 22;
 const BLOCK_ROWS = 512;
 const OVERSCAN_ROWS = 12;
+/**
+ * Following the newest rows while events pour in, every row on screen shows another event at each
+ * publish: rows past the screen would be rendered for nothing, and rows are updated in place (keyed
+ * by their place on screen) rather than replaced, which spares creating and removing the DOM of a
+ * screenful of rows ten times a second, and the garbage it leaves for the GC.
+ */
+const FOLLOW_OVERSCAN_ROWS = 2;
 
 // one formatter each: toLocaleString with options builds a new formatter per call (tens of µs a row)
 const wallClock = new Intl.DateTimeFormat(undefined, {
@@ -161,15 +168,16 @@ export function TraceLog({ view }: { view: TraceView }) {
   // following, the list is about to be scrolled to the end (layout effect below): render the end now
   // rather than the stale offset, so that the scroll does not render a second set of rows
   const offset = follow.current ? Math.max(0, rows * ROW_HEIGHT - height) : (virtualizer.scrollOffset ?? 0);
-  const first = Math.max(0, Math.floor(offset / ROW_HEIGHT) - OVERSCAN_ROWS);
-  const last = Math.min(rows, Math.ceil((offset + height) / ROW_HEIGHT) + OVERSCAN_ROWS);
+  const overscan = follow.current ? FOLLOW_OVERSCAN_ROWS : OVERSCAN_ROWS;
+  const first = Math.max(0, Math.floor(offset / ROW_HEIGHT) - overscan);
+  const last = Math.min(rows, Math.ceil((offset + height) / ROW_HEIGHT) + overscan);
   const cells: React.JSX.Element[] = [];
   for (let row = first; row < last; row++) {
     const e = view.eventAt(row);
     if (!e) continue;
     cells.push(
       <TraceRow
-        key={e.seq}
+        key={follow.current ? `at ${row - first}` : e.seq}
         e={e}
         row={row}
         selected={e.seq === selectedSeq}

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import type { TraceEvent } from '../../../../shared/trace/events';
 import { frame, redisOp } from './test-events';
-import { compileFilter, emptyFilter, filterActive } from './trace-filter';
+import { compileFilter, emptyFilter, eventSource, filterActive, type TraceFilter } from './trace-filter';
+
+/** The filter as a predicate on one event object. */
+function predicate(f: Partial<TraceFilter>): (e: TraceEvent) => boolean {
+  const match = compileFilter({ ...emptyFilter, ...f }).match!;
+  return (e) => match(eventSource([e]), 0);
+}
 
 const call = frame({ type: 'CALL', uri: 'test.echo', text: '{"meta":{"type":1},"payload":{"uri":"test.echo","args":"Needle-42"}}' });
 const res = frame({ type: 'RES', dir: 'out', uri: 'test.echo', text: '{"meta":{"type":9},"payload":{"args":"x"}}' });
@@ -13,7 +20,7 @@ describe('trace filter', () => {
   });
 
   test('kind, type, connection and target narrow down, all of them together', () => {
-    const m = (f: Partial<typeof emptyFilter>) => compileFilter({ ...emptyFilter, ...f }).match!;
+    const m = predicate;
     expect([call, res, pop].filter(m({ kinds: ['redis'] }))).toEqual([pop]);
     expect([call, res, pop].filter(m({ type: 'RES' }))).toEqual([res]);
     expect([call, res, pop].filter(m({ conn: 'SERVER conn' }))).toEqual([call, res]);
@@ -22,7 +29,7 @@ describe('trace filter', () => {
   });
 
   test('search finds text in the payload in any case; special characters are literal unless regex', () => {
-    const m = (search: string, regex = false) => compileFilter({ ...emptyFilter, search, regex }).match!;
+    const m = (search: string, regex = false) => predicate({ search, regex });
     expect([call, res, pop].filter(m('needle-42'))).toEqual([call]);
     expect([call, res, pop].filter(m('needle-4.'))).toEqual([]);
     expect([call, res, pop].filter(m('needle-4.', true))).toEqual([call]);

@@ -1,5 +1,6 @@
 // The live log's filters and how they test an event. A filter compiles once into a predicate that the
-// store runs on each new batch (and on the whole log when the filter changes).
+// store runs on each new batch (and on the whole log when the filter changes). It reads column values
+// by position (FilterSource), so that the store's column log is filtered without building events.
 import type { TraceEvent, TraceKind } from '../../../../shared/trace/events';
 import { payloadOf, peerOf, targetOf, typeOf } from './event-columns';
 
@@ -25,7 +26,27 @@ export function filterActive(f: TraceFilter): boolean {
   return f.kinds.length > 0 || f.type !== '' || f.conn !== '' || f.target !== '' || f.search !== '';
 }
 
-export type Matcher = (e: TraceEvent) => boolean;
+/** What a filter reads of the event at a position: the column values the rows show. */
+export interface FilterSource {
+  kindAt(pos: number): TraceKind;
+  typeAt(pos: number): string;
+  peerAt(pos: number): string;
+  targetAt(pos: number): string;
+  payloadAt(pos: number): string;
+}
+
+/** Events as objects seen as a FilterSource (position = index). */
+export function eventSource(events: readonly TraceEvent[]): FilterSource {
+  return {
+    kindAt: (pos) => events[pos]!.kind,
+    typeAt: (pos) => typeOf(events[pos]!),
+    peerAt: (pos) => peerOf(events[pos]!),
+    targetAt: (pos) => targetOf(events[pos]!),
+    payloadAt: (pos) => payloadOf(events[pos]!),
+  };
+}
+
+export type Matcher = (src: FilterSource, pos: number) => boolean;
 
 export interface CompiledFilter {
   /** Undefined: the filter lets everything through. */
@@ -38,24 +59,43 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * `test` remembered by value. Type and Connection values repeat (a few hundred distinct ones in a
+ * million events, the same strings from the log's string table), so each is tested once, not once
+ * per event.
+ */
+function memo(test: (s: string) => boolean): (s: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (s) => {
+    let ok = seen.get(s);
+    if (ok === undefined) {
+      ok = test(s);
+      if (seen.size > 10_000) seen.clear();
+      seen.set(s, ok);
+    }
+    return ok;
+  };
+}
+
 export function compileFilter(f: TraceFilter): CompiledFilter {
   const tests: Matcher[] = [];
   let error: string | undefined;
   if (f.kinds.length > 0 && f.kinds.length < traceKinds.length) {
     const kinds = new Set(f.kinds);
-    tests.push((e) => kinds.has(e.kind));
+    tests.push((src, pos) => kinds.has(src.kindAt(pos)));
   }
   if (f.type) {
     const type = f.type;
-    tests.push((e) => typeOf(e) === type);
+    tests.push((src, pos) => src.typeAt(pos) === type);
   }
   if (f.conn) {
     const conn = f.conn.toLowerCase();
-    tests.push((e) => peerOf(e).toLowerCase().includes(conn));
+    const peerHas = memo((peer) => peer.toLowerCase().includes(conn));
+    tests.push((src, pos) => peerHas(src.peerAt(pos)));
   }
   if (f.target) {
     const target = f.target.toLowerCase();
-    tests.push((e) => targetOf(e).toLowerCase().includes(target));
+    tests.push((src, pos) => src.targetAt(pos).toLowerCase().includes(target));
   }
   if (f.search) {
     let re: RegExp | undefined;
@@ -67,11 +107,16 @@ export function compileFilter(f: TraceFilter): CompiledFilter {
     }
     if (re) {
       const r = re;
-      tests.push((e) => r.test(payloadOf(e)) || r.test(typeOf(e)) || r.test(targetOf(e)));
+      const typeHas = memo((type) => r.test(type));
+      tests.push((src, pos) => r.test(src.payloadAt(pos)) || typeHas(src.typeAt(pos)) || r.test(src.targetAt(pos)));
     }
   }
   const out: CompiledFilter = error ? { error } : {};
   if (tests.length === 1) out.match = tests[0];
-  else if (tests.length > 1) out.match = (e) => tests.every((t) => t(e));
+  else if (tests.length > 1)
+    out.match = (src, pos) => {
+      for (const t of tests) if (!t(src, pos)) return false;
+      return true;
+    };
   return out;
 }

@@ -1,11 +1,11 @@
 // The Traces view's state. The events themselves live outside React and outside the zustand state:
-// an EventLog (chunked, evicting) and, while a filter is on, a RowIndex of the positions it lets
+// an EventLog (column chunks, evicting) and, while a filter is on, a RowIndex of the positions it lets
 // through. A new batch is appended and only that batch is filtered; a changed filter re-scans the log
 // in time slices so that a million events never block the page. What components read (counts, the
 // filter, pause, selection, the chain) is published at most once per animation frame.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Chain, TraceEvent, TraceStats } from '../../../../shared/trace/events';
-import { durationOf, typeOf } from './event-columns';
+import { durationOf } from './event-columns';
 import { EventLog } from './event-log';
 import { RowIndex } from './row-index';
 import { type CompiledFilter, compileFilter, emptyFilter, filterActive, type TraceFilter } from './trace-filter';
@@ -78,8 +78,9 @@ export interface TraceViewOptions {
   sliceMs?: number;
   /**
    * Least time between two publishes while events pour in (more than `floodRows` since the last
-   * one), ms. Default 100: a log moving by screens at a time is no more readable at 60 updates a
-   * second than at 10, and each update re-renders every visible row. Fewer events are shown on the
+   * one), ms. Default 200: a log moving by screens at a time is no more readable at 60 updates a
+   * second than at 5, and each update re-renders and lays out every visible row (a few ms of the main
+   * thread, which a machine busy with other work can stretch past 50). Fewer events are shown on the
    * next frame.
    */
   minPublishMs?: number;
@@ -128,7 +129,7 @@ export class TraceView {
     this.#sched = o.scheduler ?? browserScheduler;
     this.#syncScanLimit = o.syncScanLimit ?? 8192;
     this.#sliceMs = o.sliceMs ?? 8;
-    this.#minPublishMs = o.minPublishMs ?? 100;
+    this.#minPublishMs = o.minPublishMs ?? 200;
     this.#floodRows = o.floodRows ?? 100;
     this.store = createStore<TraceViewState>()(() => ({
       version: 0,
@@ -168,12 +169,18 @@ export class TraceView {
           if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
         } else if (e.type === 'RES') {
           const t0 = this.#callT.get(e.corr);
-          if (t0 !== undefined) latency = e.t - t0;
+          if (t0 !== undefined) {
+            latency = e.t - t0;
+            // answered: the map keeps open calls only, so the oldest is rarely dropped (finding it
+            // means iterating past every entry deleted since the map last rehashed)
+            this.#callT.delete(e.corr);
+          }
         }
       }
       this.#log.append(e, latency);
       if (this.#types.size < MAX_TYPES) {
-        const type = typeOf(e);
+        // the log's own copy of the value: the same string for every event of that type
+        const type = this.#log.typeAt(this.#log.end - 1);
         if (!this.#types.has(type)) {
           this.#types.add(type);
           typesChanged = true;
@@ -265,7 +272,7 @@ export class TraceView {
     const log = this.#log;
     const index = this.#index;
     for (let pos = this.#scanned; pos < to; pos++) {
-      if (match(log.get(pos)!)) index.push(pos);
+      if (match(log, pos)) index.push(pos);
     }
     this.#scanned = to;
   }
