@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../test/chromium';
 import { fmt, summarise } from './summary';
 
 const root = join(__dirname, '..');
@@ -24,16 +25,6 @@ const RATE = arg('rate', 20_000);
 const SECONDS = arg('seconds', 30);
 const HOLD = arg('hold', 1_000_000);
 const BUSY = arg('busy', 0);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function startStudio(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), '--data-dir', dataDir], {

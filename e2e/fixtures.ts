@@ -5,18 +5,9 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type Browser, test as base, chromium, type ElectronApplication, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../test/chromium';
 
 const root = join(__dirname, '..');
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Studio {
   url: string;
