@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   // and the socket writes per round trip: on loopback each is a syscall that also does the receiver's work
   const syscw: Map<LoadReport, Record<keyof typeof pids, number>> = new Map();
   const load = async (o: { connections: number; rateMs?: number }) => {
+    // a pause between runs: the server and callee finish closing the previous run's connections (1,000
+    // of them after the last back-to-back run) before the next is measured
+    await new Promise((r) => setTimeout(r, 2000));
     const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     const wBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, writes(pid)]));
     const run = runLoadProcessWithPid(url, { ...o, seconds, execArgv });
