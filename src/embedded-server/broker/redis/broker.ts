@@ -13,7 +13,7 @@ import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payloa
 import { type EventListener, SharedSubscriber } from './pubsub';
 import { PushBatcher } from './push-batcher';
 import { PTTL_DEL_MANY_SCRIPT, PTTL_DEL_SCRIPT, PUSH_MANY_SCRIPT, PUSH_SCRIPT } from './scripts';
-import { groupBySlot, keySlot } from './slots';
+import { groupBySlot } from './slots';
 
 interface ScriptCommands {
   jugglerPush(timeoutKey: string, listKey: string, ttlMs: string, payload: string, cap: string): Promise<number>;
@@ -257,20 +257,9 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       if (items.length === 0) return;
       // the timeout keys of one list share its hash tag, so one script call can check them all; a payload
       // whose uri or conn_uuid does not match its list (written by someone else) may land elsewhere in a cluster
-      if (!this.#opts.cluster || items.length === 1) {
-        check(items, poppedAt);
-        return;
-      }
-      const bySlot = new Map<number, CallPayload[]>();
-      for (const p of items) {
-        const slot = keySlot(timeoutKey(p));
-        const g = bySlot.get(slot);
-        if (g) g.push(p);
-        else bySlot.set(slot, [p]);
-      }
-      for (const g of bySlot.values()) check(g, poppedAt);
+      for (const g of groupBySlot(items, timeoutKey, this.#opts.cluster)) check(g, poppedAt);
     };
-    const groups = this.#opts.cluster ? groupBySlot(keys) : [keys];
+    const groups = groupBySlot(keys, (k) => k, this.#opts.cluster);
     const poppers = groups.map((groupKeys) => {
       const spec = RedisBroker.#spec(this.#opts, this.#opts.url, kind === 'call' ? 'calls' : 'results');
       // CLIENT LIST shows no keys: the name tells the inspector which URIs this BRPOP waits on

@@ -2,7 +2,7 @@
 // instead of one each: under load a server pushes the calls of many connections, and a callee the
 // results of many calls, at once. A lone push still goes through Go's own script, so the redis traffic
 // of a single call is the same as Go's; a batch does exactly what that script does, item by item.
-import { keySlot } from './slots';
+import { groupBySlot } from './slots';
 
 export interface PushItem {
   timeoutKey: string;
@@ -55,18 +55,7 @@ export class PushBatcher {
     const q = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
-    if (!this.cluster || q.length === 1) {
-      this.#send(q);
-      return;
-    }
-    const bySlot = new Map<number, Queued[]>();
-    for (const x of q) {
-      const slot = keySlot(x.item.listKey);
-      const g = bySlot.get(slot);
-      if (g) g.push(x);
-      else bySlot.set(slot, [x]);
-    }
-    for (const g of bySlot.values()) this.#send(g);
+    for (const g of groupBySlot(q, (x) => x.item.listKey, this.cluster)) this.#send(g);
   }
 
   #send(q: Queued[]): void {

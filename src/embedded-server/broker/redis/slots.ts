@@ -1,20 +1,17 @@
-// A multi-key BRPOP must stay within one cluster slot (CROSSSLOT otherwise), so the keys of a callee's
-// URIs are grouped by slot and each group gets its own BRPOP.
+// Redis Cluster serves a multi-key command only when all its keys are in one slot (CROSSSLOT otherwise).
+// So a callee's BRPOP keys, the timeout keys checked together after a pop, and the pushes sent in one
+// script call are grouped by slot, each group its own command. On a single redis one group holds all.
 import calculateSlot from 'cluster-key-slot';
 
-/** The cluster slot of a key (its hash tag's, where it has one). */
-export const keySlot = (key: string): number => calculateSlot(key);
-
-export function groupBySlot(keys: string[]): string[][] {
-  const groups = new Map<number, string[]>();
-  for (const k of keys) {
-    const slot = calculateSlot(k);
-    let g = groups.get(slot);
-    if (!g) {
-      g = [];
-      groups.set(slot, g);
-    }
-    g.push(k);
+/** `items` in groups whose keys share a cluster slot, in first-seen order; one group when not a cluster. */
+export function groupBySlot<T>(items: T[], keyOf: (item: T) => string, cluster = true): T[][] {
+  if (!cluster || items.length === 1) return [items];
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const slot = calculateSlot(keyOf(item));
+    const g = groups.get(slot);
+    if (g) g.push(item);
+    else groups.set(slot, [item]);
   }
   return [...groups.values()];
 }
