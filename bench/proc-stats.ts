@@ -19,6 +19,13 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Write syscalls (write, writev, sendmsg) made so far (syscw of /proc/PID/io). */
+export function writeSyscalls(pid: number): number {
+  const m = /^syscw: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  if (!m) throw new Error(`no syscw in /proc/${pid}/io`);
+  return Number(m[1]);
+}
+
 /** The load average, as the benchmarks print it beside their figures. */
 export function loadAverage(): string {
   return loadavg()

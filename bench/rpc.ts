@@ -6,12 +6,12 @@
 //   npx tsx bench/rpc.ts [--seconds 5] [--connections 1,10,100,1000] [--pace-ms 10] [--cpu-prof DIR]
 // --cpu-prof DIR writes a V8 CPU profile of the server, the callee and the load process to DIR.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { LoadReport } from '../src/embedded-server/cli/load';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
 import { runLoadProcessWithPid } from './load-process';
+import { cpuSeconds, loadAverage, writeSyscalls } from './proc-stats';
 import { fmt, summarise } from './summary';
 
 const arg = (name: string, def: string) => {
@@ -59,27 +59,17 @@ function redisBenchmark(port: number): Record<string, number> {
   return out;
 }
 
-/** CPU time (user + system) a process has used so far, ms, from /proc (Linux). */
-function cpuMs(pid: number | undefined): number {
+/** A /proc reading of a process that may be gone (the load process exits when its run ends): NaN then. */
+function read(pid: number | undefined, what: (pid: number) => number): number {
   if (!pid) return Number.NaN;
   try {
-    // fields after the command name, which is in parentheses and may hold spaces
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    return what(pid);
   } catch {
     return Number.NaN;
   }
 }
-
-/** Write syscalls (write, writev, sendmsg) a process has made so far, from /proc (Linux). */
-function writes(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    return Number(/syscw: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
-  } catch {
-    return Number.NaN;
-  }
-}
+const cpuMs = (pid: number | undefined) => read(pid, cpuSeconds) * 1000;
+const writes = (pid: number | undefined) => read(pid, writeSyscalls);
 
 const ms = (v: number, d = 2) => v.toFixed(d).padStart(7);
 
@@ -154,11 +144,7 @@ async function main(): Promise<void> {
     );
     const ratio = best.throughput / lpush;
     console.log(`best RPC round trips / LPUSH: ${(100 * ratio).toFixed(1)}%`);
-    console.log(
-      `load average ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
-    );
+    console.log(`load average ${loadAverage()}`);
     console.log(
       `\nreproduce: npm run build:node && npx tsx bench/rpc.ts --seconds ${seconds} --connections ${connections.join(',')} --pace-ms ${paceMs}`,
     );
