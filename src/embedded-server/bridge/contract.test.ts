@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
-import { type Harness, openBridgeSocket, startHarness } from '../../../test/bridge-harness';
+import { type Harness, openBridgeSocket, startHarness, wsTransport } from '../../../test/bridge-harness';
+import { BridgeClient } from '../../shared/bridge/client';
 import type { ClientEvent, SyncChange } from '../../shared/bridge/contract';
 import type { TraceEvent } from '../../shared/trace/events';
 
@@ -126,6 +127,19 @@ describe('host, clients and the trace', () => {
     );
     off();
     await h.bridge.call('clients.disconnect', { clientId: bob });
+  });
+
+  test('a CALL that takes longer than the bridge timeout still gets its result (the bridge waits for the call)', async () => {
+    // a second bridge client on the same socket whose own timeout is shorter than the call's work
+    const impatient = new BridgeClient(wsTransport(h.ws), 300);
+    try {
+      const out = await impatient.call('clients.call', { clientId, uri: 'test.delay', args: 800, timeoutMs: 3000 });
+      expect(out).toMatchObject({ ok: true });
+      // a method with no work of its own keeps the bridge's timeout
+      expect(await impatient.call('host.info')).toMatchObject({ mode: 'web' });
+    } finally {
+      impatient.close();
+    }
   });
 
   test('a traced CALL can be sent again', async () => {

@@ -1,6 +1,6 @@
 // The Studio's own juggler.0 clients: the playground opens several side by side, and each call,
 // subscription and publication made from the UI goes through one of them like any other client's.
-import type { CallOutcome, ClientEvent, ClientInfo } from '../../shared/bridge/contract';
+import { type CallOutcome, type ClientEvent, type ClientInfo, STUDIO_CLIENT_CALL_TIMEOUT_MS } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { CallError, CallExpiredError, NackError } from '../client/errors';
 import { createClient, type JugglerClient } from '../client/node';
@@ -68,7 +68,7 @@ export class ClientPool {
     const id = `c${++this.#seq}`;
     const url = o.url || this.defaultUrl();
     const client = createClient(url, {
-      callTimeoutMs: 10_000,
+      callTimeoutMs: STUDIO_CLIENT_CALL_TIMEOUT_MS,
       ...(o.allowedMessages ? { headers: { 'Juggler-Allowed-Messages': o.allowedMessages } } : {}),
     });
     const entry: Entry = { id, name: o.name || `client ${this.#seq}`, url, client, state: 'connecting' };

@@ -1,6 +1,7 @@
 // The bridge's method table: each contract method, implemented on the Studio host. Params are input
 // from the UI and are checked here; what they name must exist (typed NOT_FOUND otherwise).
 
+import { MAX_BRIDGE_CALL_TIMEOUT_MS } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import type { TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
@@ -82,7 +83,7 @@ export function buildMethodTable(host: StudioHost): MethodTable {
         str(o, 'clientId', 'clients.call'),
         str(o, 'uri', 'clients.call', { nonEmpty: true }),
         o.args ?? null,
-        num(o, 'timeoutMs', 'clients.call', { optional: true, min: 1, max: 3_600_000 }),
+        num(o, 'timeoutMs', 'clients.call', { optional: true, min: 1, max: MAX_BRIDGE_CALL_TIMEOUT_MS }),
       );
     },
     'clients.sub': (p) => {

@@ -1,7 +1,7 @@
 // The typed bridge client the renderer uses: `call('clients.call', {...})` returns the method's result
 // type; `on('trace', batch => ...)`. It runs over any transport that moves BridgeFrames (Electron IPC
 // through the preload, or the web-mode websocket).
-import type { BridgeEvents, EventName, MethodName, ParamsOf, ResultOf } from './contract';
+import { type BridgeEvents, type EventName, METHOD_WORK_MS, type MethodName, type ParamsOf, type ResultOf } from './contract';
 import { BridgeError, BridgeErrorCode, type BridgeErrorPayload } from './errors';
 import type { BridgeFrame } from './frame';
 
@@ -11,6 +11,9 @@ export interface FrameTransport {
 }
 
 type Listener<E extends EventName> = (payload: BridgeEvents[E]) => void;
+
+/** What the bridge waits beyond a method's own work time: the host's answer still has to travel. */
+const WORK_MARGIN_MS = 5_000;
 
 export class BridgeClient {
   #nextId = 1;
@@ -35,15 +38,23 @@ export class BridgeClient {
         resolve: resolve as (v: unknown) => void,
         reject,
       };
-      if (this.timeoutMs > 0) {
+      const waitMs = this.#waitMs(method, args[0]);
+      if (waitMs > 0) {
         entry.timer = setTimeout(() => {
           this.#pending.delete(id);
-          reject(new BridgeError(BridgeErrorCode.Timeout, `the host did not answer ${method} within ${this.timeoutMs} ms`));
-        }, this.timeoutMs);
+          reject(new BridgeError(BridgeErrorCode.Timeout, `the host did not answer ${method} within ${waitMs} ms`));
+        }, waitMs);
       }
       this.#pending.set(id, entry);
       this.transport.send({ id, kind: 'call', method, payload: args[0] });
     });
+  }
+
+  /** The bridge's timeout, or the method's own work time plus a margin when that is longer. */
+  #waitMs<M extends MethodName>(method: M, params: ParamsOf<M> | undefined): number {
+    if (this.timeoutMs <= 0) return 0;
+    const work = (METHOD_WORK_MS[method] as ((p: ParamsOf<M>) => number) | undefined)?.(params as ParamsOf<M>);
+    return work === undefined ? this.timeoutMs : Math.max(this.timeoutMs, work + WORK_MARGIN_MS);
   }
 
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {

@@ -313,6 +313,23 @@ export const METHOD_NAMES = [
   'load.stop',
 ] as const satisfies readonly MethodName[];
 
+/** The call timeout of the Studio's own Playground clients when a CALL gives none (host/client-pool.ts). */
+export const STUDIO_CLIENT_CALL_TIMEOUT_MS = 10_000;
+/** The longest call timeout the bridge accepts for `clients.call` (its params check). */
+export const MAX_BRIDGE_CALL_TIMEOUT_MS = 3_600_000;
+
+/**
+ * How long the work behind a method may rightly take, for the methods whose work can outlast the bridge's
+ * own request timeout: a Playground CALL waits for its RES up to the call's timeout. The bridge client
+ * waits at least that long (plus a margin), so a result that arrives is never dropped as "not answered"
+ * (issue 13). The host always answers these methods once the work has ended, one way or the other.
+ */
+export const METHOD_WORK_MS: { [M in MethodName]?: (params: ParamsOf<M>) => number } = {
+  'clients.call': (p) => p.timeoutMs ?? STUDIO_CLIENT_CALL_TIMEOUT_MS,
+  // the traced CALL's own timeout is known to the host only; it is at most what clients.call accepts
+  'clients.resend': () => MAX_BRIDGE_CALL_TIMEOUT_MS,
+};
+
 // a method missing from METHOD_NAMES fails to compile here
 type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
 export const _allMethodsListed: Missing extends never ? true : Missing = true;
