@@ -13,6 +13,11 @@ export type ServerMetrics = {
   ClosedForErrors: number;
   /** Not in Go: results that arrived for a connection that was gone. */
   OrphanResults: number;
+  /**
+   * Not in Go: calls whose timeout passed without a result reaching the server (nobody served the URI,
+   * the callee found the call expired, or its result expired): what the client sees as an expired call.
+   */
+  CallsTimedOut: number;
 } & { [K in `Msgs${MessageTypeName}`]: number };
 
 export function newServerMetrics(): ServerMetrics {
@@ -26,6 +31,7 @@ export function newServerMetrics(): ServerMetrics {
     RecoveredPanics: 0,
     ClosedForErrors: 0,
     OrphanResults: 0,
+    CallsTimedOut: 0,
   } as ServerMetrics;
   for (const name of Object.keys(MessageType) as MessageTypeName[]) m[`Msgs${name}`] = 0;
   return m;

@@ -1,6 +1,6 @@
 // Server behaviour beyond the recorded scenarios: handshake rules, limits, the handler chain,
 // many clients at once, and graceful shutdown. Real redis, real sockets.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { RawPeer, type Stack, startStack } from '../../../test/stack';
 import { authorize } from './handler';
 
@@ -123,6 +123,25 @@ describe('limits and hooks', () => {
     expect((await a.forType(9, c.meta.uuid)).payload.args).toBe('200');
     a.close();
     b.close();
+  });
+
+  test('a CALL that nobody answers within its timeout is counted in CallsTimedOut (Metrics: expired calls/s)', async () => {
+    const p = await RawPeer.connect(stack.url);
+    try {
+      const before = stack.server.metrics.CallsTimedOut;
+      const c = call('nobody.serves.this', 1, 100e6);
+      p.send(c);
+      await p.forType(8, c.meta.uuid);
+      // the server sweeps once a second, a second after the call's timeout
+      await vi.waitFor(() => expect(stack.server.metrics.CallsTimedOut).toBe(before + 1), { timeout: 5000 });
+      const answered = call('test.echo', 2);
+      p.send(answered);
+      await p.forType(9, answered.meta.uuid);
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(stack.server.metrics.CallsTimedOut).toBe(before + 1);
+    } finally {
+      p.close();
+    }
   });
 
   test('an invalid CALL timeout closes with 1007', async () => {

@@ -343,7 +343,7 @@ export class JugglerServer {
 
   #tick(): void {
     const now = performance.now();
-    this.router.sweep(now);
+    this.metrics.CallsTimedOut += this.router.sweep(now);
     const ping = this.options.pingIntervalMs;
     for (const conn of this.#conns) {
       if (conn.writeWaitMs > this.options.writeTimeoutMs) {

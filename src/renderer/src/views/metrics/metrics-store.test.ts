@@ -42,6 +42,14 @@ describe('rates from cumulative counters', () => {
     });
   });
 
+  test('expired calls/s comes from the server\'s CallsTimedOut when the host counts it (calls nobody popped too)', () => {
+    const r = deriveRates(
+      sample(0, { MsgsCALL: 0, CallsTimedOut: 0 }, { ExpiredCalls: 0 }, { Expired: 0 }),
+      sample(1000, { MsgsCALL: 4, CallsTimedOut: 3 }, { ExpiredCalls: 0 }, { Expired: 1 }),
+    )!;
+    expect(r.expiredCalls).toBe(3);
+  });
+
   test('a counter that went down (host restarted) gives no rate, not a negative one', () => {
     expect(counterRate(100, 5, 1)).toBeNull();
     const r = deriveRates(sample(0, { MsgsCALL: 100 }), sample(1000, { MsgsCALL: 5 }))!;

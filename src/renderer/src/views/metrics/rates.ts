@@ -12,8 +12,10 @@ export interface RatePoint {
   results: number | null;
   events: number | null;
   /**
-   * Calls found expired, per second: the server broker's ExpiredCalls and the callees' Expired (a callee
-   * is what pops an expired call, so the server's own broker rarely sees one).
+   * Calls that expired, per second: the server's CallsTimedOut (a call whose timeout passed with no
+   * result, whether nobody popped it or its callee found it expired). A sample without it (a session from
+   * an older host) falls back to the broker's ExpiredCalls and the callees' Expired, which miss calls
+   * that nobody popped.
    */
   expiredCalls: number | null;
   expiredResults: number | null;
@@ -50,10 +52,13 @@ export function deriveRates(prev: MetricsSample, cur: MetricsSample): RatePoint 
     nacks: rate([['server', 'MsgsNACK']]),
     results: rate([['server', 'MsgsRES']]),
     events: rate([['server', 'MsgsEVNT']]),
-    expiredCalls: rate([
-      ['broker', 'ExpiredCalls'],
-      ['callees', 'Expired'],
-    ]),
+    expiredCalls:
+      cur.server.CallsTimedOut !== undefined
+        ? rate([['server', 'CallsTimedOut']])
+        : rate([
+            ['broker', 'ExpiredCalls'],
+            ['callees', 'Expired'],
+          ]),
     expiredResults: rate([['broker', 'ExpiredResults']]),
     activeConns: cur.server.ActiveConns ?? 0,
   };
