@@ -142,6 +142,34 @@ describe('host, clients and the trace', () => {
     }
   });
 
+  test('a client that cannot connect shows why (refused, HTTP status) in its info and in the trace', async () => {
+    const { server } = await h.bridge.call('host.info');
+    const cases = [
+      { url: 'ws://127.0.0.1:1/ws', why: /ECONNREFUSED/ },
+      { url: server.url.replace(/\/ws$/, '/nope'), why: /404/ },
+    ];
+    for (const { url, why } of cases) {
+      await expect(h.bridge.call('clients.connect', { name: 'nowhere', url })).rejects.toMatchObject({ message: expect.stringMatching(why) });
+      const info = (await h.bridge.call('clients.list')).filter((c) => c.url === url).at(-1);
+      expect(info).toMatchObject({ state: 'closed', closeReason: expect.stringMatching(why) });
+      await vi.waitFor(() =>
+        expect(traced).toContainEqual(
+          expect.objectContaining({ kind: 'conn', side: 'client', state: 'closed', remote: url, reason: expect.stringMatching(why) }),
+        ),
+      );
+      await h.bridge.call('clients.disconnect', { clientId: info!.clientId });
+    }
+  });
+
+  test('a Studio client appears in the trace under the name the user gave it', async () => {
+    const carol = (await h.bridge.call('clients.connect', { name: 'carol' })).clientId;
+    const out = await h.bridge.call('clients.call', { clientId: carol, uri: 'test.echo', args: 1, timeoutMs: 5000 });
+    await vi.waitFor(() =>
+      expect(traced).toContainEqual(expect.objectContaining({ kind: 'frame', side: 'client', type: 'CALL', uuid: out.uuid, connId: 'carol' })),
+    );
+    await h.bridge.call('clients.disconnect', { clientId: carol });
+  });
+
   test('a traced CALL can be sent again', async () => {
     const first = await h.bridge.call('clients.call', { clientId, uri: 'test.reverse', args: 'abc', timeoutMs: 5000 });
     let seq = 0;

@@ -16,8 +16,13 @@ interface Entry {
 }
 
 export interface ClientPoolHooks {
-  /** A client was created, before it connects (wire tracing here). */
-  onClient?: (clientId: string, client: JugglerClient) => void;
+  /**
+   * A client was created, before it connects (wire tracing here). `traceName` is what the trace calls
+   * its connection: the name the user gave, with the client id added only when another client has it.
+   */
+  onClient?: (clientId: string, client: JugglerClient, traceName: string) => void;
+  /** A client could not connect: why (refused, the HTTP status of a refused upgrade, no juggler.0, TLS). */
+  onConnectFailed?: (traceName: string, url: string, reason: string) => void;
   onChange?: (clients: ClientInfo[]) => void;
   onEvent?: (ev: ClientEvent) => void;
 }
@@ -39,7 +44,9 @@ export class ClientPool {
       state: e.state,
       subscriptions: e.client.subscriptions.map((s) => ({ channel: s.channel, pattern: s.pattern })),
       pendingCalls: e.client.pendingCount,
-      ...(e.closeCode !== undefined ? { closeCode: e.closeCode, closeReason: e.closeReason ?? '' } : {}),
+      ...(e.closeCode !== undefined ? { closeCode: e.closeCode } : {}),
+      // a connection that never opened has a reason (why it failed) but no close code
+      ...(e.closeCode !== undefined || e.closeReason ? { closeReason: e.closeReason ?? '' } : {}),
     };
   }
 
@@ -71,9 +78,11 @@ export class ClientPool {
       callTimeoutMs: STUDIO_CLIENT_CALL_TIMEOUT_MS,
       ...(o.allowedMessages ? { headers: { 'Juggler-Allowed-Messages': o.allowedMessages } } : {}),
     });
-    const entry: Entry = { id, name: o.name || `client ${this.#seq}`, url, client, state: 'connecting' };
+    const name = o.name || `client ${this.#seq}`;
+    const traceName = [...this.#clients.values()].some((e) => e.name === name) ? `${name} (${id})` : name;
+    const entry: Entry = { id, name, url, client, state: 'connecting' };
     this.#clients.set(id, entry);
-    this.hooks.onClient?.(id, client);
+    this.hooks.onClient?.(id, client, traceName);
     client.on('event', (ev) =>
       this.hooks.onEvent?.({
         clientId: id,
@@ -98,6 +107,7 @@ export class ClientPool {
     } catch (err) {
       entry.state = 'closed';
       entry.closeReason = (err as Error).message;
+      this.hooks.onConnectFailed?.(traceName, url, entry.closeReason);
       this.#changed();
       throw new BridgeError(BridgeErrorCode.Failed, `cannot connect ${entry.name} to ${url}: ${(err as Error).message}`);
     }

@@ -76,7 +76,8 @@ export class StudioHost {
   ) {
     this.trace = tracer.bus;
     this.clients = new ClientPool(() => server.url, {
-      onClient: (id, client) => tracer.client(id, client),
+      onClient: (id, client, traceName) => tracer.client(id, client, traceName),
+      onConnectFailed: (traceName, url, reason) => tracer.clientConnectFailed(traceName, url, reason),
       onChange: (list) => this.dispatcher.emit('clients.changed', list),
       onEvent: (ev) => this.dispatcher.emit('clients.event', ev),
     });

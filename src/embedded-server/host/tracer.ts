@@ -75,9 +75,16 @@ export class HostTracer {
     };
   }
 
-  client(clientId: string, client: JugglerClient): void {
+  /** Traces a Studio client's frames as the connection `traceName` (the name the user gave it). */
+  client(clientId: string, client: JugglerClient, traceName: string): void {
     this.#clientOffs.get(clientId)?.();
-    this.#clientOffs.set(clientId, clientFrames(this.bus, client, clientId));
+    this.#clientOffs.set(clientId, clientFrames(this.bus, client, traceName));
+  }
+
+  /** A Studio client that never connected: a closed connection with the reason, so Traces shows why. */
+  clientConnectFailed(traceName: string, url: string, reason: string): void {
+    if (!this.bus.enabled) return;
+    this.bus.record({ kind: 'conn', proto: 'juggler', side: 'client', connId: traceName, state: 'closed', reason, remote: url });
   }
 
   syncChange(c: SyncChange): void {
