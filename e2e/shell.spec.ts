@@ -20,3 +20,16 @@ test('keyboard shortcuts switch views, open the help and switch the theme', asyn
   await app.keyboard.press('Shift+T');
   await expect.poll(() => app.evaluate(() => document.documentElement.dataset.theme)).not.toBe(before);
 });
+
+test('a page opened without the token, or with a wrong one, says so and how to get the URL', async ({ app, studio, target }) => {
+  test.skip(target === 'electron', 'the desktop app needs no token');
+  const page = await app.context().newPage();
+  const base = studio.url.replace(/\?token=.*$/, '');
+  await page.goto(base);
+  await expect(page.getByTestId('link-banner')).toContainText("opened without the Studio's token");
+  await expect(page.getByTestId('link-banner')).toContainText('Open the URL the Studio printed');
+  await page.goto(`${base}?token=${'0'.repeat(64)}`);
+  await expect(page.getByTestId('link-banner')).toContainText("refused this page's token");
+  await expect(page.getByTestId('status-bar').getByText('host refused')).toBeVisible();
+  await page.close();
+});

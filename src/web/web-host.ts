@@ -2,7 +2,7 @@
 // bridge needs the per-launch token from the printed URL and an Origin of this very server, so that
 // other local pages and processes cannot drive the Studio.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -11,6 +11,7 @@ import { BridgeErrorCode } from '../shared/bridge/errors';
 import { serveStatic } from './static-files';
 
 export const BRIDGE_PATH = '/bridge';
+const TOKEN_REFUSED = 'missing or wrong token: open the URL the Studio printed';
 
 export interface WebHostOptions {
   dispatcher: BridgeDispatcher;
@@ -35,7 +36,10 @@ export class WebHost {
   private constructor(opts: WebHostOptions) {
     this.#opts = opts;
     this.token = opts.token ?? randomBytes(32).toString('hex');
-    this.#http = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
+    this.#http = createServer((req, res) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname === BRIDGE_PATH) this.#checkToken(req, res);
+      else serveStatic(opts.rendererDir, req, res);
+    });
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -65,6 +69,16 @@ export class WebHost {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
+  /**
+   * A plain GET of the bridge path says whether a token would be accepted: a browser's WebSocket hides
+   * the status of a refused upgrade (it sees only 1006), so the page asks here to tell the user why.
+   */
+  #checkToken(req: IncomingMessage, res: ServerResponse): void {
+    const ok = this.#tokenOk(new URL(req.url ?? '/', this.origin).searchParams.get('token'));
+    res.writeHead(ok ? 204 : 403, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(ok ? undefined : `${TOKEN_REFUSED}\n`);
+  }
+
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, why: string) => {
       socket.end(
@@ -83,7 +97,7 @@ export class WebHost {
       return;
     }
     if (!this.#tokenOk(u.searchParams.get('token'))) {
-      refuse(403, 'missing or wrong token: open the URL the Studio printed');
+      refuse(403, TOKEN_REFUSED);
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {

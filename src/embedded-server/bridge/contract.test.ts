@@ -58,6 +58,15 @@ describe('bridge frames', () => {
     });
   });
 
+  test('a plain GET of the bridge path says whether a token is taken (a browser cannot see a refused upgrade)', async () => {
+    expect((await fetch(`${h.web.origin}/bridge?token=${h.web.token}`)).status).toBe(204);
+    for (const q of ['', `?token=${'x'.repeat(64)}`]) {
+      const res = await fetch(`${h.web.origin}/bridge${q}`);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toMatch(/missing or wrong token: open the URL the Studio printed/);
+    }
+  });
+
   test('the bridge refuses a wrong token and a foreign origin', async () => {
     await expect(openBridgeSocket(h.web, { token: 'x'.repeat(64) })).rejects.toMatchObject({ status: 403 });
     await expect(openBridgeSocket(h.web, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
@@ -149,7 +158,9 @@ describe('host, clients and the trace', () => {
       { url: server.url.replace(/\/ws$/, '/nope'), why: /404/ },
     ];
     for (const { url, why } of cases) {
-      await expect(h.bridge.call('clients.connect', { name: 'nowhere', url })).rejects.toMatchObject({ message: expect.stringMatching(why) });
+      await expect(h.bridge.call('clients.connect', { name: 'nowhere', url })).rejects.toMatchObject({
+        message: expect.stringMatching(why),
+      });
       const info = (await h.bridge.call('clients.list')).filter((c) => c.url === url).at(-1);
       expect(info).toMatchObject({ state: 'closed', closeReason: expect.stringMatching(why) });
       await vi.waitFor(() =>
@@ -165,7 +176,9 @@ describe('host, clients and the trace', () => {
     const carol = (await h.bridge.call('clients.connect', { name: 'carol' })).clientId;
     const out = await h.bridge.call('clients.call', { clientId: carol, uri: 'test.echo', args: 1, timeoutMs: 5000 });
     await vi.waitFor(() =>
-      expect(traced).toContainEqual(expect.objectContaining({ kind: 'frame', side: 'client', type: 'CALL', uuid: out.uuid, connId: 'carol' })),
+      expect(traced).toContainEqual(
+        expect.objectContaining({ kind: 'frame', side: 'client', type: 'CALL', uuid: out.uuid, connId: 'carol' }),
+      ),
     );
     await h.bridge.call('clients.disconnect', { clientId: carol });
   });

@@ -25,6 +25,7 @@ export function App() {
   const theme = useAppStore((s) => s.theme);
   const view = useAppStore((s) => s.view);
   const link = useAppStore((s) => s.link);
+  const linkDetail = useAppStore((s) => s.linkDetail);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -72,8 +73,12 @@ export function App() {
       </header>
       <main className="app-main">
         {link !== 'open' && (
-          <div className="banner banner-warn" role="status">
-            {link === 'connecting' ? 'Connecting to the Studio host…' : 'The connection to the Studio host was lost; retrying…'}
+          <div className={`banner ${link === 'refused' ? 'banner-err' : 'banner-warn'}`} role="status" data-testid="link-banner">
+            {link === 'connecting'
+              ? 'Connecting to the Studio host…'
+              : link === 'refused'
+                ? linkDetail
+                : 'The connection to the Studio host was lost; retrying…'}
           </div>
         )}
         <View />

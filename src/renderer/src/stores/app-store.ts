@@ -2,10 +2,12 @@
 // components through use-app-store.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HostInfo, HostStatus } from '../../../shared/bridge/contract';
+import type { LinkState } from '../bridge/transport';
+
+export type { LinkState };
 
 export type Theme = 'dark' | 'light';
 export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics';
-export type LinkState = 'connecting' | 'open' | 'closed';
 
 export const views: { id: ViewId; title: string; key: string }[] = [
   { id: 'traces', title: 'Traces', key: '1' },

@@ -42,7 +42,7 @@ describe('rates from cumulative counters', () => {
     });
   });
 
-  test('expired calls/s comes from the server\'s CallsTimedOut when the host counts it (calls nobody popped too)', () => {
+  test("expired calls/s comes from the server's CallsTimedOut when the host counts it (calls nobody popped too)", () => {
     const r = deriveRates(
       sample(0, { MsgsCALL: 0, CallsTimedOut: 0 }, { ExpiredCalls: 0 }, { Expired: 0 }),
       sample(1000, { MsgsCALL: 4, CallsTimedOut: 3 }, { ExpiredCalls: 0 }, { Expired: 1 }),

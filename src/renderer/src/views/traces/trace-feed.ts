@@ -2,14 +2,16 @@
 // after a lost connection) it loads the recent events with trace.events in pages, while the live
 // `trace` batches that arrive meanwhile wait; then it follows the live stream. The view drops what it
 // already holds by seq, so the overlap between the two is harmless.
+
 import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { CallOutcome } from '../../../../shared/bridge/contract';
 import type { TraceEvent } from '../../../../shared/trace/events';
+import type { LinkState } from '../../bridge/transport';
 import type { TraceView } from './trace-store';
 
 export type FeedClient = Pick<BridgeClient, 'call' | 'on'>;
 export interface FeedLink {
-  onState(cb: (state: 'connecting' | 'open' | 'closed') => void): () => void;
+  onState(cb: (state: LinkState) => void): () => void;
 }
 
 export interface TraceFeedOptions {
