@@ -12,7 +12,7 @@ export function TraceToolbar({ view, feed }: { view: TraceView; feed: TraceFeed 
   const enabled = useStore(view.store, (s) => s.stats?.enabled);
   const dropped = useStore(view.store, (s) => s.stats?.dropped ?? 0);
   const subscriberDropped = useStore(view.store, (s) => s.stats?.subscriberDropped ?? 0);
-  const hostHeld = useStore(view.store, (s) => s.stats?.held);
+  const hostHeld = useStore(view.store, (s) => s.hostHeld);
   const held = useStore(view.store, (s) => s.held);
   const missed = useStore(view.store, (s) => s.missed);
   const evicted = useStore(view.store, (s) => s.evicted);

@@ -48,6 +48,21 @@ describe('trace view store', () => {
     expect(view.store.getState().rows).toBe(1003);
   });
 
+  test('the host count never trails the view: events seen since the last counters are added to them', () => {
+    const { sched, view, state } = setup();
+    view.setStats({ enabled: true, capacity: 150, held: 10, recorded: 10, dropped: 0, spilled: 0 });
+    view.ingest(mixed(100), { live: true });
+    sched.paint();
+    expect(state().held).toBe(100);
+    expect(state().hostHeld).toBe(100);
+    view.ingest(mixed(100, 101), { live: true });
+    sched.paint();
+    // the host's ring holds at most its capacity
+    expect(state().hostHeld).toBe(150);
+    view.setStats({ enabled: true, capacity: 150, held: 150, recorded: 200, dropped: 50, spilled: 0 });
+    expect(state().hostHeld).toBe(150);
+  });
+
   test('events already held are skipped by seq (initial load overlapping the live stream)', () => {
     const { sched, view, rows } = setup();
     view.ingest(mixed(100));

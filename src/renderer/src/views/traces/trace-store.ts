@@ -55,6 +55,12 @@ export interface TraceViewState {
   chain?: ChainView;
   /** The host bus's counters (dropped events among them). */
   stats?: TraceStats;
+  /**
+   * Events the host holds now: its last counters plus the events recorded since (the view has seen
+   * them), up to its capacity. The counters are read at most once a second, the events stream in
+   * between: shown raw, the view could appear to hold more than the host.
+   */
+  hostHeld?: number;
   /** Events the host sent that never reached the view (gaps in seq of the live stream). */
   missed: number;
   /** Events the view let go past its own capacity (the oldest). */
@@ -385,7 +391,7 @@ export class TraceView {
   // ---- host state ---------------------------------------------------------------------------------
 
   setStats(stats: TraceStats): void {
-    this.store.setState({ stats });
+    this.store.setState({ stats, hostHeld: this.#hostHeld(stats) });
   }
 
   setLoading(loading: boolean): void {
@@ -425,6 +431,11 @@ export class TraceView {
     this.#publish();
   }
 
+  #hostHeld(stats: TraceStats | undefined): number | undefined {
+    if (!stats) return undefined;
+    return Math.min(stats.capacity, stats.held + Math.max(0, this.#lastSeq - stats.recorded));
+  }
+
   #publish(): void {
     this.#lastPublish = this.#sched.now();
     this.#publishedEnd = this.#log.end;
@@ -445,6 +456,7 @@ export class TraceView {
       pausedNewMatching: s.paused ? matched - rows : 0,
       missed: this.#missed,
       evicted: this.#evicted,
+      hostHeld: this.#hostHeld(s.stats),
     };
     if (this.#typesDirty) {
       this.#typesDirty = false;
