@@ -154,3 +154,43 @@ test('exports the session to a file and imports it back, with recording off unti
   await expect(app.getByTestId('trace-toggle')).toHaveAttribute('data-enabled', 'true');
   await expect(app.getByTestId('trace-imported')).toBeHidden();
 });
+
+test('Space pauses even with a row focused; a filter typed just before switching view is kept', async ({ app }) => {
+  await call('focus-me');
+  // select a row, then move with the keyboard: focus follows the selected row
+  await rows(app).first().click();
+  await app.keyboard.press('ArrowDown');
+  await expect(app.locator('[data-testid="trace-row"]:focus')).toHaveCount(1);
+  await app.keyboard.press('Space');
+  await expect(app.getByTestId('trace-paused')).toBeVisible();
+  await app.keyboard.press('Space');
+  await expect(app.getByTestId('trace-paused')).toBeHidden();
+
+  // typed, then away within the filter's debounce: the edit must still be applied
+  await app.getByTestId('trace-target').fill('kept-filter');
+  await app.getByTestId('nav-playground').click();
+  await app.getByTestId('nav-traces').click();
+  await expect(app.getByTestId('trace-target')).toHaveValue('kept-filter');
+  await expect(app.getByTestId('trace-hidden')).toBeVisible();
+  await app.getByTestId('trace-clear-filters').click();
+});
+
+test("the Redis view's polling is hidden from Traces unless housekeeping is shown; -x excludes", async ({ app }) => {
+  await app.getByTestId('nav-redis').click();
+  await expect(app.getByTestId('view-redis')).toBeVisible();
+  await traffic!.bridge.call('redis.snapshot');
+  await call('not housekeeping');
+  await app.getByTestId('nav-traces').click();
+  const inspectorRows = rows(app).filter({ has: app.locator('.tl-peer', { hasText: /^inspector$/ }) });
+  await expect(app.getByTestId('trace-housekeeping-hidden')).toContainText(/[1-9][\d,]* housekeeping events hidden/);
+  await expect(inspectorRows).toHaveCount(0);
+  await app.getByTestId('trace-housekeeping').check();
+  await app.getByTestId('trace-kind-redis').click();
+  await expect(inspectorRows.first()).toBeVisible();
+  await app.getByTestId('trace-conn').fill('-inspector');
+  await app.getByTestId('trace-conn').press('Enter');
+  await expect(inspectorRows).toHaveCount(0);
+  await expect(rows(app).first()).toBeVisible();
+  await app.getByTestId('trace-clear-filters').click();
+  await app.getByTestId('trace-housekeeping').uncheck();
+});

@@ -1,6 +1,6 @@
 // The filter bar: kinds, type, connection, URI/channel/key, free text or regex search, and a line
 // that says whenever the filters hide events.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TraceKind } from '../../../../shared/trace/events';
 import { type TraceFilter, traceKinds } from './trace-filter';
@@ -10,11 +10,15 @@ const integer = new Intl.NumberFormat();
 
 /** A text filter applied once typing pauses: each change re-scans the log. */
 function useDebounced(value: string, apply: (v: string) => void, ms = 150): void {
+  const latest = useRef({ value, apply });
+  latest.current = { value, apply };
   // biome-ignore lint/correctness/useExhaustiveDependencies: `apply` is a fresh closure each render; the value is what matters
   useEffect(() => {
     const t = setTimeout(() => apply(value), ms);
     return () => clearTimeout(t);
   }, [value, ms]);
+  // leaving the view within the delay applies the edit rather than losing it
+  useEffect(() => () => latest.current.apply(latest.current.value), []);
 }
 
 function TextFilter({
@@ -86,6 +90,7 @@ export function TraceFilters({ view, searchRef }: { view: TraceView; searchRef: 
   const rows = useStore(view.store, (s) => s.matched);
   const held = useStore(view.store, (s) => s.held);
   const scan = useStore(view.store, (s) => s.scan);
+  const housekeeping = useStore(view.store, (s) => s.filter.housekeeping);
   return (
     <search className="tf" aria-label="Filter trace events">
       <fieldset className="tf-kinds" aria-label="Kinds (none pressed: all)">
@@ -105,12 +110,28 @@ export function TraceFilters({ view, searchRef }: { view: TraceView; searchRef: 
           ))}
         </select>
       </label>
-      <TextFilter view={view} field="conn" label="connection" placeholder="server c1…" testId="trace-conn" />
+      <TextFilter view={view} field="conn" label="connection" placeholder="server c1…  (-x: exclude)" testId="trace-conn" />
       <TextFilter view={view} field="target" label="URI / channel / key" placeholder="test.echo" testId="trace-target" />
-      <TextFilter view={view} field="search" label="search" placeholder="payload text  ( / )" inputRef={searchRef} testId="trace-search" />
+      <TextFilter
+        view={view}
+        field="search"
+        label="search"
+        placeholder="payload text  ( / )  !x: exclude"
+        inputRef={searchRef}
+        testId="trace-search"
+      />
       <label className="tf-check" title="Search with a regular expression (any case)">
         <input type="checkbox" checked={regex} data-testid="trace-regex" onChange={(e) => view.setFilter({ regex: e.target.checked })} />
         regex
+      </label>
+      <label className="tf-check" title="Show the Studio's own traffic: the redis commands of its inspector (the Redis view's polling)">
+        <input
+          type="checkbox"
+          checked={housekeeping}
+          data-testid="trace-housekeeping"
+          onChange={(e) => view.setFilter({ housekeeping: e.target.checked })}
+        />
+        housekeeping
       </label>
       {filterError && (
         <span className="tf-error" role="alert">
@@ -124,6 +145,11 @@ export function TraceFilters({ view, searchRef }: { view: TraceView; searchRef: 
           <button type="button" className="link-button" data-testid="trace-clear-filters" onClick={() => view.clearFilters()}>
             clear filters
           </button>
+        </span>
+      )}
+      {!filtering && !housekeeping && rows < held && (
+        <span className="tf-hidden" role="status" data-testid="trace-housekeeping-hidden">
+          {integer.format(held - rows)} housekeeping events hidden
         </span>
       )}
     </search>

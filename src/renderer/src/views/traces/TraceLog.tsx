@@ -142,6 +142,12 @@ export function TraceLog({ view }: { view: TraceView }) {
   latest.current = { rows, selectedSeq };
   const onKeyDown = useCallback(
     (ev: React.KeyboardEvent) => {
+      if (ev.key === ' ' && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        // a focused row is a button, which Space would click: here Space pauses, as everywhere in Traces
+        ev.preventDefault();
+        if (!ev.repeat) view.togglePause();
+        return;
+      }
       const { rows, selectedSeq } = latest.current;
       const keys: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
       let row: number;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { TraceEvent } from '../../../../shared/trace/events';
 import { frame, redisOp } from './test-events';
-import { compileFilter, emptyFilter, eventSource, filterActive, type TraceFilter } from './trace-filter';
+import { compileFilter, defaultFilter, emptyFilter, eventSource, filterActive, type TraceFilter } from './trace-filter';
 
 /** The filter as a predicate on one event object. */
 function predicate(f: Partial<TraceFilter>): (e: TraceEvent) => boolean {
@@ -34,6 +34,26 @@ describe('trace filter', () => {
     expect([call, res, pop].filter(m('needle-4.'))).toEqual([]);
     expect([call, res, pop].filter(m('needle-4.', true))).toEqual([call]);
     expect([call, res, pop].filter(m('^\\{"meta":\\{"type":9', true))).toEqual([res]);
+  });
+
+  test('a leading - or ! excludes what the field names; \\- starts a literal one', () => {
+    const m = predicate;
+    expect([call, res, pop].filter(m({ conn: '-SERVER conn' }))).toEqual([pop]);
+    expect([call, res, pop].filter(m({ target: '!echo' }))).toEqual([pop]);
+    expect([call, res, pop].filter(m({ search: '!needle' }))).toEqual([res, pop]);
+    expect([call, res, pop].filter(m({ search: '!^\\{"meta":\\{"type":9', regex: true }))).toEqual([call, pop]);
+    const dashed = frame({ type: 'CALL', uri: 'a.b', text: '{"payload":{"args":"-7x"}}' });
+    expect([call, dashed].filter(m({ search: '\\-7x' }))).toEqual([dashed]);
+    // a lone - is a plain search for a dash
+    expect([res, dashed].filter(m({ search: '-' }))).toEqual([dashed]);
+  });
+
+  test("the Studio's housekeeping (its inspector's redis commands) is hidden by default and shown on request", () => {
+    const polling = redisOp({ command: 'SCAN', key: 'juggler:calls:*', role: 'inspector' });
+    const hidden = compileFilter(defaultFilter).match!;
+    expect([call, pop, polling].filter((e) => hidden(eventSource([e]), 0))).toEqual([call, pop]);
+    expect(filterActive(defaultFilter)).toBe(false);
+    expect(predicate({ housekeeping: true, kinds: ['redis'] })(polling)).toBe(true);
   });
 
   test('a broken regular expression is reported and does not filter', () => {

@@ -11,20 +11,42 @@ export interface TraceFilter {
   kinds: readonly TraceKind[];
   /** Exact Type column value (CALL, BRPOP, run ok...); empty: any. */
   type: string;
-  /** Part of the Connection column, any case; empty: any. */
+  /**
+   * Part of the Connection column, any case; empty: any. A leading `-` or `!` excludes instead
+   * (`-inspector`); `\-` or `\!` starts a literal one. The same holds for `target` and `search`.
+   */
   conn: string;
   /** Part of the URI / channel / key column, any case; empty: any. */
   target: string;
   /** Text searched in the payload, type and target, any case; a regular expression when `regex`. */
   search: string;
   regex: boolean;
+  /**
+   * Show the Studio's own housekeeping traffic: the redis commands of its inspector (the Redis view's
+   * polling), which would otherwise outnumber the system's own events.
+   */
+  housekeeping: boolean;
 }
 
-export const emptyFilter: TraceFilter = { kinds: [], type: '', conn: '', target: '', search: '', regex: false };
+/** Lets everything through. */
+export const emptyFilter: TraceFilter = { kinds: [], type: '', conn: '', target: '', search: '', regex: false, housekeeping: true };
+/** What the live log starts with and "clear filters" returns to: everything but the housekeeping. */
+export const defaultFilter: TraceFilter = { ...emptyFilter, housekeeping: false };
 
+/** Whether the user narrowed the log down (hiding the housekeeping is not counted: it is the default). */
 export function filterActive(f: TraceFilter): boolean {
   return f.kinds.length > 0 || f.type !== '' || f.conn !== '' || f.target !== '' || f.search !== '';
 }
+
+/** A text field's term: what to look for, and whether it excludes (`-x`, `!x`) rather than requires. */
+export function parseTerm(text: string): { text: string; exclude: boolean } {
+  if (text.length > 1 && (text[0] === '-' || text[0] === '!')) return { text: text.slice(1), exclude: true };
+  if (text.length > 1 && text[0] === '\\' && (text[1] === '-' || text[1] === '!')) return { text: text.slice(1), exclude: false };
+  return { text, exclude: false };
+}
+
+/** The Connection column value of the Studio's housekeeping (see TraceFilter.housekeeping). */
+const HOUSEKEEPING_PEER = 'inspector';
 
 /** What a filter reads of the event at a position: the column values the rows show. */
 export interface FilterSource {
@@ -88,27 +110,33 @@ export function compileFilter(f: TraceFilter): CompiledFilter {
     const type = f.type;
     tests.push((src, pos) => src.typeAt(pos) === type);
   }
+  if (!f.housekeeping) {
+    tests.push((src, pos) => src.kindAt(pos) !== 'redis' || src.peerAt(pos) !== HOUSEKEEPING_PEER);
+  }
   if (f.conn) {
-    const conn = f.conn.toLowerCase();
-    const peerHas = memo((peer) => peer.toLowerCase().includes(conn));
+    const { text, exclude } = parseTerm(f.conn);
+    const conn = text.toLowerCase();
+    const peerHas = memo((peer) => peer.toLowerCase().includes(conn) !== exclude);
     tests.push((src, pos) => peerHas(src.peerAt(pos)));
   }
   if (f.target) {
-    const target = f.target.toLowerCase();
-    tests.push((src, pos) => src.targetAt(pos).toLowerCase().includes(target));
+    const { text, exclude } = parseTerm(f.target);
+    const target = text.toLowerCase();
+    tests.push((src, pos) => src.targetAt(pos).toLowerCase().includes(target) !== exclude);
   }
   if (f.search) {
+    const { text, exclude } = parseTerm(f.search);
     let re: RegExp | undefined;
     try {
       // a RegExp with `i` is quicker than lower-casing every payload, and never allocates
-      re = new RegExp(f.regex ? f.search : escapeRegExp(f.search), 'i');
+      re = new RegExp(f.regex ? text : escapeRegExp(text), 'i');
     } catch (err) {
       error = `not a valid regular expression: ${(err as Error).message}`;
     }
     if (re) {
       const r = re;
       const typeHas = memo((type) => r.test(type));
-      tests.push((src, pos) => r.test(src.payloadAt(pos)) || typeHas(src.typeAt(pos)) || r.test(src.targetAt(pos)));
+      tests.push((src, pos) => (r.test(src.payloadAt(pos)) || typeHas(src.typeAt(pos)) || r.test(src.targetAt(pos))) !== exclude);
     }
   }
   const out: CompiledFilter = error ? { error } : {};

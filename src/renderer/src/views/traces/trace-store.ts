@@ -8,7 +8,7 @@ import type { Chain, TraceEvent, TraceStats } from '../../../../shared/trace/eve
 import { durationOf } from './event-columns';
 import { EventLog } from './event-log';
 import { RowIndex } from './row-index';
-import { type CompiledFilter, compileFilter, emptyFilter, filterActive, type TraceFilter } from './trace-filter';
+import { type CompiledFilter, compileFilter, defaultFilter, filterActive, type TraceFilter } from './trace-filter';
 
 export interface Scheduler {
   /** Runs `fn` before the next paint (requestAnimationFrame in the page). */
@@ -111,7 +111,7 @@ export class TraceView {
   /** Log end at the last publish: how much arrived since. */
   #publishedEnd = 0;
   #lastPublish = Number.NEGATIVE_INFINITY;
-  #compiled: CompiledFilter = {};
+  #compiled: CompiledFilter = compileFilter(defaultFilter);
   #index = new RowIndex();
   /** Log position up to which the filter has been applied. */
   #scanned = 0;
@@ -143,7 +143,7 @@ export class TraceView {
       rows: 0,
       matched: 0,
       shifted: 0,
-      filter: emptyFilter,
+      filter: defaultFilter,
       filtering: false,
       paused: false,
       pausedNew: 0,
@@ -242,7 +242,7 @@ export class TraceView {
   }
 
   clearFilters(): void {
-    this.setFilter(emptyFilter);
+    this.setFilter(defaultFilter);
   }
 
   /** Filters what is not filtered yet: now when it is little, else in time slices. */
