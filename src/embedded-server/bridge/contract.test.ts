@@ -183,6 +183,20 @@ describe('host, clients and the trace', () => {
     await h.bridge.call('clients.disconnect', { clientId: carol });
   });
 
+  test("a call that expires on the client's timeout is traced as the client saw it, in the call's chain", async () => {
+    const out = await h.bridge.call('clients.call', { clientId, uri: 'test.delay', args: 600, timeoutMs: 150 });
+    expect(out).toMatchObject({ ok: false, error: { code: 'EXPIRED' } });
+    await vi.waitFor(() =>
+      expect(traced).toContainEqual(
+        expect.objectContaining({
+          kind: 'log',
+          corr: out.uuid,
+          message: expect.stringMatching(/expired: no RES within its 150 ms timeout/),
+        }),
+      ),
+    );
+  });
+
   test('a traced CALL can be sent again', async () => {
     const first = await h.bridge.call('clients.call', { clientId, uri: 'test.reverse', args: 'abc', timeoutMs: 5000 });
     let seq = 0;

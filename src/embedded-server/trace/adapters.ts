@@ -130,6 +130,17 @@ export function clientFrames(bus: TraceBus, client: JugglerClient, connId: strin
     client.on('open', () => {
       if (bus.enabled) bus.record({ kind: 'conn', proto: 'juggler', side: 'client', connId, state: 'connected', remote: client.url });
     }),
+    // the client's own timeout ended the call: the one hop a client sees of an expiry (Go's EXP)
+    client.on('exp', (c) => {
+      if (bus.enabled)
+        bus.record({
+          kind: 'log',
+          level: 'warn',
+          source: `client ${connId}`,
+          message: `call to ${c.uri} expired: no RES within its ${c.timeoutMs} ms timeout${c.acked ? '' : ' (not even an ACK)'}`,
+          corr: c.uuid,
+        });
+    }),
     client.on('close', (info) => {
       if (bus.enabled)
         bus.record({

@@ -22,7 +22,9 @@ export function CallOutcomeView({ record }: { record: CallRecord }) {
       {kind === 'ok' && <JsonTree value={o?.result} data-testid="call-result-value" />}
       {kind === 'expired' && (
         <p className="pg-outcome-text">
-          Expired: no result within {record.timeoutMs !== undefined ? `${record.timeoutMs} ms` : 'the default timeout'}. {o?.error?.message}
+          {/* the client's message names the timeout already: said once, not twice */}
+          {o?.error?.message ??
+            `Expired: no result within ${record.timeoutMs !== undefined ? `${record.timeoutMs} ms` : 'the default timeout'}.`}
         </p>
       )}
       {kind === 'nack' && (
