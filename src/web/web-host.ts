@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { BridgeDispatcher } from '../embedded-server/bridge/dispatcher';
 import { BridgeErrorCode } from '../shared/bridge/errors';
-import { serveStatic } from './static-files';
+import { StaticFolder, serveStatic } from './static-files';
 
 export const BRIDGE_PATH = '/bridge';
 
@@ -35,7 +35,11 @@ export class WebHost {
   private constructor(opts: WebHostOptions) {
     this.#opts = opts;
     this.token = opts.token ?? randomBytes(32).toString('hex');
-    this.#http = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
+    // resolved once, here: a relative --renderer works, and what is served cannot move afterwards
+    const folder = new StaticFolder(opts.rendererDir);
+    this.#http = createServer((req, res) => {
+      serveStatic(folder, req, res).catch(() => res.destroy());
+    });
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
