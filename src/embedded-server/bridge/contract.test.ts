@@ -1,7 +1,8 @@
 // The bridge contract, driven through the web-mode websocket against a real Studio host with its own
 // embedded redis: every group of methods and events, as the UI uses them.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -248,6 +249,30 @@ describe('every other method and event', () => {
     await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: 'spilled', timeoutMs: 5000 });
     await h.bridge.call('trace.spill', { file: null });
     expect(readFileSync(file, 'utf8')).toContain('spilled');
+  });
+
+  test('trace.spill writes only inside the data folder: elsewhere, .. and symlinks out get SPILL_OUTSIDE_DIR', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'spill-elsewhere-'));
+    symlinkSync(elsewhere, join(h.dataDir, 'out-link'));
+    symlinkSync(join(elsewhere, 'target.ndjson'), join(h.dataDir, 'file-link.ndjson'));
+    for (const file of [
+      join(elsewhere, 'x.ndjson'),
+      '/etc/x.ndjson',
+      '../x.ndjson',
+      join(h.dataDir, '..', 'x.ndjson'),
+      'out-link/x.ndjson',
+      'file-link.ndjson',
+    ]) {
+      await expect(h.bridge.call('trace.spill', { file }), file).rejects.toMatchObject({
+        code: 'SPILL_OUTSIDE_DIR',
+        message: expect.stringContaining("only inside the Studio's data folder"),
+      });
+    }
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // a name alone is taken inside the data folder
+    expect((await h.bridge.call('trace.spill', { file: 'named.ndjson' })).spillFile).toBe(join(realpathSync(h.dataDir), 'named.ndjson'));
+    await h.bridge.call('trace.spill', { file: null });
+    expect(existsSync(join(h.dataDir, 'named.ndjson'))).toBe(true);
   });
 
   test('clients.unsb, callees.remove, sync.message and metrics.sample', async () => {

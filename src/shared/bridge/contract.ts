@@ -203,6 +203,10 @@ export interface BridgeMethods {
   'trace.export': { params: undefined; result: { ndjson: string; count: number } };
   /** Replaces the held events with an exported session's. */
   'trace.import': { params: { ndjson: string }; result: { count: number } };
+  /**
+   * Appends every event from now on to `file` (null stops). The file must be inside the Studio's data
+   * folder (a relative name is taken there); elsewhere, `..` or a symlink out: SPILL_OUTSIDE_DIR.
+   */
   'trace.spill': { params: { file: string | null }; result: TraceStats };
 
   'clients.list': { params: undefined; result: ClientInfo[] };
