@@ -220,6 +220,11 @@ export function buildMethodTable(host: StudioHost): MethodTable {
         throw new BridgeError(BridgeErrorCode.BadParams, 'sync.setLocal: "data" is required (any JSON value, null included)');
       return host.sync.setLocal(str(o, 'peerId', 'sync.setLocal'), o.data);
     },
+    'sync.pin': (p) => {
+      const o = obj(p, 'sync.pin');
+      return host.sync.pin(str(o, 'peerId', 'sync.pin'), bool(o, 'pinned', 'sync.pin'));
+    },
+    'sync.overview': () => host.sync.overview(),
     'sync.message': (p) => {
       const o = obj(p, 'sync.message');
       host.sync.message(str(o, 'peerId', 'sync.message'), o.message ?? null);
