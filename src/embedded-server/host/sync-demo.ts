@@ -13,7 +13,7 @@ import type { SeedPeer } from '../sync/seed-peer';
 import { SyncServer } from '../sync/ws-server';
 import { SyncHistory, type SyncHistoryLimits } from './sync-history';
 
-/** onPeers is called at most this often: 2,000 connections opening and closing make one call per window. */
+/** onPeers is called at most this often: 2,000 connections or a burst of changes make one call per window. */
 const PEERS_NOTICE_MS = 100;
 
 export const sampleDocument = {
@@ -45,7 +45,7 @@ export interface SyncDemoOptions {
   /** Bounds of the history kept (see sync-history.ts for the defaults). */
   history?: Partial<SyncHistoryLimits>;
   onChange?: (change: SyncChange) => void;
-  /** Peers came, closed, were pinned or forgotten; coalesced to one call per 100 ms. */
+  /** Peers came, closed, were pinned or forgotten, or the history changed; one call per 100 ms at most. */
   onPeers?: () => void;
   /** Every sync frame in or out, for the trace. */
   onFrame?: (peerId: string, dir: 'in' | 'out', text: string) => void;
@@ -121,6 +121,8 @@ export class SyncDemo {
     this.#history.add({ ...change, replica });
     p.revisions[replica] = e.revision;
     this.opts.onChange?.(change);
+    // the history's counts moved: the Sync view shows them
+    this.#overviewChanged();
   }
 
   #addServerPeer(conn: SeedPeer): void {
@@ -143,11 +145,11 @@ export class SyncDemo {
     conn.on('close', () => {
       open = false;
       if (!entry.pinned) this.#forget(entry);
-      this.#peersChanged();
+      this.#overviewChanged();
     });
     // the server side of each connection starts with a sample document to edit
     conn.setLocalData(sampleDocument);
-    this.#peersChanged();
+    this.#overviewChanged();
   }
 
   #addClientPeer(): void {
@@ -169,11 +171,11 @@ export class SyncDemo {
     c.on('change', (e) => this.#record(entry, 'remote', e));
     c.on('connected', () => {
       connected = true;
-      this.#peersChanged();
+      this.#overviewChanged();
     });
     c.on('disconnected', () => {
       connected = false;
-      this.#peersChanged();
+      this.#overviewChanged();
     });
   }
 
@@ -183,7 +185,7 @@ export class SyncDemo {
     this.#history.forget(p.peerId);
   }
 
-  #peersChanged(): void {
+  #overviewChanged(): void {
     if (!this.opts.onPeers || this.#peersTimer) return;
     this.#peersTimer = setTimeout(() => {
       this.#peersTimer = undefined;
@@ -228,7 +230,7 @@ export class SyncDemo {
     } else {
       p.pinned = pinned;
       if (!pinned && !p.connected()) this.#forget(p);
-      this.#peersChanged();
+      this.#overviewChanged();
     }
     return this.overview();
   }

@@ -294,7 +294,7 @@ export interface BridgeEvents {
   'callees.log': CalleeLog;
   'redis.tap': RedisTapMessage;
   'sync.change': SyncChange;
-  /** Peers came, closed, were pinned or forgotten (at most every 100 ms). */
+  /** Peers came, closed, were pinned or forgotten, or the history changed (at most every 100 ms). */
   'sync.overview': SyncOverview;
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;

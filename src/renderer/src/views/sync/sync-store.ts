@@ -277,28 +277,42 @@ export function createSyncStore(
 
     onOverview(o) {
       const byId = new Map(o.peers.map((p) => [p.peerId, p]));
-      const peers = get()
-        .peers.filter((p) => byId.has(p.peerId))
-        .map((p) => {
-          const now = byId.get(p.peerId)!;
-          return now.connected === p.connected && now.pinned === p.pinned ? p : { ...p, connected: now.connected, pinned: now.pinned };
+      const before = get().peers;
+      let changed = false;
+      const peers: SyncPeerInfo[] = [];
+      for (const p of before) {
+        const now = byId.get(p.peerId);
+        if (!now) {
+          changed = true;
+          continue;
+        }
+        if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+        else {
+          changed = true;
+          peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+        }
+      }
+      // most overviews only carry the host's new counts (sent after changes): nothing else to redo
+      if (!changed) set({ hostHistory: o.history });
+      else {
+        // the histories of the peers the host forgot go too (counted there, not as dropped here)
+        const histories: Record<string, SyncChange[]> = {};
+        for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
+        const kept = bounded(histories, get().held);
+        const selected = get().selected;
+        set({
+          peers,
+          histories: kept.histories,
+          held: kept.held,
+          hostHistory: o.history,
+          ...(selected && !byId.has(selected.peerId)
+            ? { selected: defaultSelection(peers), openRevision: undefined, scrubRevision: undefined }
+            : {}),
         });
-      // the histories of the peers the host forgot go too (they were counted there, not dropped here)
-      const histories: Record<string, SyncChange[]> = {};
-      for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
-      const kept = bounded(histories, get().held);
-      const selected = get().selected;
-      set({
-        peers,
-        histories: kept.histories,
-        held: kept.held,
-        hostHistory: o.history,
-        ...(selected && !byId.has(selected.peerId)
-          ? { selected: defaultSelection(peers), openRevision: undefined, scrubRevision: undefined }
-          : {}),
-      });
-      get().checkDivergence();
-      if (o.peers.some((p) => !peers.some((q) => q.peerId === p.peerId))) void get().load();
+        get().checkDivergence();
+      }
+      const known = new Set(peers.map((p) => p.peerId));
+      if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
     },
 
     listen() {
