@@ -176,7 +176,10 @@ export class StudioHost {
 
       const sync = await SyncDemo.start({
         history: o.syncHistory,
-        onPeers: () => hostRef?.dispatcher.emit('sync.overview', hostRef.sync.overview()),
+        // built only while a UI is attached: it lists every peer
+        onPeers: () => {
+          if (hostRef && hostRef.dispatcher.sessions > 0) hostRef.dispatcher.emit('sync.overview', hostRef.sync.overview());
+        },
         onChange: (c) => {
           tracer.syncChange(c);
           hostRef?.dispatcher.emit('sync.change', c);
