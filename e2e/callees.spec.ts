@@ -25,6 +25,8 @@ test('a user callee written in the editor is served, hot-reloaded on save, and a
   const uri = `user.double.${id}`;
   await app.keyboard.press('3');
   await expect(app.getByTestId('view-callees')).toBeVisible();
+  // what a handler can do is said beside the editor (issue 11, item 10)
+  await expect(app.getByTestId('callee-privileges')).toContainText("your user account's privileges");
   await app.getByTestId('callee-new').click();
   await app.getByTestId('callee-uri').fill(uri);
   await saveSource(app, 'export default (n: number) => n * 2');

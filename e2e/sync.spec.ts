@@ -1,4 +1,6 @@
+import WebSocket from 'ws';
 import { expect, screenshotDir, test } from './fixtures';
+import { openPageBridge } from './page-bridge';
 
 test('an edit of the Studio client reaches the server side, shows in the timeline, and revisions can be scrubbed and compared', async ({
   app,
@@ -50,4 +52,47 @@ test('an edit of the Studio client reaches the server side, shows in the timelin
 
   await app.getByTestId('view-sync').evaluate((el) => el.scrollTo(0, 0));
   await app.screenshot({ path: `${screenshotDir}/sync.png` });
+});
+
+test('another app connects to the sync server: pinned, it stays after it closes; unpinned, it goes; the history bounds are shown', async ({
+  app,
+}) => {
+  const bridge = await openPageBridge(app.url());
+  try {
+    await app.getByTestId('nav-sync').click();
+    await expect(app.getByTestId('sync-bounds-host')).toContainText('at most 5,000 per replica and 64.0 MiB');
+    await expect(app.getByTestId('sync-bounds-view')).toContainText('at most 2,000 per replica and 32.0 MiB');
+
+    const url = (await bridge.client.call('host.info')).sync.url;
+    const other = new WebSocket(url);
+    await new Promise((resolve, reject) => other.once('open', resolve).once('error', reject));
+    other.send(JSON.stringify({ type: 'DATA', payload: [{ op: 'replace', path: '', value: { app: 'other' } }] }));
+    let peerId = '';
+    await expect(async () => {
+      const peers = (await bridge.client.call('sync.overview')).peers;
+      peerId = peers.at(-1)!.peerId;
+      expect(peerId).toMatch(/^server-\d+$/);
+      expect((await bridge.client.call('sync.history', { peerId, replica: 'remote' })).length).toBeGreaterThan(0);
+    }).toPass();
+    const select = app.getByTestId('history-select');
+    await expect(select.locator(`option[value="${peerId}/remote"]`)).toHaveCount(1);
+    await select.selectOption(`${peerId}/remote`);
+    const pin = app.getByTestId('sync-pin');
+    await expect(pin).not.toBeChecked();
+    // the box follows the host's answer (a controlled input): click, then wait for the state
+    await pin.click();
+    await expect(app.getByTestId('sync-notice')).toContainText(`${peerId} is pinned`);
+    await expect(pin).toBeChecked();
+
+    other.close();
+    await expect(select.locator(`option[value="${peerId}/remote"]`)).toContainText('closed, pinned');
+    await expect(pin).toBeChecked();
+
+    // unpinned while closed: the host forgets it, and the view with it
+    await pin.click();
+    await expect(select.locator(`option[value="${peerId}/remote"]`)).toHaveCount(0);
+    await expect(app.getByTestId('sync-bounds-host')).toContainText(/and [1-9][\d,]* closed peers/);
+  } finally {
+    bridge.close();
+  }
 });

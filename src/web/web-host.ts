@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { BridgeDispatcher } from '../embedded-server/bridge/dispatcher';
 import { BridgeErrorCode } from '../shared/bridge/errors';
-import { serveStatic } from './static-files';
+import { StaticFolder, serveStatic } from './static-files';
 
 export const BRIDGE_PATH = '/bridge';
 const TOKEN_REFUSED = 'missing or wrong token: open the URL the Studio printed';
@@ -36,9 +36,11 @@ export class WebHost {
   private constructor(opts: WebHostOptions) {
     this.#opts = opts;
     this.token = opts.token ?? randomBytes(32).toString('hex');
+    // resolved once, here: a relative --renderer works, and what is served cannot move afterwards
+    const folder = new StaticFolder(opts.rendererDir);
     this.#http = createServer((req, res) => {
       if (new URL(req.url ?? '/', 'http://x').pathname === BRIDGE_PATH) this.#checkToken(req, res);
-      else serveStatic(opts.rendererDir, req, res);
+      else serveStatic(folder, req, res).catch(() => res.destroy());
     });
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }

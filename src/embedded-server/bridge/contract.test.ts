@@ -1,13 +1,19 @@
 // The bridge contract, driven through the web-mode websocket against a real Studio host with its own
 // embedded redis: every group of methods and events, as the UI uses them.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
+<<<<<<< HEAD
 import { type Harness, openBridgeSocket, startHarness, wsTransport } from '../../../test/bridge-harness';
 import { BridgeClient } from '../../shared/bridge/client';
 import type { ClientEvent, SyncChange } from '../../shared/bridge/contract';
+=======
+import { type Harness, openBridgeSocket, startHarness } from '../../../test/bridge-harness';
+import type { ClientEvent, SyncChange, SyncOverview } from '../../shared/bridge/contract';
+>>>>>>> studio-hardening
 import type { TraceEvent } from '../../shared/trace/events';
 
 let h: Harness;
@@ -319,6 +325,30 @@ describe('every other method and event', () => {
     expect(readFileSync(file, 'utf8')).toContain('spilled');
   });
 
+  test('trace.spill writes only inside the data folder: elsewhere, .. and symlinks out get SPILL_OUTSIDE_DIR', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'spill-elsewhere-'));
+    symlinkSync(elsewhere, join(h.dataDir, 'out-link'));
+    symlinkSync(join(elsewhere, 'target.ndjson'), join(h.dataDir, 'file-link.ndjson'));
+    for (const file of [
+      join(elsewhere, 'x.ndjson'),
+      '/etc/x.ndjson',
+      '../x.ndjson',
+      join(h.dataDir, '..', 'x.ndjson'),
+      'out-link/x.ndjson',
+      'file-link.ndjson',
+    ]) {
+      await expect(h.bridge.call('trace.spill', { file }), file).rejects.toMatchObject({
+        code: 'SPILL_OUTSIDE_DIR',
+        message: expect.stringContaining("only inside the Studio's data folder"),
+      });
+    }
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // a name alone is taken inside the data folder
+    expect((await h.bridge.call('trace.spill', { file: 'named.ndjson' })).spillFile).toBe(join(realpathSync(h.dataDir), 'named.ndjson'));
+    await h.bridge.call('trace.spill', { file: null });
+    expect(existsSync(join(h.dataDir, 'named.ndjson'))).toBe(true);
+  });
+
   test('clients.unsb, callees.remove, sync.message and metrics.sample', async () => {
     await h.bridge.call('clients.sub', { clientId, channel: 'tmp' });
     expect((await h.bridge.call('clients.unsb', { clientId, channel: 'tmp' })).subscriptions).not.toContainEqual({
@@ -334,6 +364,47 @@ describe('every other method and event', () => {
     const m = await h.bridge.call('metrics.sample');
     expect(m.server.MsgsCALL).toBeGreaterThan(0);
     expect(m.broker.Calls).toBeGreaterThan(0);
+  });
+
+  test('sync.pin keeps a closed peer until unpinned; sync.overview events tell the UI; a big patch is outlined in the trace', async () => {
+    const overviews: SyncOverview[] = [];
+    const off = h.bridge.on('sync.overview', (o) => overviews.push(o));
+    const url = (await h.bridge.call('host.info')).sync.url;
+    const open = async () => {
+      const ws = new WebSocket(url);
+      await new Promise((r) => ws.once('open', r));
+      return ws;
+    };
+    const [a, b] = [await open(), await open()];
+    await vi.waitFor(() => expect(overviews.at(-1)?.peers.length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+    const [pa, pb] = overviews
+      .at(-1)!
+      .peers.slice(-2)
+      .map((p) => p.peerId) as [string, string];
+    expect((await h.bridge.call('sync.pin', { peerId: pa, pinned: true })).peers.find((p) => p.peerId === pa)?.pinned).toBe(true);
+    // a 64 kB patch: held whole in the sync history, outlined (op and path) in the trace
+    b.send(JSON.stringify({ type: 'DATA', payload: [{ op: 'replace', path: '', value: { big: 'y'.repeat(64 << 10) } }] }));
+    await vi.waitFor(() => expect(traced.some((e) => e.kind === 'sync' && e.peerId === pb && e.truncated)).toBe(true), { timeout: 10_000 });
+    const ev = traced.find((e) => e.kind === 'sync' && e.peerId === pb && e.truncated);
+    expect(ev).toMatchObject({ patch: [{ op: 'replace', path: '' }] });
+    expect((ev as { size: number }).size).toBeGreaterThan(64 << 10);
+    a.close();
+    b.close();
+    await vi.waitFor(
+      () => {
+        const last = overviews.at(-1)!;
+        expect(last.peers.find((p) => p.peerId === pa)).toMatchObject({ connected: false, pinned: true });
+        expect(last.peers.some((p) => p.peerId === pb)).toBe(false);
+      },
+      { timeout: 10_000 },
+    );
+    await expect(h.bridge.call('sync.history', { peerId: pb, replica: 'remote' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const unpinned = await h.bridge.call('sync.pin', { peerId: pa, pinned: false });
+    expect(unpinned.peers.some((p) => p.peerId === pa)).toBe(false);
+    expect(unpinned.history).toMatchObject({ maxChanges: 5000, maxBytes: 64 << 20 });
+    expect(unpinned.history.droppedPeers).toBeGreaterThanOrEqual(2);
+    expect(await h.bridge.call('sync.overview')).toMatchObject({ history: { heldBytes: unpinned.history.heldBytes } });
+    off();
   });
 
   test('a call list whose key is not UTF-8 is peeked through the snapshot key object', async () => {

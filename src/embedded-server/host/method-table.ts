@@ -7,6 +7,7 @@ import type { TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
 import { bool, num, obj, oneOf, str } from '../bridge/params';
 import type { BinaryText } from '../inspect/binary-text';
+import { TraceError } from '../trace/errors';
 import { exportText, importSession } from '../trace/session-file';
 import type { StudioHost } from './studio-host';
 
@@ -59,8 +60,10 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       else {
         const f = str(o, 'file', 'trace.spill', { nonEmpty: true });
         try {
-          await host.trace.spillTo(f);
+          // only inside the data folder: the bridge must not become a way to append to any file
+          await host.trace.spillTo(f, { insideDir: host.dataDir });
         } catch (err) {
+          if (err instanceof TraceError && err.code === 'SPILL_OUTSIDE_DIR') throw new BridgeError(err.code, err.message);
           throw new BridgeError(BridgeErrorCode.Failed, `cannot spill the trace to ${f}: ${(err as Error).message}`);
         }
       }
@@ -218,6 +221,11 @@ export function buildMethodTable(host: StudioHost): MethodTable {
         throw new BridgeError(BridgeErrorCode.BadParams, 'sync.setLocal: "data" is required (any JSON value, null included)');
       return host.sync.setLocal(str(o, 'peerId', 'sync.setLocal'), o.data);
     },
+    'sync.pin': (p) => {
+      const o = obj(p, 'sync.pin');
+      return host.sync.pin(str(o, 'peerId', 'sync.pin'), bool(o, 'pinned', 'sync.pin'));
+    },
+    'sync.overview': () => host.sync.overview(),
     'sync.message': (p) => {
       const o = obj(p, 'sync.message');
       host.sync.message(str(o, 'peerId', 'sync.message'), o.message ?? null);

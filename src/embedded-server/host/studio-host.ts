@@ -22,6 +22,7 @@ import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { SyncDemo } from './sync-demo';
+import type { SyncHistoryLimits } from './sync-history';
 import { HostTracer } from './tracer';
 
 export interface StudioHostOptions {
@@ -41,6 +42,8 @@ export interface StudioHostOptions {
   playgroundLimits?: Partial<PlaygroundLimits>;
   /** Demo callee workers. Default 10. */
   demoWorkers?: number;
+  /** Bounds of the sync history (changes per replica, patch text); defaults in host/sync-history.ts. */
+  syncHistory?: Partial<SyncHistoryLimits>;
   /** Host log lines (redis health, errors no client saw). */
   log?: (line: string) => void;
 }
@@ -173,6 +176,11 @@ export class StudioHost {
       cleanup.push(() => playground.close());
 
       const sync = await SyncDemo.start({
+        history: o.syncHistory,
+        // built only while a UI is attached: it lists every peer
+        onPeers: () => {
+          if (hostRef && hostRef.dispatcher.sessions > 0) hostRef.dispatcher.emit('sync.overview', hostRef.sync.overview());
+        },
         onChange: (c) => {
           tracer.syncChange(c);
           hostRef?.dispatcher.emit('sync.change', c);

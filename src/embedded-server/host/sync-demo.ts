@@ -1,17 +1,20 @@
 // The Studio's data-sync pair: a sync server (seed generation: symmetric DATA/MESSAGE peers) and a
 // Studio client connected to it, so that the Sync view has two replicas to edit and compare. Other
-// peers (a user's app) may connect to the same server and show up too. Every change is kept, with its
-// patch and the data before and after, so the UI can scrub through revisions.
+// peers (a user's app) may connect to the same server and show up too. Changes are kept, with their
+// patch and the data before and after, so the UI can scrub through revisions: within the bounds of
+// sync-history.ts, and a server peer that closes is forgotten with its history unless the user pinned
+// it (issue 11, item 6).
 import { WebSocket } from 'ws';
-import type { SyncChange, SyncPeerInfo } from '../../shared/bridge/contract';
+import type { SyncChange, SyncOverview, SyncPeerInfo } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { SyncClient } from '../sync/reconnecting-client';
 import type { ChangeEvent } from '../sync/replica';
 import type { SeedPeer } from '../sync/seed-peer';
 import { SyncServer } from '../sync/ws-server';
+import { SyncHistory, type SyncHistoryLimits } from './sync-history';
 
-/** Changes kept per replica of each peer. */
-const HISTORY_LIMIT = 5000;
+/** onPeers is called at most this often: 2,000 connections or a burst of changes make one call per window. */
+const PEERS_NOTICE_MS = 100;
 
 export const sampleDocument = {
   todos: [
@@ -29,8 +32,9 @@ interface PeerEntry {
   remote: () => unknown;
   setLocal: (data: unknown) => void;
   send: (message: unknown) => void;
-  history: { local: SyncChange[]; remote: SyncChange[] };
   revisions: { local: number; remote: number };
+  /** Kept after it closes (server peers; the Studio client is never forgotten). */
+  pinned: boolean;
 }
 
 export interface SyncDemoOptions {
@@ -38,7 +42,10 @@ export interface SyncDemoOptions {
   port?: number;
   /** Batching window, ms. Default 100 (the JS client's default). */
   syncDelay?: number;
+  /** Bounds of the history kept (see sync-history.ts for the defaults). */
+  history?: Partial<SyncHistoryLimits>;
   onChange?: (change: SyncChange) => void;
+  /** Peers came, closed, were pinned or forgotten, or the history changed; one call per 100 ms at most. */
   onPeers?: () => void;
   /** Every sync frame in or out, for the trace. */
   onFrame?: (peerId: string, dir: 'in' | 'out', text: string) => void;
@@ -46,13 +53,17 @@ export interface SyncDemoOptions {
 
 export class SyncDemo {
   readonly #peers = new Map<string, PeerEntry>();
+  readonly #history: SyncHistory;
   #seq = 0;
+  #peersTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly server: SyncServer,
     readonly client: SyncClient,
     private readonly opts: SyncDemoOptions,
-  ) {}
+  ) {
+    this.#history = new SyncHistory(opts.history);
+  }
 
   static async start(opts: SyncDemoOptions = {}): Promise<SyncDemo> {
     const syncDelay = opts.syncDelay ?? 100;
@@ -96,6 +107,8 @@ export class SyncDemo {
   }
 
   #record(p: PeerEntry, replica: 'local' | 'remote', e: ChangeEvent): void {
+    // a forgotten peer's late change (its mirror reset as it closed) is neither held nor shown
+    if (this.#peers.get(p.peerId) !== p) return;
     const change: SyncChange = {
       peerId: p.peerId,
       replica,
@@ -105,11 +118,11 @@ export class SyncDemo {
       after: e.after,
       at: Date.now(),
     };
-    const h = p.history[replica];
-    h.push(change);
-    if (h.length > HISTORY_LIMIT) h.splice(0, h.length - HISTORY_LIMIT);
+    this.#history.add({ ...change, replica });
     p.revisions[replica] = e.revision;
     this.opts.onChange?.(change);
+    // the history's counts moved: the Sync view shows them
+    this.#overviewChanged();
   }
 
   #addServerPeer(conn: SeedPeer): void {
@@ -123,19 +136,20 @@ export class SyncDemo {
       remote: () => conn.remoteData,
       setLocal: (d) => conn.setLocalData(d),
       send: (m) => conn.send(m),
-      history: { local: [], remote: [] },
       revisions: { local: 0, remote: 0 },
+      pinned: false,
     };
     this.#peers.set(peerId, entry);
     conn.on('localChange', (e) => this.#record(entry, 'local', e));
     conn.on('remoteChange', (e) => this.#record(entry, 'remote', e));
     conn.on('close', () => {
       open = false;
-      this.opts.onPeers?.();
+      if (!entry.pinned) this.#forget(entry);
+      this.#overviewChanged();
     });
     // the server side of each connection starts with a sample document to edit
     conn.setLocalData(sampleDocument);
-    this.opts.onPeers?.();
+    this.#overviewChanged();
   }
 
   #addClientPeer(): void {
@@ -149,20 +163,35 @@ export class SyncDemo {
       remote: () => c.remoteData,
       setLocal: (d) => c.setLocalData(d),
       send: (m) => void c.send(m),
-      history: { local: [], remote: [] },
       revisions: { local: 0, remote: 0 },
+      pinned: true,
     };
     this.#peers.set(entry.peerId, entry);
     c.on('localChange', (e) => this.#record(entry, 'local', e));
     c.on('change', (e) => this.#record(entry, 'remote', e));
     c.on('connected', () => {
       connected = true;
-      this.opts.onPeers?.();
+      this.#overviewChanged();
     });
     c.on('disconnected', () => {
       connected = false;
-      this.opts.onPeers?.();
+      this.#overviewChanged();
     });
+  }
+
+  #forget(p: PeerEntry): void {
+    if (this.#peers.get(p.peerId) !== p) return;
+    this.#peers.delete(p.peerId);
+    this.#history.forget(p.peerId);
+  }
+
+  #overviewChanged(): void {
+    if (!this.opts.onPeers || this.#peersTimer) return;
+    this.#peersTimer = setTimeout(() => {
+      this.#peersTimer = undefined;
+      this.opts.onPeers?.();
+    }, PEERS_NOTICE_MS);
+    this.#peersTimer.unref();
   }
 
   #get(peerId: string): PeerEntry {
@@ -181,12 +210,40 @@ export class SyncDemo {
       remote: p.remote(),
       localRevision: p.revisions.local,
       remoteRevision: p.revisions.remote,
+      pinned: p.pinned,
     }));
+  }
+
+  /** The peers held (without their data) and the history's bounds and counts. */
+  overview(): SyncOverview {
+    return {
+      peers: [...this.#peers.values()].map((p) => ({ peerId: p.peerId, role: p.role, connected: p.connected(), pinned: p.pinned })),
+      history: this.#history.stats(),
+    };
+  }
+
+  /** Keeps a server peer after it closes, or lets it go (at once, when it is closed already). */
+  pin(peerId: string, pinned: boolean): SyncOverview {
+    const p = this.#get(peerId);
+    if (p.role === 'client') {
+      if (!pinned) throw new BridgeError(BridgeErrorCode.NotSupported, `${peerId} is the Studio's own client: it is always kept`);
+    } else {
+      p.pinned = pinned;
+      if (!pinned && !p.connected()) this.#forget(p);
+      this.#overviewChanged();
+    }
+    return this.overview();
+  }
+
+  /** Changes and patch text held for one peer (tests, the memory script). */
+  historySize(peerId: string): { changes: number; bytes: number } {
+    return this.#history.peerSize(peerId);
   }
 
   history(peerId: string, replica: 'local' | 'remote' | 'state', fromRevision = 0): SyncChange[] {
     if (replica === 'state') return [];
-    return this.#get(peerId).history[replica].filter((c) => c.revision >= fromRevision);
+    this.#get(peerId);
+    return this.#history.list(peerId, replica, fromRevision);
   }
 
   setLocal(peerId: string, data: unknown): SyncPeerInfo {
@@ -207,6 +264,8 @@ export class SyncDemo {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#peersTimer);
+    this.#peersTimer = undefined;
     this.client.close();
     await this.server.close();
   }

@@ -1,6 +1,7 @@
 // The host's side of tracing: hands each engine part the trace adapter it needs, and keeps the few
 // summaries the UI wants without scanning the bus (per-URI run durations of the demo callee).
 import type { SyncChange } from '../../shared/bridge/contract';
+import { jsonSize } from '../../shared/json-size';
 import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
@@ -32,6 +33,20 @@ class Durations {
     a.sort();
     return { avgMs, p95Ms: a[Math.min(a.length - 1, Math.floor(a.length * 0.95))]! };
   }
+}
+
+/** Operations kept, without their values, of a patch too long for the trace. */
+const OUTLINE_OPS = 50;
+
+function outline(patch: unknown[]): unknown[] {
+  return patch.slice(0, OUTLINE_OPS).map((op) => {
+    const o = (typeof op === 'object' && op !== null ? op : {}) as { op?: unknown; path?: unknown; from?: unknown };
+    return {
+      op: typeof o.op === 'string' ? o.op : '?',
+      path: typeof o.path === 'string' ? o.path.slice(0, 200) : '?',
+      ...(typeof o.from === 'string' ? { from: o.from.slice(0, 200) } : {}),
+    };
+  });
 }
 
 export class HostTracer {
@@ -89,13 +104,19 @@ export class HostTracer {
 
   syncChange(c: SyncChange): void {
     if (!this.bus.enabled) return;
+    // measured without JSON.stringify (no stack overflow on a deep value); a patch longer than the
+    // frame text limit is held as its first operations' op and path only, so that the trace's
+    // 1,000,000 events cannot hold a 4 MB patch each (issue 11, item 6)
+    const size = jsonSize(c.patch);
+    const truncated = size > this.bus.textLimit;
     this.bus.record({
       kind: 'sync',
       peerId: c.peerId,
       replica: c.replica,
       revision: c.revision,
-      patch: c.patch,
-      size: JSON.stringify(c.patch).length,
+      patch: truncated ? outline(c.patch) : c.patch,
+      size,
+      ...(truncated ? { truncated } : {}),
     });
   }
 

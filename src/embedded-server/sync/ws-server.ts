@@ -6,6 +6,7 @@ import { createServer as createHttpsServer, type ServerOptions as HttpsServerOpt
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { StaticFolder } from '../http/static-folder';
 import { BASIC_AUTH_CHALLENGE, type BasicAuthOptions, isAuthorized } from './basic-auth';
 import type { SyncDelay } from './batcher';
 import { Emitter } from './emitter';
@@ -17,7 +18,6 @@ import { Replica } from './replica';
 import type { RpcOptions } from './rpc';
 import { SeedPeer } from './seed-peer';
 import { type RequestHandler, ServerPeer } from './server-peer';
-import { serveStaticFile } from './static-files';
 
 export type ServerConnection = SeedPeer | ServerPeer;
 
@@ -78,6 +78,8 @@ export class SyncServer extends Emitter<SyncServerEvents> {
   private readonly wss: WebSocketServer;
   private readonly path: string;
   private readonly ownServer: boolean;
+  /** The static folder, resolved once at start (a relative --static works, symlinks out are refused). */
+  private readonly staticFolder: StaticFolder | undefined;
   private closing: Promise<void> | undefined;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
 
@@ -88,6 +90,7 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     super();
     this.path = options.path ?? '/ws';
     this.ownServer = options.server === undefined;
+    this.staticFolder = options.staticDir ? new StaticFolder(options.staticDir) : undefined;
     const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     // a UTF-16 unit takes at most 3 bytes of UTF-8; plus the JSON envelope
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageSize * 3 + 1024 });
@@ -155,9 +158,10 @@ export class SyncServer extends Emitter<SyncServerEvents> {
       res.writeHead(302, { Location: index }).end();
       return;
     }
-    if ((req.method === 'GET' || req.method === 'HEAD') && this.options.staticDir) {
+    if ((req.method === 'GET' || req.method === 'HEAD') && this.staticFolder) {
       const noCache = this.options.noCache ?? this.options.generation === '0.7';
-      if (await serveStaticFile(req, res, pathname, { root: this.options.staticDir, noCache })) return;
+      // every refusal (bad path, outside the folder, nothing there) is the one 404 below
+      if ((await this.staticFolder.serve(req, res, pathname, { noCache })).kind === 'file') return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
   }

@@ -15,7 +15,9 @@ export type TraceErrorCode =
   /** The spill file could not be opened or written. */
   | 'SPILL_FAILED'
   /** spillTo() while a spill is already running. */
-  | 'SPILL_ACTIVE';
+  | 'SPILL_ACTIVE'
+  /** The spill file is not inside the folder spills are confined to (the Studio's data folder). */
+  | 'SPILL_OUTSIDE_DIR';
 
 export class TraceError extends Error {
   override readonly name = 'TraceError';

@@ -1,7 +1,9 @@
 // Appends events to a file as NDJSON, behind record(): events are queued (a reference each) and written
 // in batches by an async loop, so recording never waits for the disk. The queue is bounded; events
 // that do not fit are counted as dropped instead of growing memory when the disk cannot keep up.
-import { type FileHandle, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { TraceEvent } from '../../shared/trace/events';
 import { TraceError } from './errors';
 
@@ -10,6 +12,14 @@ export interface SpillOptions {
   maxPending?: number;
   /** Most events serialised into one write. Default 5,000. */
   batchSize?: number;
+  /**
+   * Confines the file to this folder: a relative file is taken inside it, and a file whose real path
+   * leaves it (absolute elsewhere, `..`, a symlinked folder or file pointing out) is refused with
+   * SPILL_OUTSIDE_DIR. The Studio host passes its data folder, so that a page driving the bridge cannot
+   * make the host append to any file the user can write (issue 11, item 10). Default: no confinement
+   * (the library's own callers choose their paths).
+   */
+  insideDir?: string;
 }
 
 export class SpillWriter {
@@ -33,9 +43,16 @@ export class SpillWriter {
 
   /** Opens `file` for appending; rejects with SPILL_FAILED naming the file. */
   static async open(file: string, o: SpillOptions = {}): Promise<SpillWriter> {
+    let flags: string | number = 'a';
+    if (o.insideDir !== undefined) {
+      file = await confined(o.insideDir, file);
+      // the last component is checked by the kernel as it opens: no symlink swapped in after the check
+      flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+    }
     try {
-      return new SpillWriter(file, await open(file, 'a'), o);
+      return new SpillWriter(file, await open(file, flags), o);
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw outside(file, o.insideDir!, 'it is a symlink');
       throw new TraceError('SPILL_FAILED', `cannot open the spill file ${file}: ${(err as Error).message}; choose a writable path`);
     }
   }
@@ -85,4 +102,32 @@ export class SpillWriter {
     if (this.#pending.length > 0) await this.#loop();
     await this.fh.close();
   }
+}
+
+function outside(file: string, dir: string, why: string): TraceError {
+  return new TraceError(
+    'SPILL_OUTSIDE_DIR',
+    `the spill file ${file} is refused: ${why}; spill files are written only inside the Studio's data folder ${dir} (give a name or a path inside it)`,
+  );
+}
+
+function within(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/** The real path `file` names inside `dir` (taken relative to it), or SPILL_OUTSIDE_DIR. */
+async function confined(dir: string, file: string): Promise<string> {
+  const realDir = await realpath(dir).catch((err: Error) => {
+    throw new TraceError('SPILL_FAILED', `the Studio's data folder ${dir} cannot be read (${err.message}); create it or choose another`);
+  });
+  const wanted = resolve(dir, file);
+  if (!within(resolve(dir), wanted)) throw outside(file, dir, 'it is outside that folder');
+  // the folder the file goes in must really be inside too (no symlinked folder leading out)
+  const parent = await realpath(dirname(wanted)).catch(() => {
+    throw new TraceError('SPILL_FAILED', `cannot spill to ${file}: its folder ${dirname(wanted)} does not exist`);
+  });
+  const real = join(parent, basename(wanted));
+  if (!within(realDir, real)) throw outside(file, dir, 'its folder leads out of the data folder through a symlink');
+  return real;
 }

@@ -117,6 +117,32 @@ export interface SyncPeerInfo {
   remote: unknown;
   localRevision: number;
   remoteRevision: number;
+  /**
+   * Kept with its history after it closes, until unpinned (sync.pin). An unpinned server peer is
+   * forgotten when it closes; the Studio client is always kept.
+   */
+  pinned?: boolean;
+}
+
+/** The sync history the host holds, its bounds, and what it let go (issue 11, item 6). */
+export interface SyncHistoryStats {
+  /** Changes kept per replica of each peer. */
+  maxChanges: number;
+  /** Patch text kept across every peer, in UTF-16 units (see shared/json-size.ts). */
+  maxBytes: number;
+  heldChanges: number;
+  heldBytes: number;
+  /** The oldest changes let go to stay under the bounds, and their patch text. */
+  droppedChanges: number;
+  droppedBytes: number;
+  /** Closed, unpinned peers forgotten with their history. */
+  droppedPeers: number;
+}
+
+/** Which sync peers the host holds, without their data, and its history bounds. */
+export interface SyncOverview {
+  peers: { peerId: string; role: 'server' | 'client'; connected: boolean; pinned: boolean }[];
+  history: SyncHistoryStats;
 }
 
 export interface SyncChange {
@@ -203,6 +229,10 @@ export interface BridgeMethods {
   'trace.export': { params: undefined; result: { ndjson: string; count: number } };
   /** Replaces the held events with an exported session's. */
   'trace.import': { params: { ndjson: string }; result: { count: number } };
+  /**
+   * Appends every event from now on to `file` (null stops). The file must be inside the Studio's data
+   * folder (a relative name is taken there); elsewhere, `..` or a symlink out: SPILL_OUTSIDE_DIR.
+   */
   'trace.spill': { params: { file: string | null }; result: TraceStats };
 
   'clients.list': { params: undefined; result: ClientInfo[] };
@@ -244,6 +274,9 @@ export interface BridgeMethods {
   'sync.history': { params: { peerId: string; replica: 'local' | 'remote' | 'state'; fromRevision?: number }; result: SyncChange[] };
   'sync.setLocal': { params: { peerId: string; data: unknown }; result: SyncPeerInfo };
   'sync.message': { params: { peerId: string; message: unknown }; result: { sent: true } };
+  /** Keeps a peer (and its history) after it closes; unpinning a closed peer forgets it. */
+  'sync.pin': { params: { peerId: string; pinned: boolean }; result: SyncOverview };
+  'sync.overview': { params: undefined; result: SyncOverview };
 
   'metrics.sample': { params: undefined; result: MetricsSample };
   /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
@@ -261,6 +294,8 @@ export interface BridgeEvents {
   'callees.log': CalleeLog;
   'redis.tap': RedisTapMessage;
   'sync.change': SyncChange;
+  /** Peers came, closed, were pinned or forgotten, or the history changed (at most every 100 ms). */
+  'sync.overview': SyncOverview;
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;
 }
@@ -308,6 +343,8 @@ export const METHOD_NAMES = [
   'sync.history',
   'sync.setLocal',
   'sync.message',
+  'sync.pin',
+  'sync.overview',
   'metrics.sample',
   'load.start',
   'load.stop',

@@ -77,6 +77,8 @@ export interface SyncTrace extends TraceBase {
   /** RFC 6902 operations. */
   patch: unknown[];
   size: number;
+  /** The patch was longer than the bus's text limit: only its first operations' op and path are held. */
+  truncated?: boolean;
 }
 
 export interface ConnTrace extends TraceBase {

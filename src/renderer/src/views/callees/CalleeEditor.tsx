@@ -3,7 +3,7 @@
 // the previous version serving.
 import { CodeEditor, type CodeProblem } from '../../components/CodeEditor';
 import { useCalleesActions } from './callees-feed';
-import { calleesStore, type HandlerLanguage, type SaveStatus } from './callees-store';
+import { calleesStore, type HandlerLanguage, PRIVILEGE_NOTE, type SaveStatus } from './callees-store';
 import { useCalleesStore } from './use-callees-store';
 
 const NO_PROBLEMS: CodeProblem[] = [];
@@ -72,6 +72,9 @@ export function CalleeEditor() {
           New
         </button>
       </div>
+      <p className="cl-muted cl-privileges" role="note" data-testid="callee-privileges">
+        {PRIVILEGE_NOTE}
+      </p>
       <form
         className="cl-editor-form"
         onSubmit={(e) => {

@@ -194,4 +194,12 @@ export const demoBehaviour: Record<string, string> = {
 };
 
 /** Why stopping one demo URI stops them all. */
+/**
+ * Shown beside the editor: the require allow-list is a guard against mistakes, not a sandbox (a handler
+ * can reach every built-in module with process.getBuiltinModule, issue 11 item 10), so the user must
+ * know that what they paste here runs as they do.
+ */
+export const PRIVILEGE_NOTE =
+  "Handlers run in the Studio host with your user account's privileges: they can read and write your files, start processes and open connections. The module allow-list only guards against mistakes; it is not a sandbox. Run only code you trust.";
+
 export const DEMO_NOTE = 'One demo callee serves every test.* URI: stop and start act on all of them. Demo callees are read-only.';

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import type { SyncChange } from '../../../../shared/bridge/contract';
 import { useAppStore } from '../../stores/use-app-store';
 import { DivergenceAlarm } from './DivergenceAlarm';
+import { HistoryBounds, PinControl } from './HistoryBounds';
 import { HistorySelect } from './HistorySelect';
 import { LocalEditor } from './LocalEditor';
 import { MessageForm } from './MessageForm';
@@ -72,7 +73,9 @@ export function SyncView() {
       <div className="sv-row sv-history-head">
         <HistorySelect />
         {selected && <span className="sv-muted">{history.length} changes held</span>}
+        <PinControl />
       </div>
+      <HistoryBounds />
       <div className="sv-history">
         <PatchTimeline history={history} />
         <div>

@@ -1,6 +1,6 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
 import { describe, expect, test } from 'vitest';
-import type { SyncChange, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
 import { parseJsonInput } from './json-input';
 import { changedPaths, deepEqual, diffRevisions, diffValues, formatOp, replayTo, revisionsOf, stateAt } from './revisions';
@@ -133,24 +133,50 @@ describe('divergence detection', () => {
 });
 
 describe('sync store', () => {
+  const hostStats: SyncHistoryStats = {
+    maxChanges: 5000,
+    maxBytes: 64 << 20,
+    heldChanges: 4,
+    heldBytes: 300,
+    droppedChanges: 0,
+    droppedBytes: 0,
+    droppedPeers: 0,
+  };
+  const overviewOf = (peers: SyncPeerInfo[], history = hostStats): SyncOverview => ({
+    peers: peers.map((p) => ({ peerId: p.peerId, role: p.role, connected: p.connected, pinned: p.pinned ?? p.role === 'client' })),
+    history,
+  });
+
   function fakeBridge() {
     const peers = [peer('studio-client', 'client', null, null), peer('server-1', 'server', { s: 1 }, null)];
-    let listener: ((c: SyncChange) => void) | undefined;
+    const listeners: Record<string, (payload: never) => void> = {};
     const calls: string[] = [];
     const bridge = {
-      call: async (method: string, params?: { peerId: string; replica: string; data: unknown }) => {
+      call: async (method: string, params?: { peerId: string; replica: string; data: unknown; pinned: boolean }) => {
         calls.push(method);
         if (method === 'sync.peers') return peers;
+        if (method === 'sync.overview') return overviewOf(peers);
         if (method === 'sync.history') return params!.peerId === 'server-1' && params!.replica === 'local' ? history : [];
         if (method === 'sync.setLocal') return { ...peers[0], local: params!.data };
+        if (method === 'sync.pin') {
+          const p = peers.find((x) => x.peerId === params!.peerId)!;
+          p.pinned = params!.pinned;
+          return overviewOf(peers);
+        }
         throw new Error(`unexpected ${method}`);
       },
-      on: (_e: string, l: (c: SyncChange) => void) => {
-        listener = l;
+      on: (e: string, l: (payload: never) => void) => {
+        listeners[e] = l;
         return () => undefined;
       },
     } as unknown as SyncBridge;
-    return { bridge, calls, emit: (c: SyncChange) => listener?.(c) };
+    return {
+      bridge,
+      calls,
+      peers,
+      emit: (c: SyncChange) => listeners['sync.change']?.(c as never),
+      overview: (o: SyncOverview) => listeners['sync.overview']?.(o as never),
+    };
   }
 
   test('load reads the peers and every replica history, and shows the server side remote copy first', async () => {
@@ -197,6 +223,67 @@ describe('sync store', () => {
     emit({ ...history[3]!, peerId: 'server-1', revision: 5 });
     await loading;
     expect(store.getState().histories[historyKey('server-1', 'local')]!.map((c) => c.revision)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test('the held history stays within the view bound (count per replica and text), and what it let go is counted', async () => {
+    const { bridge, emit } = fakeBridge();
+    // each change below is charged about 2 × 1,020 + its patch: six of them pass 12,000
+    const store = createSyncStore(bridge, () => 0, { maxChanges: 8, maxBytes: 12_000 });
+    store.getState().listen();
+    await store.getState().load();
+    expect(store.getState().held).toMatchObject({ maxChanges: 8, maxBytes: 12_000, changes: 4, droppedChanges: 0 });
+    expect(store.getState().hostHistory).toEqual(hostStats);
+    const big = (i: number) => ({ n: i, pad: 'x'.repeat(1000) });
+    for (let i = 1; i <= 30; i++) {
+      emit({
+        peerId: 'studio-client',
+        replica: 'local',
+        revision: i,
+        patch: [{ op: 'replace', path: '/n', value: i }],
+        before: big(i - 1),
+        after: big(i),
+        at: i,
+      });
+      const held = store.getState().held;
+      expect(held.bytes).toBeLessThanOrEqual(12_000);
+      expect(store.getState().histories[historyKey('studio-client', 'local')]!.length).toBeLessThanOrEqual(8);
+    }
+    const held = store.getState().held;
+    const h = store.getState().histories[historyKey('studio-client', 'local')]!;
+    expect(h.map((c) => c.revision)).toEqual([26, 27, 28, 29, 30]);
+    // the small server-1 history (at 0..3) went first: it was the oldest
+    expect(store.getState().histories[historyKey('server-1', 'local')]).toEqual([]);
+    expect(held.changes).toBe(h.length);
+    expect(held.droppedChanges).toBe(34 - h.length);
+    expect(held.droppedBytes).toBeGreaterThan(0);
+  });
+
+  test('a peer the host forgot leaves the view with its history; a pinned closed one stays and shows as pinned', async () => {
+    const { bridge, overview, peers } = fakeBridge();
+    const store = createSyncStore(bridge, () => 0);
+    store.getState().listen();
+    await store.getState().load();
+    const server2 = peer('server-2', 'server', null, { x: 1 });
+    peers.push(server2);
+    await store.getState().load();
+    expect(store.getState().peers.map((p) => p.peerId)).toContain('server-2');
+    expect(await store.getState().pin('server-2', true)).toBe(true);
+    expect(store.getState().peers.find((p) => p.peerId === 'server-2')?.pinned).toBe(true);
+    expect(store.getState().notice?.text).toMatch(/pinned/);
+    // server-1 closes unpinned: the host forgets it; server-2 closes pinned: kept
+    overview({
+      peers: [
+        { peerId: 'studio-client', role: 'client', connected: true, pinned: true },
+        { peerId: 'server-2', role: 'server', connected: false, pinned: true },
+      ],
+      history: { ...hostStats, droppedPeers: 1 },
+    });
+    expect(store.getState().peers.map((p) => p.peerId)).toEqual(['studio-client', 'server-2']);
+    expect(store.getState().peers[1]).toMatchObject({ connected: false, pinned: true });
+    expect(store.getState().histories[historyKey('server-1', 'local')]).toBeUndefined();
+    expect(store.getState().hostHistory?.droppedPeers).toBe(1);
+    expect(store.getState().selected?.peerId).toBe('server-2');
+    expect(store.getState().held.changes).toBe(0);
   });
 
   test('setLocal reports success; a failure is a notice, not a throw', async () => {

@@ -1,9 +1,14 @@
 // The Sync view's state: both peers' data, each replica's history (kept current by sync.change events),
 // the timeline's selection, the scrubbed revision, the two revisions being compared and the divergence
 // alarm. A vanilla store fed through a bridge handed in, so tests drive it with a fake.
+//
+// The history held here is bounded like the host's (issue 11, item 6), and the view shows both bounds
+// and what each let go: a change arrives as JSON, so here it holds its own copies of the data before
+// and after (nothing is shared between revisions as on the host), and is charged all three texts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BridgeClient } from '../../../../shared/bridge/client';
-import type { SyncChange, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import { jsonSize } from '../../../../shared/json-size';
 import { type DivergencePair, trackDivergence } from './divergence';
 
 export type SyncBridge = Pick<BridgeClient, 'call' | 'on'>;
@@ -11,6 +16,18 @@ export type Replica = 'local' | 'remote';
 
 /** Changes kept per replica in the renderer (the host keeps 5000). */
 export const HISTORY_KEEP = 2000;
+/** Text of the changes kept in the renderer, before + after + patch, in UTF-16 units: 32 Mi (64 MiB at most). */
+export const HISTORY_MAX_BYTES = 32 << 20;
+
+/** What the renderer holds of the histories and what its bounds let go. */
+export interface HeldHistory {
+  maxChanges: number;
+  maxBytes: number;
+  changes: number;
+  bytes: number;
+  droppedChanges: number;
+  droppedBytes: number;
+}
 
 export const historyKey = (peerId: string, replica: Replica) => `${peerId}/${replica}`;
 
@@ -31,6 +48,10 @@ export interface SyncState {
   divergence: DivergencePair[];
   notice?: { text: string; error: boolean };
   applying: boolean;
+  /** The host's history bounds and counts (from sync.overview). */
+  hostHistory?: SyncHistoryStats;
+  /** This view's own. */
+  held: HeldHistory;
 
   load(): Promise<void>;
   onChange(c: SyncChange): void;
@@ -41,6 +62,10 @@ export interface SyncState {
   setDiff(from: number | undefined, to: number | undefined): void;
   setLocal(peerId: string, data: unknown): Promise<boolean>;
   sendMessage(peerId: string, message: unknown): Promise<boolean>;
+  /** Keeps a peer after it closes (false: lets it go; a closed one at once). */
+  pin(peerId: string, pinned: boolean): Promise<boolean>;
+  /** The host's peers changed: forget the ones it forgot, learn new ones. */
+  onOverview(o: SyncOverview): void;
   listen(): () => void;
 }
 
@@ -56,23 +81,103 @@ export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undef
   return servers.filter((p) => p.connected).at(-1) ?? servers.at(-1);
 }
 
-export function createSyncStore(bridge: SyncBridge, now: () => number = Date.now): SyncStore {
+/** What the timeline shows first: the server side's remote copy, else the first peer's local data. */
+function defaultSelection(peers: readonly SyncPeerInfo[]): SyncState['selected'] {
+  const server = serverPeer(peers);
+  if (server) return { peerId: server.peerId, replica: 'remote' };
+  return peers[0] ? { peerId: peers[0].peerId, replica: 'local' } : undefined;
+}
+
+export interface SyncStoreLimits {
+  maxChanges: number;
+  maxBytes: number;
+}
+
+export function createSyncStore(
+  bridge: SyncBridge,
+  now: () => number = Date.now,
+  limits: SyncStoreLimits = { maxChanges: HISTORY_KEEP, maxBytes: HISTORY_MAX_BYTES },
+): SyncStore {
+  // what each held change was charged, measured once when it arrived
+  const charged = new WeakMap<SyncChange, number>();
+  const charge = (c: SyncChange): number => {
+    let n = charged.get(c);
+    if (n === undefined) {
+      n = jsonSize(c.before) + jsonSize(c.after) + jsonSize(c.patch);
+      charged.set(c, n);
+    }
+    return n;
+  };
+  // a load asked for while one runs is run once after it, not alongside (2,000 new peers: one reload)
+  let reloadWanted = false;
+
+  /**
+   * The histories within the bounds: each replica's last maxChanges, then the oldest changes of all
+   * let go until the text fits. Returns the new record (the lists that changed are new arrays) and
+   * the held counts.
+   */
+  function bounded(
+    histories: Record<string, SyncChange[]>,
+    before: HeldHistory,
+  ): { histories: Record<string, SyncChange[]>; held: HeldHistory } {
+    const out: Record<string, SyncChange[]> = {};
+    let changes = 0;
+    let bytes = 0;
+    let droppedChanges = before.droppedChanges;
+    let droppedBytes = before.droppedBytes;
+    for (const [key, list] of Object.entries(histories)) {
+      let h = list;
+      if (h.length > limits.maxChanges) {
+        for (const c of h.slice(0, h.length - limits.maxChanges)) {
+          droppedChanges++;
+          droppedBytes += charge(c);
+        }
+        h = h.slice(-limits.maxChanges);
+      }
+      out[key] = h;
+      changes += h.length;
+      for (const c of h) bytes += charge(c);
+    }
+    if (bytes > limits.maxBytes) {
+      // oldest first across every replica, by arrival time on the host
+      const all = Object.entries(out).flatMap(([key, h]) => h.map((c, i) => ({ key, c, i })));
+      all.sort((x, y) => x.c.at - y.c.at || x.i - y.i);
+      const cut: Record<string, number> = {};
+      for (const { key, c } of all) {
+        if (bytes <= limits.maxBytes) break;
+        const n = charge(c);
+        bytes -= n;
+        changes--;
+        droppedChanges++;
+        droppedBytes += n;
+        cut[key] = (cut[key] ?? 0) + 1;
+      }
+      for (const [key, n] of Object.entries(cut)) out[key] = out[key]!.slice(n);
+    }
+    return { histories: out, held: { ...before, changes, bytes, droppedChanges, droppedBytes } };
+  }
+
   return createStore<SyncState>()((set, get) => ({
     peers: [],
     loading: false,
     histories: {},
     divergence: [],
     applying: false,
+    held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
 
     async load() {
+      if (get().loading) {
+        reloadWanted = true;
+        return;
+      }
       set({ loading: true });
       try {
-        const peers = await bridge.call('sync.peers');
+        const [peers, overview] = await Promise.all([bridge.call('sync.peers'), bridge.call('sync.overview')]);
         const entries = await Promise.all(
           peers.flatMap((p) =>
             (['local', 'remote'] as const).map(async (replica) => {
-              const h = await bridge.call('sync.history', { peerId: p.peerId, replica });
-              return [historyKey(p.peerId, replica), h.slice(-HISTORY_KEEP)] as const;
+              const h = await bridge.call('sync.history', { peerId: p.peerId, replica }).catch(() => []);
+              return [historyKey(p.peerId, replica), h.slice(-limits.maxChanges)] as const;
             }),
           ),
         );
@@ -85,20 +190,18 @@ export function createSyncStore(bridge: SyncBridge, now: () => number = Date.now
           h.push(...mine.filter((c) => c.revision > last));
         }
         let selected = get().selected;
-        if (!selected || !peers.some((p) => p.peerId === selected!.peerId)) {
-          const server = serverPeer(peers);
-          selected = server
-            ? { peerId: server.peerId, replica: 'remote' }
-            : peers[0]
-              ? { peerId: peers[0].peerId, replica: 'local' }
-              : undefined;
-        }
-        set({ peers, histories, selected, error: undefined });
+        if (!selected || !peers.some((p) => p.peerId === selected!.peerId)) selected = defaultSelection(peers);
+        const kept = bounded(histories, get().held);
+        set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, selected, error: undefined });
         get().checkDivergence();
       } catch (err) {
         set({ error: message(err) });
       } finally {
         set({ loading: false });
+        if (reloadWanted) {
+          reloadWanted = false;
+          void get().load();
+        }
       }
     },
 
@@ -106,13 +209,12 @@ export function createSyncStore(bridge: SyncBridge, now: () => number = Date.now
       if (c.replica === 'state') return;
       const replica = c.replica;
       const key = historyKey(c.peerId, replica);
-      const h = [...(get().histories[key] ?? []), c];
-      if (h.length > HISTORY_KEEP) h.splice(0, h.length - HISTORY_KEEP);
+      const kept = bounded({ ...get().histories, [key]: [...(get().histories[key] ?? []), c] }, get().held);
       const known = get().peers.some((p) => p.peerId === c.peerId);
       const peers = get().peers.map((p) =>
         p.peerId === c.peerId ? { ...p, [replica]: c.after, [replica === 'local' ? 'localRevision' : 'remoteRevision']: c.revision } : p,
       );
-      set({ histories: { ...get().histories, [key]: h }, peers });
+      set({ histories: kept.histories, held: kept.held, peers });
       get().checkDivergence();
       // a peer we have not seen (a new server connection): learn it and its history
       if (!known) void get().load();
@@ -157,8 +259,67 @@ export function createSyncStore(bridge: SyncBridge, now: () => number = Date.now
       }
     },
 
+    async pin(peerId, pinned) {
+      try {
+        get().onOverview(await bridge.call('sync.pin', { peerId, pinned }));
+        set({
+          notice: {
+            text: pinned ? `${peerId} is pinned: it stays here after it closes, until unpinned` : `${peerId} is unpinned`,
+            error: false,
+          },
+        });
+        return true;
+      } catch (err) {
+        set({ notice: { text: `cannot ${pinned ? 'pin' : 'unpin'} ${peerId}: ${message(err)}`, error: true } });
+        return false;
+      }
+    },
+
+    onOverview(o) {
+      const byId = new Map(o.peers.map((p) => [p.peerId, p]));
+      const before = get().peers;
+      let changed = false;
+      const peers: SyncPeerInfo[] = [];
+      for (const p of before) {
+        const now = byId.get(p.peerId);
+        if (!now) {
+          changed = true;
+          continue;
+        }
+        if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+        else {
+          changed = true;
+          peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+        }
+      }
+      // most overviews only carry the host's new counts (sent after changes): nothing else to redo
+      if (!changed) set({ hostHistory: o.history });
+      else {
+        // the histories of the peers the host forgot go too (counted there, not as dropped here)
+        const histories: Record<string, SyncChange[]> = {};
+        for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
+        const kept = bounded(histories, get().held);
+        const selected = get().selected;
+        set({
+          peers,
+          histories: kept.histories,
+          held: kept.held,
+          hostHistory: o.history,
+          ...(selected && !byId.has(selected.peerId)
+            ? { selected: defaultSelection(peers), openRevision: undefined, scrubRevision: undefined }
+            : {}),
+        });
+        get().checkDivergence();
+      }
+      const known = new Set(peers.map((p) => p.peerId));
+      if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
+    },
+
     listen() {
-      return bridge.on('sync.change', (c) => get().onChange(c));
+      const offs = [bridge.on('sync.overview', (o) => get().onOverview(o)), bridge.on('sync.change', (c) => get().onChange(c))];
+      return () => {
+        for (const off of offs) off();
+      };
     },
   }));
 }
