@@ -6,14 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
-<<<<<<< HEAD
 import { type Harness, openBridgeSocket, startHarness, wsTransport } from '../../../test/bridge-harness';
 import { BridgeClient } from '../../shared/bridge/client';
-import type { ClientEvent, SyncChange } from '../../shared/bridge/contract';
-=======
-import { type Harness, openBridgeSocket, startHarness } from '../../../test/bridge-harness';
 import type { ClientEvent, SyncChange, SyncOverview } from '../../shared/bridge/contract';
->>>>>>> studio-hardening
 import type { TraceEvent } from '../../shared/trace/events';
 
 let h: Harness;
