@@ -22,6 +22,25 @@ export interface HostStatus {
   trace: TraceStats;
   /** Faults in force (see fault.*). */
   faults: { calleeDelayMs: number };
+  /** The redis attached with --redis or attach.redis, if any: watched only unless callees serve there. */
+  attached?: AttachedRedis;
+}
+
+/** A redis the Studio did not start, attached to be watched (see attach.*). */
+export interface AttachedRedis {
+  /** Redacted: no password. */
+  url: string;
+  cluster: boolean;
+  /** Date.now() when attached. */
+  since: number;
+  /** The demo and user callees also serve there (switched on with callees.serveOnAttached). */
+  servingCallees: boolean;
+}
+
+export interface AttachStatus {
+  /** The redis the Studio's own stack runs on (redacted); it is never an attached one. */
+  own: { url: string; embedded: boolean };
+  redis: AttachedRedis | null;
 }
 
 export interface ClientInfo {
@@ -245,6 +264,14 @@ export interface BridgeMethods {
   'sync.setLocal': { params: { peerId: string; data: unknown }; result: SyncPeerInfo };
   'sync.message': { params: { peerId: string; message: unknown }; result: { sent: true } };
 
+  /** Attaches a redis the Studio did not start: the inspector shows it, nothing is written to it. */
+  'attach.redis': { params: { url: string; cluster?: boolean }; result: AttachStatus };
+  /** Back to the Studio's own redis only (callees serving on the attached one stop). */
+  'attach.detach': { params: undefined; result: AttachStatus };
+  'attach.status': { params: undefined; result: AttachStatus };
+  /** Demo and user callees also serve the attached redis (on) or stop serving it; on needs confirm: true. */
+  'callees.serveOnAttached': { params: { on: boolean; confirm?: boolean }; result: AttachStatus };
+
   'metrics.sample': { params: undefined; result: MetricsSample };
   /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
   'load.start': { params: LoadParams; result: { loadId: string } };
@@ -263,6 +290,8 @@ export interface BridgeEvents {
   'sync.change': SyncChange;
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;
+  /** attach.redis, attach.detach or callees.serveOnAttached changed what is attached. */
+  'attach.changed': AttachStatus;
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -308,6 +337,10 @@ export const METHOD_NAMES = [
   'sync.history',
   'sync.setLocal',
   'sync.message',
+  'attach.redis',
+  'attach.detach',
+  'attach.status',
+  'callees.serveOnAttached',
   'metrics.sample',
   'load.start',
   'load.stop',
