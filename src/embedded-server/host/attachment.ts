@@ -69,6 +69,8 @@ export class HostAttachment {
   attach(url: string, cluster: boolean): Promise<AttachStatus> {
     return this.#serial(async () => {
       if (sameRedis(url, this.o.own.url)) return this.#detach();
+      // the one attached already: nothing to change (callees switched on there keep serving)
+      if (this.#redis && sameRedis(url, this.#redis.url) && cluster === this.#redis.cluster) return this.status();
       await this.#stopCallees();
       // the inspector connects first: a redis that cannot be reached leaves the previous attachment
       await this.o.inspect.retarget(url, cluster);
