@@ -46,6 +46,7 @@ if (electron) {
   if (flag('--redis')) env.JUGGLER_REDIS_URL = flag('--redis');
   if (args.includes('--redis-cluster')) env.JUGGLER_REDIS_CLUSTER = '1';
   if (flag('--studio-redis')) env.JUGGLER_STUDIO_REDIS_URL = flag('--studio-redis');
+  if (args.includes('--studio-redis-cluster')) env.JUGGLER_STUDIO_REDIS_CLUSTER = '1';
   child = spawn(electron, [root], { stdio: 'inherit', env });
 } else {
   if (!forceWeb) console.log('no Electron binary here: starting web mode (open the URL below in a browser)');

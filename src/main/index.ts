@@ -51,6 +51,7 @@ if (!app.requestSingleInstanceLock()) {
         attachRedisUrl: process.env.JUGGLER_REDIS_URL || undefined,
         attachCluster: process.env.JUGGLER_REDIS_CLUSTER === '1',
         studioRedisUrl: process.env.JUGGLER_STUDIO_REDIS_URL || undefined,
+        cluster: process.env.JUGGLER_STUDIO_REDIS_CLUSTER === '1',
         dataDir: app.getPath('userData'),
         log: (line) => console.log(`[host] ${line}`),
       });

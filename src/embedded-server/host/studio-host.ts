@@ -363,7 +363,7 @@ export class StudioHost {
     if (!this.embedded) {
       throw new BridgeError(
         BridgeErrorCode.NotSupported,
-        'the Studio can only pause the redis it started itself; this one was given with --redis',
+        'the Studio can only pause the redis it started itself; this one was given with --studio-redis',
       );
     }
     if (pause) await this.embedded.pause();
