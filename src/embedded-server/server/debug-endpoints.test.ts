@@ -149,6 +149,9 @@ test("GET /debug/vars answers Go's expvar JSON: cmdline, the memstats Go's juggl
     expect(typeof memstats[field], field).toBe(typeof goVars.memstats[field]);
   expect(memstats.PauseNs).toHaveLength(goVars.memstats.PauseNs.length);
   expect(memstats.HeapAlloc as number).toBeGreaterThan(0);
+  // juggler-load decodes these into Go ints (PauseTotalNs a time.Duration): a fraction would fail its decode
+  for (const field of ['Mallocs', 'Frees', 'HeapObjects', 'NumGC', 'PauseTotalNs'])
+    if (field in memstats) expect(Number.isInteger(memstats[field]), field).toBe(true);
 
   // the same counters as the Go server after 40 calls over 2 connections (Go's per-connection goroutine
   // counters have no Node counterpart and are absent, which Go's JSON decoding reads as 0)
@@ -156,6 +159,7 @@ test("GET /debug/vars answers Go's expvar JSON: cmdline, the memstats Go's juggl
   const goCounters = Object.keys(goVars.juggler).filter((k) => !k.endsWith('Goros'));
   expect(Object.keys(juggler).sort()).toEqual(goCounters.sort());
   expect(juggler).toEqual(Object.fromEntries(goCounters.map((k) => [k, goVars.juggler[k]])));
+  for (const [k, v] of Object.entries(juggler)) expect(Number.isInteger(v), k).toBe(true);
 });
 
 test('GET /metrics answers Prometheus text with HELP and TYPE for every counter and gauge', async () => {

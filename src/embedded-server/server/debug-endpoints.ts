@@ -80,8 +80,9 @@ export function startGcStats(): void {
 }
 
 /**
- * Go's runtime.MemStats field names with Node's nearest figures. Go's load tool reads HeapObjects,
- * StackInuse, NumGC and PauseTotalNs. What each one is here:
+ * Go's runtime.MemStats field names with Node's nearest figures. Go's load tool prints Alloc, TotalAlloc,
+ * Mallocs, Frees, HeapAlloc, HeapInuse, HeapObjects, StackInuse, NumGC and PauseTotalNs, decoding the
+ * counts into Go ints (so they are whole numbers here). What each one is here:
  *   Alloc, HeapAlloc   V8 heap bytes in use by live and not yet collected objects (heapUsed)
  *   TotalAlloc         no cumulative allocation counter in V8: heapUsed as well (a lower bound)
  *   Sys                the process' resident set size (rss)
@@ -97,6 +98,8 @@ export function startGcStats(): void {
  *                      since the server started listening (a full or incremental collection is one GC)
  *   GCCPUFraction      PauseTotalNs over the time since then
  *   EnableGC true, DebugGC false
+ *   Mallocs, Frees and the other Go allocator figures are absent: V8 keeps no such counts (Go's JSON
+ *                      decoding reads an absent field as 0)
  */
 export function memStats(): Record<string, unknown> {
   startGcStats();
