@@ -92,6 +92,8 @@ test('redis.target to another redis attaches it, to the own one or null detaches
   // the inspector still reads the own redis
   await expect(h.bridge.call('redis.snapshot')).resolves.toMatchObject({ redis: { url: info.redis.url } });
   await expect(h.bridge.call('attach.redis', {} as never)).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+  await expect(h.bridge.call('attach.redis', { url: 'not a redis url' })).rejects.toMatchObject({ code: 'FAILED' });
+  expect((await h.bridge.call('attach.status')).redis).toBeNull();
 });
 
 test("the Studio's callees take an attached system's calls only after the switch with confirm, and stop when switched off", async () => {
@@ -108,6 +110,8 @@ test("the Studio's callees take an attached system's calls only after the switch
     expect(on.redis?.servingCallees).toBe(true);
     expect((await h.bridge.call('host.status')).attached?.servingCallees).toBe(true);
     expect(await callForeign('served', 5000)).toBe('served');
+    // choosing the attached redis again (the Redis view's selector) leaves them serving
+    expect((await h.bridge.call('attach.redis', { url: foreign.url })).redis?.servingCallees).toBe(true);
 
     const off = await h.bridge.call('callees.serveOnAttached', { on: false });
     expect(off.redis?.servingCallees).toBe(false);
