@@ -54,6 +54,11 @@ export class HostAttachment {
     return this.#redis !== undefined;
   }
 
+  /** The attached redis with its credentials, to connect to it (the redis watch); never to be shown. */
+  target(): { url: string; cluster: boolean } | undefined {
+    return this.#redis ? { url: this.#redis.url, cluster: this.#redis.cluster } : undefined;
+  }
+
   /** For the status bar (HostStatus.attached). */
   redis(): AttachedRedis | undefined {
     const r = this.#redis;

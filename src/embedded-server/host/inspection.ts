@@ -22,6 +22,11 @@ export class HostInspection {
     this.#target = home;
   }
 
+  /** The redis shown now (credentials included: to connect, never to display). */
+  get target(): { url: string; cluster: boolean } {
+    return this.#target;
+  }
+
   async #get(): Promise<RedisInspector> {
     if (this.#inspector) return this.#inspector;
     try {
