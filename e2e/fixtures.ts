@@ -16,9 +16,10 @@ export interface Studio {
   output(): string;
 }
 
-async function startWebStudio(): Promise<Studio> {
+/** The web-mode Studio host as a process; `args` are extra flags of dist/web/main.js (e.g. --redis URL). */
+export async function startWebStudio(args: string[] = []): Promise<Studio> {
   const dataDir = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
-  const proc = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), '--data-dir', dataDir], {
+  const proc = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

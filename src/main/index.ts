@@ -47,7 +47,11 @@ if (!app.requestSingleInstanceLock()) {
       Menu.setApplicationMenu(buildApplicationMenu());
       host = await StudioHost.start({
         mode: 'electron',
-        redisUrl: process.env.JUGGLER_REDIS_URL,
+        // set by scripts/start.js from --redis (attached, watched only) and --studio-redis (the Studio's own)
+        attachRedisUrl: process.env.JUGGLER_REDIS_URL || undefined,
+        attachCluster: process.env.JUGGLER_REDIS_CLUSTER === '1',
+        studioRedisUrl: process.env.JUGGLER_STUDIO_REDIS_URL || undefined,
+        cluster: process.env.JUGGLER_STUDIO_REDIS_CLUSTER === '1',
         dataDir: app.getPath('userData'),
         log: (line) => console.log(`[host] ${line}`),
       });

@@ -1,5 +1,6 @@
-// `npm run web`: the Studio in a browser. Starts the host (embedded redis unless --redis is given),
-// serves the built renderer and the bridge on loopback, and prints the URL to open.
+// `npm run web`: the Studio in a browser. Starts the host (its own embedded redis unless --studio-redis
+// is given; --redis attaches a redis to watch, writing nothing to it), serves the built renderer and the
+// bridge on loopback, and prints the URL to open.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,9 +12,13 @@ const usage = `usage: npm run web -- [flags]   (or: node dist/web/main.js [flags
 Juggler Studio in web mode: open the printed URL in a browser.
 
 flags:
-  --redis URL          use this redis (default: start a private redis-server)
-  --pubsub-redis URL   separate redis for pub-sub
+  --redis URL          attach this redis (a system the Studio did not start): the Studio only
+                       watches it; it writes no key, pops no list and registers no callee there
   --redis-cluster      --redis is a seed node of a Redis Cluster
+  --studio-redis URL   run the Studio's own server and callees on this redis, which it writes to
+                       (default: start a private redis-server)
+  --studio-redis-cluster  --studio-redis is a seed node of a Redis Cluster
+  --pubsub-redis URL   separate redis for the pub-sub of the Studio's own server
   --port N             web port on 127.0.0.1 (default: a free port)
   --host ADDR          listen address (default 127.0.0.1; anything else exposes the Studio)
   --data-dir DIR       where callee handlers are kept (default: the platform's config dir)
@@ -28,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       redis: { type: 'string' },
       'pubsub-redis': { type: 'string' },
       'redis-cluster': { type: 'boolean' },
+      'studio-redis': { type: 'string' },
+      'studio-redis-cluster': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -46,9 +53,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const host = await StudioHost.start({
     mode: 'web',
-    redisUrl: values.redis,
+    studioRedisUrl: values['studio-redis'],
     pubsubUrl: values['pubsub-redis'],
-    cluster: values['redis-cluster'],
+    cluster: values['studio-redis-cluster'],
+    attachRedisUrl: values.redis,
+    attachCluster: values['redis-cluster'],
     dataDir: values['data-dir'],
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -59,10 +68,14 @@ export async function main(argv: string[]): Promise<number> {
     port: values.port ? Number(values.port) : 0,
   });
   const info = host.info();
+  const attached = host.attachment.redis();
   process.stdout.write(
     [
       `juggler server  ${info.server.url}`,
-      `redis           ${info.redis.url}${info.redis.embedded ? ' (embedded)' : ''}`,
+      `redis           ${info.redis.url}${info.redis.embedded ? ' (embedded)' : ''}: the Studio's own`,
+      ...(attached
+        ? [`attached        ${attached.url}${attached.cluster ? ' (cluster)' : ''}: watching only, nothing is written to it`]
+        : []),
       `sync server     ${info.sync.url}`,
       `Juggler Studio (web mode): open ${web.url}`,
       '',

@@ -25,6 +25,8 @@ flags:
   --call-cap N               most calls waiting per URI; more are NACKed (default 0: unlimited)
   --read-limit BYTES         largest incoming frame (default ${serverDefaults.readLimit})
   --max-connections N        refuse connections beyond N with 503 (default 0: unlimited)
+  --no-debug-endpoints       do not answer GET /debug/vars (Go's expvar JSON, read by Go's juggler-load)
+                             and GET /metrics (Prometheus text) on the websocket's HTTP address
   --config FILE              YAML config in the Go server's format (redis, caller_broker, server);
                              flags given on the command line win over it
 `;
@@ -48,6 +50,7 @@ export const serverCommand: Command = {
         'call-cap': { type: 'string' },
         'read-limit': { type: 'string' },
         'max-connections': { type: 'string' },
+        'no-debug-endpoints': { type: 'boolean' },
         config: { type: 'string' },
       },
     });
@@ -81,7 +84,7 @@ export const serverCommand: Command = {
     });
     let url: string;
     try {
-      url = await server.listen({ host, port, path: values.path ?? cfg.path ?? '/ws' });
+      url = await server.listen({ host, port, path: values.path ?? cfg.path ?? '/ws', debugEndpoints: !values['no-debug-endpoints'] });
     } catch (err) {
       await broker.close();
       throw new Error(`cannot listen on ${host}:${port}: ${(err as Error).message}`);

@@ -29,7 +29,7 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | 
 
 export const installHint =
   'no redis-server found. Install one (Debian/Ubuntu: `apt-get install -y redis-server`, macOS: `brew install redis`), ' +
-  'set REDIS_SERVER to its path, or pass --redis redis://HOST:PORT to use a running redis';
+  'set REDIS_SERVER to its path, or use a running redis: --redis redis://HOST:PORT (juggler up) or --studio-redis redis://HOST:PORT (the Studio)';
 
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {

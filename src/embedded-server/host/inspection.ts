@@ -22,6 +22,11 @@ export class HostInspection {
     this.#target = home;
   }
 
+  /** The redis shown now (credentials included: to connect, never to display). */
+  get target(): { url: string; cluster: boolean } {
+    return this.#target;
+  }
+
   async #get(): Promise<RedisInspector> {
     if (this.#inspector) return this.#inspector;
     try {
@@ -64,12 +69,19 @@ export class HostInspection {
 
   async retarget(url: string | null, cluster: boolean): Promise<{ url: string; cluster: boolean }> {
     const next = url === null ? this.home : { url, cluster };
+    const prev = this.#target;
     const old = this.#inspector;
     this.#inspector = undefined;
     this.#target = next;
     await this.#closeTaps();
     await old?.close();
-    await this.#get();
+    try {
+      await this.#get();
+    } catch (err) {
+      // a redis that cannot be reached leaves the inspector where it was (reconnected on next use)
+      this.#target = prev;
+      throw err;
+    }
     return { url: redactUrl(next.url), cluster: next.cluster };
   }
 

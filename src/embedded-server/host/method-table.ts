@@ -173,10 +173,13 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       );
     },
     'redis.pending': (p) => host.inspect.pending(str(obj(p, 'redis.pending'), 'uri', 'redis.pending', { nonEmpty: true })),
-    'redis.target': (p) => {
+    // another redis than the Studio's own is attached (watched only); null goes back to the own one
+    'redis.target': async (p) => {
       const o = obj(p, 'redis.target');
       const url = o.url === null ? null : str(o, 'url', 'redis.target', { nonEmpty: true });
-      return host.inspect.retarget(url, bool(o, 'cluster', 'redis.target'));
+      const cluster = bool(o, 'cluster', 'redis.target');
+      const s = url === null ? await host.attachment.detach() : await host.attachment.attach(url, cluster);
+      return s.redis ? { url: s.redis.url, cluster: s.redis.cluster } : { url: s.own.url, cluster: host.options.cluster ?? false };
     },
     'redis.tap': (p) => {
       const o = obj(p, 'redis.tap');
@@ -230,6 +233,17 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       const o = obj(p, 'sync.message');
       host.sync.message(str(o, 'peerId', 'sync.message'), o.message ?? null);
       return { sent: true as const };
+    },
+
+    'attach.redis': (p) => {
+      const o = obj(p, 'attach.redis');
+      return host.attachment.attach(str(o, 'url', 'attach.redis', { nonEmpty: true }), bool(o, 'cluster', 'attach.redis'));
+    },
+    'attach.detach': () => host.attachment.detach(),
+    'attach.status': () => host.attachment.status(),
+    'callees.serveOnAttached': (p) => {
+      const o = obj(p, 'callees.serveOnAttached');
+      return host.attachment.serveOnAttached(bool(o, 'on', 'callees.serveOnAttached'), bool(o, 'confirm', 'callees.serveOnAttached'));
     },
 
     'metrics.sample': () => host.metrics(),

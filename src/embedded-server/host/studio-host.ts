@@ -1,7 +1,9 @@
 // The Studio host: everything the UI shows, wired together and served through one bridge dispatcher.
-// A redis (embedded unless one is configured), a juggler server, the demo callee, the callee
-// playground, the Studio's own clients, the data-sync pair, the redis inspector, and the trace bus
-// that records all of their traffic. No Electron here: the desktop shell and the web host both use it.
+// The Studio's own redis (embedded unless --studio-redis gives one), a juggler server, the demo callee,
+// the callee playground, the Studio's own clients, the data-sync pair, the redis inspector, and the
+// trace bus that records all of their traffic. A redis the Studio did not start is only attached
+// (attachment.ts): watched, never written to. No Electron here: the desktop shell and the web host
+// both use it.
 import { randomUUID } from 'node:crypto';
 import type { CalleeInfo, HostInfo, HostStatus, MetricsSample } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
@@ -15,6 +17,7 @@ import type { PlaygroundLimits } from '../playground/limits';
 import { Playground } from '../playground/playground';
 import { JugglerServer } from '../server/server';
 import { TraceBus } from '../trace/trace-bus';
+import { type AttachedCallees, HostAttachment } from './attachment';
 import { ClientPool } from './client-pool';
 import { defaultDataDir } from './data-dir';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
@@ -27,10 +30,20 @@ import { HostTracer } from './tracer';
 
 export interface StudioHostOptions {
   mode?: HostInfo['mode'];
-  /** A redis to use; default: a private redis-server started (and stopped) by the host. */
-  redisUrl?: string;
+  /**
+   * The redis the Studio's own stack runs on and writes to (`--studio-redis`); default: a private
+   * redis-server started (and stopped) by the host. `pubsubUrl` and `cluster` are about this one.
+   */
+  studioRedisUrl?: string;
   pubsubUrl?: string;
   cluster?: boolean;
+  /**
+   * A redis the Studio did not start (`--redis`): attached at start, watched only (see attachment.ts).
+   * Nothing of the Studio runs there unless callees.serveOnAttached switches the callees on.
+   */
+  attachRedisUrl?: string;
+  /** `attachRedisUrl` is a seed node of a Redis Cluster. */
+  attachCluster?: boolean;
   /** Where the juggler server listens. Default 127.0.0.1 on a free port. */
   serverHost?: string;
   serverPort?: number;
@@ -56,6 +69,7 @@ export class StudioHost {
   readonly clients: ClientPool;
   readonly inspect: HostInspection;
   readonly loads: LoadRuns;
+  readonly attachment: HostAttachment;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -91,6 +105,19 @@ export class StudioHost {
     this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
     );
+    this.attachment = new HostAttachment({
+      own: { url: redisUrl, embedded: embedded !== undefined },
+      inspect: this.inspect,
+      serveCallees: (target) => this.#serveCallees(target),
+      onChange: (s) => {
+        this.dispatcher.emit('attach.changed', s);
+        this.dispatcher.emit('status', this.status());
+      },
+      log: (level, text) => {
+        tracer.log(level, 'attach', text);
+        this.log(text);
+      },
+    });
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
     // with no UI attached the batches would be built only to be thrown away by emit()
     tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50, active: () => this.dispatcher.sessions > 0 });
@@ -107,8 +134,8 @@ export class StudioHost {
   static async start(o: StudioHostOptions = {}): Promise<StudioHost> {
     const log = o.log ?? (() => undefined);
     const tracer = new HostTracer(new TraceBus({ capacity: o.traceCapacity }));
-    const embedded = o.redisUrl ? undefined : await startEmbeddedRedis();
-    const redisUrl = o.redisUrl ?? embedded!.url;
+    const embedded = o.studioRedisUrl ? undefined : await startEmbeddedRedis();
+    const redisUrl = o.studioRedisUrl ?? embedded!.url;
     const cleanup: (() => Promise<unknown>)[] = [];
     let hostRef: StudioHost | undefined;
     const onHealth = (ev: { connection: string; up: boolean; error?: string }) => {
@@ -136,17 +163,9 @@ export class StudioHost {
 
       const demoBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-demo'));
       cleanup.push(() => demoBroker.close());
-      const delayed: Record<string, Thunk> = {};
-      for (const [uri, fn] of Object.entries(demoHandlers)) {
-        delayed[uri] = async (args, ctx) => {
-          const ms = hostRef?.calleeDelayMs ?? 0;
-          if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-          return fn(args, ctx);
-        };
-      }
       const demoCallee = new Callee({
         broker: demoBroker,
-        handlers: delayed,
+        handlers: delayedDemoHandlers(() => hostRef?.calleeDelayMs ?? 0),
         workers: o.demoWorkers ?? 10,
         onInvocation: tracer.calleeInvocations('demo'),
         onError: (e) => log(`demo callee: ${e.message}`),
@@ -204,12 +223,20 @@ export class StudioHost {
         dataDir,
       );
       hostRef = host;
-      return host;
     } catch (err) {
       for (const c of cleanup.reverse()) await c().catch(() => undefined);
       await embedded?.stop();
       throw err;
     }
+    if (o.attachRedisUrl) {
+      try {
+        await hostRef.attachment.attach(o.attachRedisUrl, o.attachCluster ?? false);
+      } catch (err) {
+        await hostRef.close();
+        throw err;
+      }
+    }
+    return hostRef;
   }
 
   log(line: string): void {
@@ -256,6 +283,7 @@ export class StudioHost {
       },
       trace: this.trace.stats(),
       faults: { calleeDelayMs: this.calleeDelayMs },
+      ...(this.attachment?.attached ? { attached: this.attachment.redis() } : {}),
     };
   }
 
@@ -331,6 +359,8 @@ export class StudioHost {
 
   /** Lets a pending call's TTL lapse now (PEXPIRE 1 on its timeout key): its callee finds it expired. */
   async expireCall(uri: string, msgUUID: string): Promise<boolean> {
+    // the Redis view offers it on the calls it shows: those of the attached redis while one is attached
+    this.attachment.assertWritable("letting a call's TTL lapse");
     const key = callTimeoutKey(uri, msgUUID);
     const n = await this.serverBroker.client.pexpire(key, 1);
     this.tracer.log('info', 'fault', `let the TTL of ${key} lapse (${n ? 'done' : 'no such pending call'})`);
@@ -338,16 +368,67 @@ export class StudioHost {
   }
 
   async pauseRedis(pause: boolean): Promise<HostStatus> {
+    this.attachment.assertWritable(pause ? 'pausing redis' : 'resuming redis');
     if (!this.embedded) {
       throw new BridgeError(
         BridgeErrorCode.NotSupported,
-        'the Studio can only pause the redis it started itself; this one was given with --redis',
+        'the Studio can only pause the redis it started itself; this one was given with --studio-redis',
       );
     }
     if (pause) await this.embedded.pause();
     else await this.embedded.resume();
     this.tracer.log('warn', 'fault', pause ? 'embedded redis stopped (outage on demand)' : 'embedded redis restarted');
     return this.status();
+  }
+
+  /**
+   * The demo callee and the user callees (as saved now) on another redis: what callees.serveOnAttached
+   * switches on. Their own brokers, named `studio-*-attached` in CLIENT LIST, traced as callees.
+   */
+  async #serveCallees(target: { url: string; cluster: boolean }): Promise<AttachedCallees> {
+    const opts = (name: string) => ({
+      url: target.url,
+      cluster: target.cluster,
+      clientName: name,
+      onOp: this.tracer.redisOps('callee'),
+      onHealth: (ev: { connection: string; up: boolean; error?: string }) =>
+        this.tracer.log(
+          ev.up ? 'info' : 'warn',
+          'attach',
+          `attached redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable: ${ev.error}`}`,
+        ),
+    });
+    const stops: (() => Promise<unknown>)[] = [];
+    const stop = async () => {
+      for (const s of stops.reverse()) await s().catch(() => undefined);
+    };
+    try {
+      const demoBroker = await RedisBroker.connect(opts('studio-demo-attached'));
+      stops.push(() => demoBroker.close());
+      const demo = new Callee({
+        broker: demoBroker,
+        handlers: delayedDemoHandlers(() => this.calleeDelayMs),
+        workers: this.options.demoWorkers ?? 10,
+        onInvocation: this.tracer.calleeInvocations('demo'),
+        onError: (e) => this.log(`demo callee (attached redis): ${e.message}`),
+      });
+      if (this.demoCallee.running) demo.start();
+      stops.push(() => demo.stop());
+      const userBroker = await RedisBroker.connect(opts('studio-playground-attached'));
+      stops.push(() => userBroker.close());
+      const user = await Playground.open({
+        broker: userBroker,
+        dataDir: this.dataDir,
+        limits: this.options.playgroundLimits,
+        onInvocation: this.tracer.playgroundInvocations(),
+        onError: (e) => this.log(`user callees (attached redis): ${e.message}`),
+      });
+      stops.push(() => user.close());
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { stop };
   }
 
   /** A fresh id for things the host names (taps, loads). */
@@ -360,6 +441,7 @@ export class StudioHost {
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     this.loads.stopAll();
+    await this.attachment.close();
     await this.clients.closeAll();
     await this.inspect.close();
     await this.server.close();
@@ -368,4 +450,17 @@ export class StudioHost {
     await this.trace.close();
     await this.embedded?.stop();
   }
+}
+
+/** The demo handlers, each run delayed by the callee-delay fault in force. */
+function delayedDemoHandlers(delayMs: () => number): Record<string, Thunk> {
+  const delayed: Record<string, Thunk> = {};
+  for (const [uri, fn] of Object.entries(demoHandlers)) {
+    delayed[uri] = async (args, ctx) => {
+      const ms = delayMs();
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+      return fn(args, ctx);
+    };
+  }
+  return delayed;
 }

@@ -22,6 +22,7 @@ import {
   type Response,
 } from '../message';
 import { type CloseInfo, Connection, type ConnState } from './connection';
+import { type DebugSource, serveDebugEndpoint, startGcStats } from './debug-endpoints';
 import { compose, type Handler, type MsgContext } from './handler';
 import { countMsg, newServerMetrics, type ServerMetrics } from './metrics';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options';
@@ -62,6 +63,8 @@ export interface ListenOptions {
   port?: number;
   /** Websocket path; other paths get 404. Default `/ws`. */
   path?: string;
+  /** Answer GET /debug/vars (Go's expvar JSON) and GET /metrics (Prometheus). Default true. */
+  debugEndpoints?: boolean;
 }
 
 export class JugglerServer {
@@ -123,7 +126,11 @@ export class JugglerServer {
   /** Listens on its own HTTP server; resolves with the websocket URL. */
   async listen(o: ListenOptions = {}): Promise<string> {
     this.#path = o.path ?? '/ws';
+    const debug: DebugSource | undefined =
+      o.debugEndpoints === false ? undefined : { metrics: this.metrics, broker: this.broker.metrics, pendingCalls: () => this.router.size };
+    if (debug) startGcStats();
     const http = createServer((req, res) => {
+      if (debug && serveDebugEndpoint(req, res, debug)) return;
       res.writeHead(req.url?.split('?')[0] === this.#path ? 426 : 404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(
         req.url?.split('?')[0] === this.#path ? `juggler.0 websocket endpoint: upgrade with subprotocol ${SUBPROTOCOL}\n` : 'not found\n',

@@ -22,6 +22,25 @@ export interface HostStatus {
   trace: TraceStats;
   /** Faults in force (see fault.*). */
   faults: { calleeDelayMs: number };
+  /** The redis attached with --redis or attach.redis, if any: watched only unless callees serve there. */
+  attached?: AttachedRedis;
+}
+
+/** A redis the Studio did not start, attached to be watched (see attach.*). */
+export interface AttachedRedis {
+  /** Redacted: no password. */
+  url: string;
+  cluster: boolean;
+  /** Date.now() when attached. */
+  since: number;
+  /** The demo and user callees also serve there (switched on with callees.serveOnAttached). */
+  servingCallees: boolean;
+}
+
+export interface AttachStatus {
+  /** The redis the Studio's own stack runs on (redacted); it is never an attached one. */
+  own: { url: string; embedded: boolean };
+  redis: AttachedRedis | null;
 }
 
 export interface ClientInfo {
@@ -278,6 +297,14 @@ export interface BridgeMethods {
   'sync.pin': { params: { peerId: string; pinned: boolean }; result: SyncOverview };
   'sync.overview': { params: undefined; result: SyncOverview };
 
+  /** Attaches a redis the Studio did not start: the inspector shows it, nothing is written to it. */
+  'attach.redis': { params: { url: string; cluster?: boolean }; result: AttachStatus };
+  /** Back to the Studio's own redis only (callees serving on the attached one stop). */
+  'attach.detach': { params: undefined; result: AttachStatus };
+  'attach.status': { params: undefined; result: AttachStatus };
+  /** Demo and user callees also serve the attached redis (on) or stop serving it; on needs confirm: true. */
+  'callees.serveOnAttached': { params: { on: boolean; confirm?: boolean }; result: AttachStatus };
+
   'metrics.sample': { params: undefined; result: MetricsSample };
   /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
   'load.start': { params: LoadParams; result: { loadId: string } };
@@ -298,6 +325,8 @@ export interface BridgeEvents {
   'sync.overview': SyncOverview;
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;
+  /** attach.redis, attach.detach or callees.serveOnAttached changed what is attached. */
+  'attach.changed': AttachStatus;
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -345,6 +374,10 @@ export const METHOD_NAMES = [
   'sync.message',
   'sync.pin',
   'sync.overview',
+  'attach.redis',
+  'attach.detach',
+  'attach.status',
+  'callees.serveOnAttached',
   'metrics.sample',
   'load.start',
   'load.stop',

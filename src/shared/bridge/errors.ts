@@ -11,6 +11,10 @@ export const BridgeErrorCode = {
   NotFound: 'NOT_FOUND',
   /** Not possible in this setup (e.g. pausing a redis the Studio did not start). */
   NotSupported: 'NOT_SUPPORTED',
+  /** The redis is attached (a system the Studio did not start): it is only watched, never written to. */
+  ReadOnly: 'READ_ONLY',
+  /** The step changes a system the Studio only watches: repeat it with `confirm: true`. */
+  ConfirmRequired: 'CONFIRM_REQUIRED',
   /** The operation ran and failed; the message says why. */
   Failed: 'FAILED',
   /** The host is shutting down or the connection to it is gone. */

@@ -80,7 +80,7 @@ describe('redis with a password', () => {
   });
 
   test('the Studio host info shows the redis URL without its password', async () => {
-    const h = await startHarness({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redis.port}` });
+    const h = await startHarness({ studioRedisUrl: `redis://:${PASSWORD}@127.0.0.1:${redis.port}` });
     try {
       const info = await h.bridge.call('host.info');
       expect(info.redis.url).toBe(`redis://:***@127.0.0.1:${redis.port}`);

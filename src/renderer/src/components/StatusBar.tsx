@@ -1,5 +1,6 @@
 // The bottom bar: bridge, redis, server, callees and trace health at a glance. Dropped trace events
-// are always shown, never silent.
+// are always shown, never silent. An attached redis (a system the Studio did not start) is named, with
+// whether the Studio only watches it or its callees serve there too.
 import { useAppStore } from '../stores/use-app-store';
 
 function Dot({ ok, label, title }: { ok: boolean | undefined; label: string; title?: string }) {
@@ -35,6 +36,18 @@ export function StatusBar() {
         <span className="status-item" data-testid="trace-stats" data-dropped={status.trace.dropped}>
           trace {status.trace.enabled ? 'on' : 'off'}: {status.trace.held.toLocaleString()} held
           {status.trace.dropped > 0 && <strong className="status-warn"> · {status.trace.dropped.toLocaleString()} dropped</strong>}
+        </span>
+      )}
+      {status?.attached && (
+        <span
+          className={`status-item${status.attached.servingCallees ? ' status-warn' : ''}`}
+          data-testid="status-attached"
+          data-serving={String(status.attached.servingCallees)}
+          title={`attached ${new Date(status.attached.since).toLocaleTimeString()}; the Studio's own server and callees run on ${host?.redis.url ?? 'its own redis'}`}
+        >
+          attached {status.attached.url}
+          {status.attached.cluster ? ' (cluster)' : ''}:{' '}
+          {status.attached.servingCallees ? "serving callees on it (they take that system's calls)" : 'watching only'}
         </span>
       )}
       {status && status.faults.calleeDelayMs > 0 && (

@@ -6,6 +6,7 @@ import { CalleeLogPanel } from './CalleeLogPanel';
 import { CalleeTable } from './CalleeTable';
 import { useCalleesActions } from './callees-feed';
 import { DEMO_NOTE, demoBehaviour } from './callees-store';
+import { ServeOnAttached } from './ServeOnAttached';
 import { useCalleesStore } from './use-callees-store';
 import './callees.css';
 
@@ -33,6 +34,7 @@ export function CalleesView() {
       <h2>Callees</h2>
       <div className="cl-layout">
         <div className="cl-left">
+          <ServeOnAttached />
           <CalleeTable />
           {selected && selectedKind === 'demo' && <DemoDetails uri={selected} />}
         </div>

@@ -2,6 +2,7 @@
 // badge. A URI opens to its pending calls, each with its TTL counting down and a button to let it lapse.
 import { Fragment } from 'react';
 import type { RedisSnapshot } from '../../../../shared/bridge/contract';
+import { useAppStore } from '../../stores/use-app-store';
 import { LiveAge, TtlCountdown } from './Countdown';
 import { redisStore, useRedisStore } from './use-redis-store';
 
@@ -10,6 +11,8 @@ type UriSummary = RedisSnapshot['uris'][number];
 function PendingCallRows({ uri }: { uri: string }) {
   const entry = useRedisStore((s) => s.pending[uri]);
   const busy = useRedisStore((s) => s.busy);
+  // an attached redis is only watched: the host refuses writes to it (READ_ONLY), the button says why
+  const attached = useAppStore((s) => s.status?.attached?.url);
   if (!entry) return null;
   const { data, fetchedAt } = entry;
   return (
@@ -61,8 +64,12 @@ function PendingCallRows({ uri }: { uri: string }) {
                     <td>
                       <button
                         type="button"
-                        disabled={busy || c.expired}
-                        title="PEXPIRE 1 on its timeout key: the callee that pops it finds it expired"
+                        disabled={busy || c.expired || attached !== undefined}
+                        title={
+                          attached
+                            ? `${attached} is attached: the Studio only watches it and writes nothing to it`
+                            : 'PEXPIRE 1 on its timeout key: the callee that pops it finds it expired'
+                        }
                         onClick={() => void redisStore().getState().expireCall(uri, c.msgUUID)}
                       >
                         Let TTL lapse

@@ -1,6 +1,6 @@
-// The controls above the Redis view: live refresh (pause, last refresh), the inspected redis (another
-// URL, or back to the Studio's own; never showing a password), and faults (pause the embedded redis,
-// delay every callee).
+// The controls above the Redis view: live refresh (pause, last refresh), the inspected redis (an
+// attached one, watched only, or back to the Studio's own; never showing a password), and faults (pause
+// the embedded redis, delay every callee), refused while a redis is attached.
 import { useState } from 'react';
 import { useAppStore } from '../../stores/use-app-store';
 import { redactUrl } from './redis-store';
@@ -41,22 +41,27 @@ function RefreshControls() {
   );
 }
 
-function TargetForm() {
+/**
+ * Which redis the view shows: the Studio's own, or an attached one (a system the Studio did not start,
+ * watched only: nothing is written to it, no list popped, no callee registered).
+ */
+function RedisSelector() {
   const url = useRedisStore((s) => s.snapshot?.redis.url);
-  const cluster = useRedisStore((s) => s.snapshot?.redis.cluster ?? false);
   const busy = useRedisStore((s) => s.busy);
-  const home = useAppStore((s) => s.host?.redis.url);
+  const own = useAppStore((s) => s.host?.redis.url);
+  const attached = useAppStore((s) => s.status?.attached);
   const [text, setText] = useState('');
   const [asCluster, setAsCluster] = useState(false);
   return (
     <form
       className="rv-row"
+      data-testid="redis-selector"
       onSubmit={(e) => {
         e.preventDefault();
         // the field is emptied at once: a typed password does not stay on screen
         const target = text.trim();
         setText('');
-        void redisStore().getState().setTarget(target, asCluster);
+        void redisStore().getState().attach(target, asCluster);
       }}
     >
       <span>
@@ -64,10 +69,16 @@ function TargetForm() {
         <span className="mono" data-testid="redis-target">
           {url ? redactUrl(url) : '…'}
         </span>
-        {cluster && ' (cluster)'}
+        {attached ? (
+          <span className="rv-badge" data-testid="redis-attached-badge">
+            attached: {attached.servingCallees ? 'callees serve here' : 'watching only'}
+          </span>
+        ) : (
+          <span className="rv-muted"> (the Studio's own)</span>
+        )}
       </span>
-      <label>
-        Another redis{' '}
+      <label title="a redis the Studio did not start: it is only watched, nothing is written to it">
+        Attach a redis{' '}
         <input
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -81,13 +92,15 @@ function TargetForm() {
       <label>
         <input type="checkbox" checked={asCluster} onChange={(e) => setAsCluster(e.target.checked)} /> cluster
       </label>
-      <button type="submit" disabled={busy || !text.trim()}>
-        Inspect
+      <button type="submit" disabled={busy || !text.trim()} data-testid="redis-attach">
+        Attach
       </button>
       <button
         type="button"
-        disabled={busy || (home !== undefined && url !== undefined && redactUrl(home) === redactUrl(url))}
-        onClick={() => void redisStore().getState().setTarget(null, false)}
+        disabled={busy || !attached}
+        title={own ? `the Studio's own redis: ${redactUrl(own)}` : undefined}
+        onClick={() => void redisStore().getState().detach()}
+        data-testid="redis-detach"
       >
         Back to the Studio's redis
       </button>
@@ -99,15 +112,17 @@ function FaultControls() {
   const paused = useAppStore((s) => s.status?.redis.paused ?? false);
   const embedded = useAppStore((s) => s.status?.redis.embedded ?? false);
   const delay = useAppStore((s) => s.status?.faults.calleeDelayMs ?? 0);
+  const attached = useAppStore((s) => s.status?.attached?.url);
   const busy = useRedisStore((s) => s.busy);
+  const watchOnly = attached ? `${attached} is attached: the Studio only watches it and writes nothing to it` : undefined;
   const [ms, setMs] = useState('');
   return (
     <div className="rv-row" data-testid="redis-faults">
       <span className="rv-label">Faults</span>
       <button
         type="button"
-        disabled={busy || !embedded}
-        title={embedded ? undefined : 'only the redis the Studio started can be paused'}
+        disabled={busy || !embedded || attached !== undefined}
+        title={watchOnly ?? (embedded ? undefined : 'only the redis the Studio started can be paused')}
         onClick={() => void redisStore().getState().pauseRedis(!paused)}
         data-testid="redis-pause"
       >
@@ -137,6 +152,11 @@ function FaultControls() {
         </button>
       </form>
       {delay > 0 && <span className="rv-badge rv-badge-warn">callees delayed {delay} ms</span>}
+      {watchOnly && (
+        <span className="rv-muted" data-testid="redis-faults-refused">
+          pause and TTL lapse are off: {watchOnly}
+        </span>
+      )}
     </div>
   );
 }
@@ -157,7 +177,7 @@ export function RedisControls() {
   return (
     <div className="rv-controls">
       <RefreshControls />
-      <TargetForm />
+      <RedisSelector />
       <FaultControls />
       <Notice />
     </div>

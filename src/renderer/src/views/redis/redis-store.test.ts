@@ -142,6 +142,27 @@ describe('redis store', () => {
     expect(store.getState().taps).toEqual([]);
     expect(store.getState().notice?.text).not.toMatch(/secret/);
   });
+
+  test('attaching a redis says the Studio only watches it, forgets the previous taps, and detaching goes back to the own one', async () => {
+    const own = { url: 'redis://127.0.0.1:7000', embedded: true };
+    const { bridge, calls } = fakeBridge({
+      'attach.redis': () => ({ own, redis: { url: 'redis://:***@other:6379', cluster: false, since: 1, servingCallees: false } }),
+      'attach.detach': () => ({ own, redis: null }),
+      'redis.snapshot': () => ({ takenAt: 2 }),
+      'redis.tap': () => ({ tapId: 'tap-1' }),
+    });
+    const store = createRedisStore(bridge);
+    await store.getState().tap(['x'], []);
+    await store.getState().attach('redis://:secret@other:6379', false);
+    expect(calls.find((c) => c.method === 'attach.redis')?.params).toEqual({ url: 'redis://:secret@other:6379', cluster: false });
+    expect(store.getState().taps).toEqual([]);
+    expect(store.getState().notice).toEqual({
+      text: 'attached redis://:***@other:6379: watching only, nothing is written to it',
+      error: false,
+    });
+    await store.getState().detach();
+    expect(store.getState().notice?.text).toBe("inspecting the Studio's own redis redis://127.0.0.1:7000");
+  });
 });
 
 describe('formatting', () => {

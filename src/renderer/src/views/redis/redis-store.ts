@@ -71,6 +71,10 @@ export interface RedisState {
   closePeek(): void;
   expireCall(uri: string, msgUUID: string): Promise<void>;
   setTarget(url: string | null, cluster: boolean): Promise<void>;
+  /** Attaches a redis the Studio did not start: shown here, watched only (attach.redis). */
+  attach(url: string, cluster: boolean): Promise<void>;
+  /** Back to the Studio's own redis (attach.detach). */
+  detach(): Promise<void>;
   pauseRedis(pause: boolean): Promise<void>;
   setCalleeDelay(ms: number): Promise<void>;
   tap(channels: string[], patterns: string[]): Promise<void>;
@@ -213,6 +217,25 @@ export function createRedisStore(bridge: RedisBridge, now: () => number = Date.n
           set({ snapshot: undefined, pending: {}, peek: undefined, taps: [], lastRefresh: undefined });
           await get().refresh();
           return `inspecting ${redactUrl(r.url)}${r.cluster ? ' (cluster)' : ''}`;
+        }),
+
+      attach: (url, cluster) =>
+        act('attach', async () => {
+          const s = await bridge.call('attach.redis', { url, cluster });
+          // the taps belonged to the previous redis; the host closed them
+          set({ snapshot: undefined, pending: {}, peek: undefined, taps: [], lastRefresh: undefined });
+          await get().refresh();
+          return s.redis
+            ? `attached ${redactUrl(s.redis.url)}${s.redis.cluster ? ' (cluster)' : ''}: watching only, nothing is written to it`
+            : `back on the Studio's own redis ${redactUrl(s.own.url)}`;
+        }),
+
+      detach: () =>
+        act('detach', async () => {
+          const s = await bridge.call('attach.detach');
+          set({ snapshot: undefined, pending: {}, peek: undefined, taps: [], lastRefresh: undefined });
+          await get().refresh();
+          return `inspecting the Studio's own redis ${redactUrl(s.own.url)}`;
         }),
 
       pauseRedis: (pause) =>
