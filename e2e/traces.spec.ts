@@ -139,10 +139,22 @@ test('exports the session to a file and imports it back, with recording off unti
   expect(text.split('\n')[0]).toContain('juggler-studio-trace');
   expect(text).toContain(out.uuid);
 
+  // with a live session held, importing asks first; cancel keeps the session
+  const [first] = await Promise.all([app.waitForEvent('filechooser'), app.getByTestId('trace-import').click()]);
+  await first.setFiles(file);
+  await expect(app.getByTestId('trace-import-confirm')).toContainText(/replaces the live session \([\d,]+ events on the host\)/);
+  await app.getByTestId('trace-import-cancel').click();
+  await expect(app.getByTestId('trace-import-confirm')).toBeHidden();
+  await expect(app.getByTestId('trace-imported')).toBeHidden();
+
   await app.getByTestId('trace-clear').click();
   await expect(rows(app)).toHaveCount(0);
   const [chooser] = await Promise.all([app.waitForEvent('filechooser'), app.getByTestId('trace-import').click()]);
   await chooser.setFiles(file);
+  // a cleared host may still hold a few events (the clear itself, the page's own calls): confirm if asked
+  const confirm = app.getByTestId('trace-import-replace');
+  await expect(confirm.or(app.getByTestId('trace-imported'))).toBeVisible();
+  if (await confirm.isVisible()) await confirm.click();
   await expect(app.getByTestId('trace-imported')).toContainText(/imported session: [\d,]+ events from session\.ndjson/);
   await expect(app.getByTestId('trace-imported')).toContainText('Recording is off');
   await expect(app.getByTestId('trace-toggle')).toHaveAttribute('data-enabled', 'false');
@@ -156,7 +168,10 @@ test('exports the session to a file and imports it back, with recording off unti
 });
 
 test('Space pauses even with a row focused; a filter typed just before switching view is kept', async ({ app }) => {
-  await call('focus-me');
+  const out = await call('focus-me');
+  // a short, stable list: the call's own events
+  await search(app, out.uuid);
+  await expect(rows(app).filter({ hasText: 'RES' }).first()).toBeVisible();
   // select a row, then move with the keyboard: focus follows the selected row
   await rows(app).first().click();
   await app.keyboard.press('ArrowDown');
@@ -165,6 +180,7 @@ test('Space pauses even with a row focused; a filter typed just before switching
   await expect(app.getByTestId('trace-paused')).toBeVisible();
   await app.keyboard.press('Space');
   await expect(app.getByTestId('trace-paused')).toBeHidden();
+  await app.getByTestId('trace-clear-filters').click();
 
   // typed, then away within the filter's debounce: the edit must still be applied
   await app.getByTestId('trace-target').fill('kept-filter');

@@ -26,10 +26,13 @@ export function TraceToolbar({ view, feed }: { view: TraceView; feed: TraceFeed 
     view.setNotice({ tone: 'ok', text: `Exported ${integer.format(out.count)} events.` });
   };
 
+  // importing replaces what the host holds: ask first when there is a live session to lose
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    await feed.importSession(await file.text(), file.name);
+    const text = await file.text();
     if (fileInput.current) fileInput.current.value = '';
+    if ((view.store.getState().stats?.held ?? 0) > 0) view.setPendingImport({ text, file: file.name });
+    else await feed.importSession(text, file.name);
   };
 
   return (

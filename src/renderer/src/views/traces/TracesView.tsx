@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { ChainWaterfall } from './ChainWaterfall';
 import { EventDetails } from './EventDetails';
+import { downloadText, sessionFileName } from './session-download';
 import { TraceFilters } from './TraceFilters';
 import { TraceLog } from './TraceLog';
 import { TraceToolbar } from './TraceToolbar';
@@ -29,8 +30,34 @@ function Banners() {
   const imported = useStore(view.store, (s) => s.imported);
   const enabled = useStore(view.store, (s) => s.stats?.enabled);
   const notice = useStore(view.store, (s) => s.notice);
+  const pendingImport = useStore(view.store, (s) => s.pendingImport);
+  const hostHeld = useStore(view.store, (s) => s.hostHeld ?? 0);
+  const feed = traceFeed();
+  const replace = async () => {
+    if (!pendingImport) return;
+    view.setPendingImport(undefined);
+    await feed.importSession(pendingImport.text, pendingImport.file);
+  };
+  const exportFirst = async () => {
+    const out = await feed.exportSession();
+    if (out) downloadText(sessionFileName(), out.ndjson);
+  };
   return (
     <>
+      {pendingImport && (
+        <div className="tv-banner" data-tone="warn" role="alertdialog" data-testid="trace-import-confirm">
+          Importing {pendingImport.file} replaces the live session ({integer.format(hostHeld)} events on the host) and stops recording.{' '}
+          <button type="button" className="link-button" data-testid="trace-import-export-first" onClick={() => void exportFirst()}>
+            Export the live session first
+          </button>{' '}
+          <button type="button" data-testid="trace-import-replace" onClick={() => void replace()}>
+            Replace it
+          </button>{' '}
+          <button type="button" data-testid="trace-import-cancel" onClick={() => view.setPendingImport(undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
       {paused && (
         <div className="tv-banner" data-tone="warn" role="status" data-testid="trace-paused">
           Paused: {integer.format(pausedNew)} new event{pausedNew === 1 ? '' : 's'} kept

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Chain, TraceEvent } from '../../../../shared/trace/events';
 import { CHUNK_SIZE } from './event-log';
 import { frame, ManualScheduler, mixed, redisOp } from './test-events';
@@ -224,5 +224,24 @@ describe('trace view store', () => {
     view.ingest(mixed(3));
     sched.drain();
     expect(state().rows).toBe(3);
+  });
+});
+
+describe('notices', () => {
+  test('a success notice goes away by itself; an error stays until dismissed', () => {
+    vi.useFakeTimers();
+    try {
+      const view = new TraceView({ scheduler: new ManualScheduler(), noticeMs: 1000 });
+      view.setNotice({ tone: 'ok', text: 'Exported 5 events.' });
+      vi.advanceTimersByTime(999);
+      expect(view.store.getState().notice?.text).toBe('Exported 5 events.');
+      vi.advanceTimersByTime(1);
+      expect(view.store.getState().notice).toBeUndefined();
+      view.setNotice({ tone: 'err', text: 'export failed' });
+      vi.advanceTimersByTime(60_000);
+      expect(view.store.getState().notice?.text).toBe('export failed');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -70,6 +70,8 @@ export interface TraceViewState {
   loading: boolean;
   /** A session loaded from a file: recording is off until switched on. */
   imported?: { count: number; file?: string };
+  /** A chosen session file not imported yet: importing replaces what the host holds. */
+  pendingImport?: { text: string; file: string };
   /** The outcome of the last action (clear, export, import, resend), for the user. */
   notice?: { tone: 'ok' | 'err'; text: string };
 }
@@ -90,6 +92,8 @@ export interface TraceViewOptions {
    * next frame.
    */
   minPublishMs?: number;
+  /** How long a success notice stays, ms. Default 6,000. */
+  noticeMs?: number;
   /** Default 100. */
   floodRows?: number;
 }
@@ -112,6 +116,8 @@ export class TraceView {
   #publishedEnd = 0;
   #lastPublish = Number.NEGATIVE_INFINITY;
   #compiled: CompiledFilter = compileFilter(defaultFilter);
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #noticeMs: number;
   #index = new RowIndex();
   /** Log position up to which the filter has been applied. */
   #scanned = 0;
@@ -137,6 +143,7 @@ export class TraceView {
     this.#sliceMs = o.sliceMs ?? 8;
     this.#minPublishMs = o.minPublishMs ?? 200;
     this.#floodRows = o.floodRows ?? 100;
+    this.#noticeMs = o.noticeMs ?? 6000;
     this.store = createStore<TraceViewState>()(() => ({
       version: 0,
       held: 0,
@@ -402,8 +409,23 @@ export class TraceView {
     this.store.setState({ imported });
   }
 
+  /**
+   * An outcome for the user. A success goes away by itself after `noticeMs`; an error stays until it is
+   * dismissed (or replaced), so that it is read.
+   */
   setNotice(notice: TraceViewState['notice']): void {
+    clearTimeout(this.#noticeTimer);
     this.store.setState({ notice });
+    if (notice?.tone === 'ok') {
+      this.#noticeTimer = setTimeout(() => {
+        if (this.store.getState().notice === notice) this.store.setState({ notice: undefined });
+      }, this.#noticeMs);
+    }
+  }
+
+  /** A file the user chose to import, waiting for them to confirm that it replaces the live session. */
+  setPendingImport(pendingImport: TraceViewState['pendingImport']): void {
+    this.store.setState({ pendingImport });
   }
 
   // ---- publishing ---------------------------------------------------------------------------------
