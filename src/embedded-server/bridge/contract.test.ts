@@ -293,6 +293,24 @@ describe('callee playground', () => {
     expect(bad.problems?.[0]?.line).toBe(1);
   });
 
+  test("callees.runs lists a callee's recent runs: args, result or error with the stack in the user's source", async () => {
+    await h.bridge.call('callees.save', {
+      uri: 'user.picky',
+      language: 'ts',
+      source: "export default (n: number) => {\n  if (n > 1) throw new Error('too big: ' + n);\n  return n * 2;\n};\n",
+    });
+    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.picky', args: 1, timeoutMs: 5000 })).toMatchObject({ ok: true, result: 2 });
+    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.picky', args: 5, timeoutMs: 5000 })).toMatchObject({ ok: false });
+    const runs = await h.bridge.call('callees.runs', { uri: 'user.picky' });
+    expect(runs.map((r) => r.outcome)).toEqual(['error', 'ok']);
+    expect(runs[0]).toMatchObject({ args: '5', error: 'too big: 5', stack: expect.stringMatching(/user\.picky\.ts:2:\d+/) });
+    expect(runs[1]).toMatchObject({ args: '1', result: '2' });
+    expect(await h.bridge.call('callees.runs', { uri: 'user.picky', errorsOnly: true })).toHaveLength(1);
+    // the demo callee's runs too
+    await h.bridge.call('clients.call', { clientId, uri: 'test.reverse', args: 'abc', timeoutMs: 5000 });
+    expect((await h.bridge.call('callees.runs', { uri: 'test.reverse' }))[0]).toMatchObject({ args: '"abc"', result: '"cba"', outcome: 'ok' });
+  });
+
   test('a looping user callee is killed while the host keeps answering', async () => {
     await h.bridge.call('callees.save', { uri: 'user.loop', language: 'js', source: 'module.exports = () => { while (true) {} };' });
     // the harness's playground kills a run after 1 s (maxCallMs); the call may wait 8 s for that answer

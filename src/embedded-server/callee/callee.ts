@@ -27,6 +27,10 @@ export interface Invocation {
   durationMs: number;
   outcome: 'ok' | 'error' | 'expired';
   error?: string;
+  /** The call's args as JSON text (as popped: no copy is made). */
+  argsText?: string;
+  /** The result as JSON text, as pushed (an error result too); absent for an expired call. */
+  resultText?: string;
 }
 
 export interface CalleeOptions {
@@ -183,7 +187,16 @@ export class Callee {
     const left = ttlMs - (performance.now() - poppedAt);
     if (left < 1) {
       this.#count(uri, 'Expired');
-      this.#opts.onInvocation?.({ uri, msgUUID: msg_uuid, poppedAt, startedAt, durationMs, outcome: 'expired' });
+      this.#opts.onInvocation?.({
+        uri,
+        msgUUID: msg_uuid,
+        poppedAt,
+        startedAt,
+        durationMs,
+        outcome: 'expired',
+        argsText: payload.args.text,
+        ...(error !== undefined ? { error } : {}),
+      });
       return;
     }
     await this.#broker.result({ conn_uuid: payload.conn_uuid, msg_uuid, uri, args: new RawJson(text) }, left);
@@ -196,6 +209,8 @@ export class Callee {
       durationMs,
       outcome: error === undefined ? 'ok' : 'error',
       error,
+      argsText: payload.args.text,
+      resultText: text,
     });
   }
 }

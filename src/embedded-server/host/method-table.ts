@@ -151,12 +151,17 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       if (!host.playground.list().some((h) => h.uri === uri))
         throw new BridgeError(BridgeErrorCode.NotFound, `no user callee serves ${uri}`);
       await host.playground.remove(uri);
+      host.tracer.runs.forget(uri);
       const list = host.callees();
       host.dispatcher.emit('callees.changed', list);
       return list;
     },
     'callees.start': (p) => host.setCalleeRunning(str(obj(p, 'callees.start'), 'uri', 'callees.start', { nonEmpty: true }), true),
     'callees.stop': (p) => host.setCalleeRunning(str(obj(p, 'callees.stop'), 'uri', 'callees.stop', { nonEmpty: true }), false),
+    'callees.runs': (p) => {
+      const o = obj(p, 'callees.runs');
+      return host.tracer.runs.list(str(o, 'uri', 'callees.runs', { nonEmpty: true }), bool(o, 'errorsOnly', 'callees.runs'));
+    },
 
     'redis.snapshot': () => host.inspect.snapshot(),
     'redis.peek': (p) => {

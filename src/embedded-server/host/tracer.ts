@@ -10,6 +10,7 @@ import type { PlaygroundInvocation } from '../playground/playground';
 import type { ServerHooks } from '../server/server';
 import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
+import { CalleeRuns } from './callee-runs';
 
 /** Durations of the last 1000 runs per URI, for avg and p95 in the Callees view. */
 class Durations {
@@ -51,6 +52,8 @@ function outline(patch: unknown[]): unknown[] {
 
 export class HostTracer {
   readonly #durations = new Durations();
+  /** Each callee URI's recent runs (args, result, error, stack), kept whether tracing is on or off. */
+  readonly runs = new CalleeRuns();
   readonly #clientOffs = new Map<string, () => void>();
 
   constructor(readonly bus: TraceBus) {}
@@ -66,6 +69,7 @@ export class HostTracer {
   calleeInvocations(calleeId: string): (inv: Invocation) => void {
     return calleeOnInvocation(this.bus, calleeId, (inv) => {
       if (inv.outcome !== 'expired') this.#durations.add(inv.uri, inv.durationMs);
+      this.runs.add(inv);
     });
   }
 
@@ -73,6 +77,7 @@ export class HostTracer {
     const record = calleeOnInvocation(this.bus, 'playground');
     // a killed run is its own outcome in the trace; the runtime's Invocation has no such outcome
     return (inv) => {
+      this.runs.add(inv);
       if (!this.bus.enabled) return;
       if (inv.outcome === 'killed') {
         this.bus.record({

@@ -30,6 +30,9 @@ export interface PlaygroundInvocation {
   error?: string;
   /** The handler's stack for a thrown error, with positions in the user's source. */
   stack?: string;
+  /** The call's args and the result pushed, as JSON text (see Invocation). */
+  argsText?: string;
+  resultText?: string;
 }
 
 export interface PlaygroundLog {
@@ -279,6 +282,8 @@ export class Playground {
     if (track?.killed) out.killReason = track.killed;
     if (inv.error !== undefined) out.error = inv.error;
     if (track?.stack) out.stack = track.stack;
+    if (inv.argsText !== undefined) out.argsText = inv.argsText;
+    if (inv.resultText !== undefined) out.resultText = inv.resultText;
     this.#o.onInvocation?.(out);
   }
 

@@ -107,6 +107,26 @@ export interface SaveResult {
   problems?: CompileProblem[];
 }
 
+/** One run of a callee, as the Callees view lists it (newest first, a bounded number per URI). */
+export interface CalleeRun {
+  uri: string;
+  msgUUID: string;
+  /** Date.now() when the run ended. */
+  at: number;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'expired' | 'killed';
+  /** The args and the result as JSON text, cut to the host's limit (see `cut`). */
+  args?: string;
+  result?: string;
+  error?: string;
+  /** A user callee's stack for a thrown error, with positions in the user's source (`uri.ts:line:column`). */
+  stack?: string;
+  /** The handler version that ran (user callees). */
+  version?: number;
+  /** Which of args / result were cut. */
+  cut?: ('args' | 'result')[];
+}
+
 export interface CalleeLog {
   uri: string;
   level: 'log' | 'warn' | 'error';
@@ -269,6 +289,8 @@ export interface BridgeMethods {
   'callees.remove': { params: { uri: string }; result: CalleeInfo[] };
   'callees.start': { params: { uri: string }; result: CalleeInfo };
   'callees.stop': { params: { uri: string }; result: CalleeInfo };
+  /** A callee's recent runs, newest first (only the failed ones with errorsOnly). */
+  'callees.runs': { params: { uri: string; errorsOnly?: boolean }; result: CalleeRun[] };
 
   'redis.snapshot': { params: undefined; result: InspectorSnapshot };
   /** `key`: a key as text, or a snapshot's key object (its base64 carries keys that are not UTF-8). */
@@ -359,6 +381,7 @@ export const METHOD_NAMES = [
   'callees.remove',
   'callees.start',
   'callees.stop',
+  'callees.runs',
   'redis.snapshot',
   'redis.peek',
   'redis.pending',
