@@ -115,3 +115,46 @@ test('a user callee is removed after a confirmation; demo callees have no source
   await expect(row).toHaveCount(0);
   await expect(calleeRow(app, 'test.echo').getByTestId('callee-remove')).toHaveCount(0);
 });
+
+test("a callee's failed runs open from its error count, with the line of the user's source that threw; a run can be made again", async ({
+  app,
+}) => {
+  const id = unique();
+  const uri = `user.picky.${id}`;
+  await app.getByTestId('nav-callees').click();
+  await app.getByTestId('callee-new').click();
+  await app.getByTestId('callee-uri').fill(uri);
+  await expect(app.getByTestId('callee-ts-note')).toContainText('types are stripped, not checked');
+  await saveSource(app, "export default (n: number) => {\n  if (n > 1) throw new Error('too big: ' + n);\n  return n * 2;\n};");
+  await expect(app.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+
+  // try it from the editor: a good call, then one that fails
+  await app.getByTestId('callee-trial-args').fill('1');
+  await app.getByTestId('callee-trial-run').click();
+  await expect(app.getByTestId('callee-trial-outcome')).toHaveAttribute('data-state', 'ok');
+  await app.getByTestId('callee-trial-args').fill('7');
+  await app.getByTestId('callee-trial-run').click();
+  await expect(app.getByTestId('callee-trial-outcome')).toHaveAttribute('data-state', 'error');
+  await expect(app.getByTestId('callee-trial-outcome')).toContainText('too big: 7');
+  await app.getByTestId('callee-trial-args').fill('{oops');
+  await app.getByTestId('callee-trial-run').click();
+  await expect(app.getByTestId('callee-trial-outcome')).toContainText('not valid JSON');
+
+  // the error count opens the failed runs
+  await calleeRow(app, uri).getByTestId('callee-errors').click();
+  await expect(app.getByTestId('callee-runs-errors-only')).toBeChecked();
+  const runs = app.getByTestId('callee-run');
+  await expect(runs).toHaveCount(1);
+  await runs.first().click();
+  await expect(app.getByTestId('callee-run-error')).toHaveText('too big: 7');
+  await expect(app.getByTestId('callee-run-frames')).toContainText('line 2, column');
+  await expect(app.getByTestId('callee-run-frames')).toContainText("if (n > 1) throw new Error('too big: ' + n);");
+  await app.getByTestId('callee-runs-errors-only').uncheck();
+  await expect(runs).toHaveCount(2);
+  await app.screenshot({ path: `${screenshotDir}/callees-runs.png` });
+
+  // the same args again, from the run
+  await app.getByTestId('callee-run-again').click();
+  await expect(app.getByTestId('callee-trial-outcome')).toContainText('too big: 7');
+  await expect(runs).toHaveCount(3);
+});

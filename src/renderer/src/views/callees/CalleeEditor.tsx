@@ -3,7 +3,7 @@
 // the previous version serving.
 import { CodeEditor, type CodeProblem } from '../../components/CodeEditor';
 import { useCalleesActions } from './callees-feed';
-import { calleesStore, type HandlerLanguage, PRIVILEGE_NOTE, type SaveStatus } from './callees-store';
+import { calleesStore, type HandlerLanguage, PRIVILEGE_NOTE, type SaveStatus, TS_NOTE } from './callees-store';
 import { useCalleesStore } from './use-callees-store';
 
 const NO_PROBLEMS: CodeProblem[] = [];
@@ -116,6 +116,11 @@ export function CalleeEditor() {
         height="18rem"
         data-testid="callee-source"
       />
+      {draft.language === 'ts' && (
+        <p className="cl-muted" data-testid="callee-ts-note">
+          {TS_NOTE}
+        </p>
+      )}
       <SaveStatusLine save={save} />
     </section>
   );

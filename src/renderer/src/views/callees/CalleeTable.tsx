@@ -44,14 +44,22 @@ function CalleeRow({ c }: { c: CalleeInfo }) {
   const m = c.metrics;
   const choose = () => {
     const s = calleesStore.getState();
-    if (c.kind === 'demo') return s.select(c.uri);
-    if (s.draft.dirty && s.draft.editing !== c.uri && !window.confirm(`Discard the unsaved changes to ${s.draft.uri}?`)) return;
-    s.edit(c.uri);
+    if (c.kind === 'demo') s.select(c.uri);
+    else {
+      if (s.draft.dirty && s.draft.editing !== c.uri && !window.confirm(`Discard the unsaved changes to ${s.draft.uri}?`)) return false;
+      s.edit(c.uri);
+    }
+    return true;
   };
   return (
     <tr data-testid="callee-row" data-uri={c.uri} aria-selected={selected} className={selected ? 'cl-selected' : undefined}>
       <td>
-        <button type="button" className="cl-uri mono" onClick={choose} title={c.kind === 'user' ? 'Edit the source' : 'Show what it does'}>
+        <button
+          type="button"
+          className="cl-uri mono"
+          onClick={() => choose() && void actions.showRuns(c.uri)}
+          title={c.kind === 'user' ? 'Edit the source, see its runs' : 'Show what it does and its runs'}
+        >
           {c.uri}
         </button>
       </td>
@@ -67,7 +75,21 @@ function CalleeRow({ c }: { c: CalleeInfo }) {
       <td className="cl-num" data-testid="callee-invocations">
         {m.invocations}
       </td>
-      <td className={`cl-num${m.errors ? ' cl-bad' : ''}`}>{m.errors}</td>
+      <td className={`cl-num${m.errors ? ' cl-bad' : ''}`}>
+        {m.errors ? (
+          <button
+            type="button"
+            className="link-button"
+            data-testid="callee-errors"
+            title="Show the failed runs"
+            onClick={() => choose() && void actions.showRuns(c.uri, true)}
+          >
+            {m.errors}
+          </button>
+        ) : (
+          m.errors
+        )}
+      </td>
       <td className={`cl-num${m.killed ? ' cl-bad' : ''}`}>{m.killed}</td>
       <td className={`cl-num${m.expired ? ' cl-warn' : ''}`}>{m.expired}</td>
       <td className="cl-num">{ms(m.avgMs)}</td>

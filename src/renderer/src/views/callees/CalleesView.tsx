@@ -3,7 +3,9 @@
 import { useEffect } from 'react';
 import { CalleeEditor } from './CalleeEditor';
 import { CalleeLogPanel } from './CalleeLogPanel';
+import { CalleeRunsPanel } from './CalleeRunsPanel';
 import { CalleeTable } from './CalleeTable';
+import { CalleeTrial } from './CalleeTrial';
 import { useCalleesActions } from './callees-feed';
 import { DEMO_NOTE, demoBehaviour } from './callees-store';
 import { ServeOnAttached } from './ServeOnAttached';
@@ -28,6 +30,8 @@ export function CalleesView() {
   // metrics change with every call and no event says so: poll while the view is shown
   useEffect(() => actions.poll(), [actions]);
   const logUri = selectedKind === 'user' ? selected : editing;
+  // runs and "Run" belong to a URI that is served: the selected one, or the saved one being edited
+  const runsUri = selected ?? editing;
 
   return (
     <section className="view cl-view" data-testid="view-callees">
@@ -37,6 +41,8 @@ export function CalleesView() {
           <ServeOnAttached />
           <CalleeTable />
           {selected && selectedKind === 'demo' && <DemoDetails uri={selected} />}
+          {runsUri && <CalleeTrial uri={runsUri} />}
+          {runsUri && <CalleeRunsPanel uri={runsUri} />}
         </div>
         <div className="cl-right">
           <CalleeEditor />

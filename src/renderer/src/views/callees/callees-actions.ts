@@ -1,6 +1,10 @@
 // What the Callees view's buttons do: bridge calls whose answers (and failures) land in the store.
 import type { BridgeClient } from '../../../../shared/bridge/client';
+import { parseJsonInput } from '../playground/json-input';
 import type { CalleesStore } from './callees-store';
+
+/** The Studio client that "Run" calls through (made on first use, seen in the Playground and Traces). */
+export const TRIAL_CLIENT_NAME = 'Callees view';
 
 export type Bridge = Pick<BridgeClient, 'call' | 'on'>;
 
@@ -14,12 +18,30 @@ function message(err: unknown): string {
 export function calleesActions(bridge: Bridge, store: CalleesStore) {
   const st = () => store.getState();
 
+  const loadRuns = async (uri: string, errorsOnly: boolean): Promise<void> => {
+    try {
+      const list = await bridge.call('callees.runs', { uri, errorsOnly });
+      // a newer choice (another URI, the other filter) wins over a late answer
+      const cur = st().runs;
+      if (!cur || (cur.uri === uri && cur.errorsOnly === errorsOnly)) st().setRuns({ uri, errorsOnly, list });
+    } catch (err) {
+      st().setRuns({ uri, errorsOnly, list: st().runs?.list ?? [], problem: `recent runs of ${uri}: ${message(err)}` });
+    }
+  };
+
   const refresh = async (): Promise<void> => {
     try {
       st().setCallees(await bridge.call('callees.list'));
     } catch {
       // the status bar shows a lost link; the next poll tries again
     }
+    const runs = st().runs;
+    if (runs) await loadRuns(runs.uri, runs.errorsOnly);
+  };
+
+  const trialClient = async (): Promise<string> => {
+    const open = (await bridge.call('clients.list')).find((c) => c.name === TRIAL_CLIENT_NAME && c.state === 'open');
+    return open?.clientId ?? (await bridge.call('clients.connect', { name: TRIAL_CLIENT_NAME })).clientId;
   };
 
   const runOn = async (uri: string, what: string, f: () => Promise<void>) => {
@@ -45,6 +67,31 @@ export function calleesActions(bridge: Bridge, store: CalleesStore) {
     },
 
     refresh,
+
+    /** Shows a URI's recent runs (all, or only those that failed). */
+    showRuns(uri: string, errorsOnly = false): Promise<void> {
+      st().setRuns({ uri, errorsOnly, list: st().runs?.uri === uri ? (st().runs?.list ?? []) : [] });
+      return loadRuns(uri, errorsOnly);
+    },
+
+    /** Calls `uri` with the JSON args typed (or taken from a past run) through a Studio client. */
+    async runWith(uri: string, argsText: string, timeoutMs = 10_000): Promise<void> {
+      st().setTrial({ uri, argsText, outcome: undefined, failure: undefined });
+      const args = parseJsonInput(argsText);
+      if (!args.ok) {
+        st().setTrial({ state: 'failed', failure: args.message });
+        return;
+      }
+      st().setTrial({ state: 'running' });
+      try {
+        const outcome = await bridge.call('clients.call', { clientId: await trialClient(), uri, args: args.value, timeoutMs });
+        st().setTrial({ state: 'done', outcome });
+      } catch (err) {
+        st().setTrial({ state: 'failed', failure: message(err) });
+      }
+      const runs = st().runs;
+      if (runs?.uri === uri) await loadRuns(uri, runs.errorsOnly);
+    },
 
     /** Polls the list (metrics change with every call, and no event says so). Returns the stop. */
     poll(intervalMs = POLL_MS): () => void {

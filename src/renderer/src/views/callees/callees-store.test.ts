@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import type { CalleeInfo, CalleeLog } from '../../../../shared/bridge/contract';
 import { calleesActions } from './callees-actions';
-import { createCalleesStore, MAX_LOGS, STARTER_JS, STARTER_TS } from './callees-store';
+import { createCalleesStore, MAX_LOGS, STARTER_JS, STARTER_TS, sourceFrames } from './callees-store';
 
 const metrics = { invocations: 0, errors: 0, expired: 0, killed: 0, avgMs: 0, p95Ms: 0 };
 
@@ -122,5 +122,20 @@ describe('saving', () => {
     s.getState().setDraft({ uri: ' ' });
     await calleesActions(bridgeAnswering(undefined), s).save();
     expect(s.getState().save).toMatchObject({ state: 'failed', message: expect.stringMatching(/URI: empty/) });
+  });
+});
+
+describe('where a user callee threw', () => {
+  test("the stack's frames in the user's file, with the text of their lines, once each", () => {
+    const source = 'export default (n) => {\n  if (n > 1) throw new Error("x");\n  return n;\n};\n';
+    const stack = [
+      'Error: x',
+      '    at default (user.a.b.ts:2:20)',
+      '    at user.a.b.ts:2:20',
+      '    at other.ts:9:1',
+      '    at userXa.b.ts:3:1',
+    ].join('\n');
+    expect(sourceFrames(stack, 'user.a.b', source)).toEqual([{ line: 2, column: 20, text: '  if (n > 1) throw new Error("x");' }]);
+    expect(sourceFrames(stack, 'user.a.b', undefined)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // and callees.changed events), the handler being edited, the outcome of the last save, and the
 // console output of user handlers per URI. A framework-free store, fed by callees-actions.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CalleeInfo, CalleeLog, CompileProblem } from '../../../../shared/bridge/contract';
+import type { CalleeInfo, CalleeLog, CalleeRun, CallOutcome, CompileProblem } from '../../../../shared/bridge/contract';
 
 /** Log lines kept per URI, newest last. */
 export const MAX_LOGS = 300;
@@ -28,6 +28,26 @@ export type SaveStatus =
   /** The host refused the save (bad URI, a demo URI) or could not be reached. */
   | { state: 'failed'; message: string };
 
+/** The recent runs shown for one URI (callees.runs), refreshed with the list while the view is shown. */
+export interface RunsView {
+  uri: string;
+  errorsOnly: boolean;
+  list: CalleeRun[];
+  /** The run whose details are open. */
+  open?: string;
+  problem?: string;
+}
+
+/** A call made from the Callees view to try a callee with some args ("Run"). */
+export interface TrialRun {
+  uri: string;
+  argsText: string;
+  state: 'idle' | 'running' | 'done' | 'failed';
+  outcome?: CallOutcome;
+  /** Why the call could not be made (bad JSON, no client, the host refused). */
+  failure?: string;
+}
+
 export interface CalleesState {
   callees: CalleeInfo[];
   /** The URI whose details (demo) or source (user) and logs are shown. */
@@ -41,6 +61,8 @@ export interface CalleesState {
   problem?: string;
   /** URIs with a start/stop/remove in flight. */
   busy: Record<string, true>;
+  runs?: RunsView;
+  trial: TrialRun;
 
   setCallees(list: CalleeInfo[]): void;
   upsertCallee(info: CalleeInfo): void;
@@ -54,6 +76,10 @@ export interface CalleesState {
   clearLogs(uri: string): void;
   setProblem(problem: string | undefined): void;
   setBusy(uri: string, busy: boolean): void;
+  setRuns(runs: RunsView | undefined): void;
+  /** Opens (or closes, when already open) a run's details. */
+  toggleRun(msgUUID: string): void;
+  setTrial(patch: Partial<TrialRun>): void;
 }
 
 export type CalleesStore = StoreApi<CalleesState>;
@@ -101,6 +127,7 @@ export function createCalleesStore(): CalleesStore {
     logs: {},
     droppedLogs: {},
     busy: {},
+    trial: { uri: '', argsText: '"world"', state: 'idle' },
 
     setCallees: (list) =>
       set((s) => {
@@ -173,6 +200,18 @@ export function createCalleesStore(): CalleesStore {
 
     setProblem: (problem) => set({ problem }),
 
+    setRuns: (runs) =>
+      set((s) => {
+        // a refresh keeps the open run open while it is still listed
+        if (runs && s.runs?.uri === runs.uri && s.runs.open && runs.open === undefined && runs.list.some((r) => r.msgUUID === s.runs?.open))
+          return { runs: { ...runs, open: s.runs.open } };
+        return { runs };
+      }),
+
+    toggleRun: (msgUUID) => set((s) => (s.runs ? { runs: { ...s.runs, open: s.runs.open === msgUUID ? undefined : msgUUID } } : s)),
+
+    setTrial: (patch) => set((s) => ({ trial: { ...s.trial, ...patch } })),
+
     setBusy: (uri, busy) =>
       set((s) => {
         if (busy) return { busy: { ...s.busy, [uri]: true } };
@@ -201,5 +240,24 @@ export const demoBehaviour: Record<string, string> = {
  */
 export const PRIVILEGE_NOTE =
   "Handlers run in the Studio host with your user account's privileges: they can read and write your files, start processes and open connections. The module allow-list only guards against mistakes; it is not a sandbox. Run only code you trust.";
+
+/** The editor's TypeScript mode: esbuild strips the types, nothing checks them (issue 13 asks to say so). */
+export const TS_NOTE = 'TypeScript types are stripped, not checked: a type error does not stop a save; only syntax errors do.';
+
+/** Frames of a user callee's stack that point into its source (`user.x.ts:12:5`), with that line's text. */
+export function sourceFrames(stack: string, uri: string, source: string | undefined): { line: number; column: number; text: string }[] {
+  if (!source) return [];
+  const lines = source.split(/\r?\n/);
+  const name = uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`${name}\\.(?:ts|js):(\\d+):(\\d+)`, 'g');
+  const out: { line: number; column: number; text: string }[] = [];
+  for (const m of stack.matchAll(re)) {
+    const line = Number(m[1]);
+    const column = Number(m[2]);
+    if (out.some((f) => f.line === line && f.column === column)) continue;
+    out.push({ line, column, text: lines[line - 1] ?? '' });
+  }
+  return out;
+}
 
 export const DEMO_NOTE = 'One demo callee serves every test.* URI: stop and start act on all of them. Demo callees are read-only.';
