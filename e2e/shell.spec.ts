@@ -33,3 +33,18 @@ test('a page opened without the token, or with a wrong one, says so and how to g
   await expect(page.getByTestId('status-bar').getByText('host refused')).toBeVisible();
   await page.close();
 });
+
+test('a first run says what is running, with the server URL in full, and a first call opens its waterfall', async ({ app }) => {
+  const welcome = app.getByTestId('welcome');
+  await expect(welcome).toBeVisible();
+  await expect(app.getByTestId('welcome-server-url')).toHaveText(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+  await expect(app.getByTestId('status-bar')).toContainText(/server ws:\/\/127\.0\.0\.1:\d+\/ws · \d+ conn/);
+  await app.getByTestId('welcome-first-call').click();
+  await expect(welcome).toContainText('Done: the waterfall');
+  await expect(app.getByTestId('trace-verdict')).toHaveAttribute('data-verdict', 'ok');
+  await app.getByTestId('welcome-dismiss').click();
+  await expect(welcome).toBeHidden();
+  await app.reload();
+  await app.getByTestId('status-bar').getByText('host open').waitFor();
+  await expect(app.getByTestId('welcome')).toBeHidden();
+});

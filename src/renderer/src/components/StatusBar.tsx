@@ -25,8 +25,12 @@ export function StatusBar() {
       <Dot ok={redis?.up} label={redisLabel} title={redis?.lastError ?? host?.redis.url} />
       <Dot
         ok={status ? true : undefined}
-        label={status ? `server ${status.server.connections} conn, ${status.server.pendingCalls} pending` : 'server ?'}
-        title={host?.server.url}
+        label={
+          status
+            ? `server ${host?.server.url ? `${host.server.url} · ` : ''}${status.server.connections} conn, ${status.server.pendingCalls} pending`
+            : 'server ?'
+        }
+        title={host ? `The Studio's juggler server: point clients at ${host.server.url}` : undefined}
       />
       <Dot
         ok={status ? status.callees.running > 0 : undefined}

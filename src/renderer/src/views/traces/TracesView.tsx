@@ -10,6 +10,7 @@ import { TraceFilters } from './TraceFilters';
 import { TraceLog } from './TraceLog';
 import { TraceToolbar } from './TraceToolbar';
 import { traceFeed, traceView } from './traces-instance';
+import { Welcome } from './Welcome';
 import './traces.css';
 
 const integer = new Intl.NumberFormat();
@@ -119,6 +120,7 @@ export function TracesView() {
 
   return (
     <section className="view tv" data-testid="view-traces" aria-label="Traces">
+      <Welcome />
       <TraceToolbar view={view} feed={feed} />
       <TraceFilters view={view} searchRef={searchRef} />
       <Banners />

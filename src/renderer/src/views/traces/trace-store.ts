@@ -338,6 +338,15 @@ export class TraceView {
     return this.#log.get(this.#log.positionOf(seq));
   }
 
+  /** The seq of the newest request frame (CALL, PUB, SUB, UNSB) with this uuid among the last `within` events. */
+  findRequest(uuid: string, within = 10_000): number | undefined {
+    for (let seq = this.#lastSeq; seq > 0 && seq > this.#lastSeq - within; seq--) {
+      const e = this.event(seq);
+      if (e?.kind === 'frame' && e.uuid === uuid && e.corr === uuid) return seq;
+    }
+    return undefined;
+  }
+
   /** A row's latency: the op's or run's own duration, or for a RES the time since its CALL. */
   latencyAt(row: number): number | undefined {
     const pos = this.#positionAt(row);
