@@ -73,6 +73,8 @@ test('a call shows as CALL, ACK and RES; clicking the CALL opens its waterfall w
   await expect(wf.getByTestId('trace-total')).toContainText(/total [\d.]+ ms/);
   // the selected event as a JSON tree, its frame text parsed
   await expect(app.getByTestId('trace-json')).toContainText('waterfall-1');
+  // the connection id in full (the column cuts it), and a filter by it
+  await expect(app.getByTestId('trace-conn-id')).toContainText(/server [0-9a-f-]{36}/);
   // the log with the waterfall open, for the README
   await app.getByTestId('trace-clear-filters').click();
   await expect(app.getByTestId('trace-hidden')).toBeHidden();

@@ -299,7 +299,10 @@ describe('callee playground', () => {
       language: 'ts',
       source: "export default (n: number) => {\n  if (n > 1) throw new Error('too big: ' + n);\n  return n * 2;\n};\n",
     });
-    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.picky', args: 1, timeoutMs: 5000 })).toMatchObject({ ok: true, result: 2 });
+    expect(await h.bridge.call('clients.call', { clientId, uri: 'user.picky', args: 1, timeoutMs: 5000 })).toMatchObject({
+      ok: true,
+      result: 2,
+    });
     expect(await h.bridge.call('clients.call', { clientId, uri: 'user.picky', args: 5, timeoutMs: 5000 })).toMatchObject({ ok: false });
     const runs = await h.bridge.call('callees.runs', { uri: 'user.picky' });
     expect(runs.map((r) => r.outcome)).toEqual(['error', 'ok']);
@@ -308,7 +311,11 @@ describe('callee playground', () => {
     expect(await h.bridge.call('callees.runs', { uri: 'user.picky', errorsOnly: true })).toHaveLength(1);
     // the demo callee's runs too
     await h.bridge.call('clients.call', { clientId, uri: 'test.reverse', args: 'abc', timeoutMs: 5000 });
-    expect((await h.bridge.call('callees.runs', { uri: 'test.reverse' }))[0]).toMatchObject({ args: '"abc"', result: '"cba"', outcome: 'ok' });
+    expect((await h.bridge.call('callees.runs', { uri: 'test.reverse' }))[0]).toMatchObject({
+      args: '"abc"',
+      result: '"cba"',
+      outcome: 'ok',
+    });
   });
 
   test('a looping user callee is killed while the host keeps answering', async () => {

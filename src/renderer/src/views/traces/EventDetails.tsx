@@ -41,6 +41,15 @@ export function EventDetails({ view, feed }: { view: TraceView; feed: TraceFeed 
           </button>
         )}
       </header>
+      {(e.kind === 'frame' || e.kind === 'conn') && (
+        // the Connection column cuts long ids (a server's are uuids): here it is whole, and can filter the log
+        <p className="ed-conn" data-testid="trace-conn-id">
+          connection <span className="ed-muted">{e.side}</span> <code className="mono">{e.connId}</code>{' '}
+          <button type="button" className="link-button" data-testid="trace-only-conn" onClick={() => view.setFilter({ conn: e.connId })}>
+            show only this connection
+          </button>
+        </p>
+      )}
       <JsonTree key={e.seq} value={displayOf(e)} openDepth={4} data-testid="trace-json" />
     </section>
   );
