@@ -3,6 +3,7 @@
 // them all is cheap.
 
 import type { LatencySummary } from '../../shared/bridge/contract';
+import { nearestRank } from '../../shared/percentile';
 
 // one shape for `juggler load --json` and the Studio's load panel
 export type { LatencySummary };
@@ -23,10 +24,7 @@ export class LatencyStats {
 
   /** The nearest-rank percentile (p in [0, 100]): the smallest sample with at least p% of samples at or below it. */
   percentile(p: number): number {
-    const s = this.#sortedSamples();
-    if (s.length === 0) return 0;
-    const rank = Math.max(1, Math.ceil((p / 100) * s.length));
-    return s[Math.min(rank, s.length) - 1]!;
+    return nearestRank(this.#sortedSamples(), p);
   }
 
   summary(): LatencySummary {

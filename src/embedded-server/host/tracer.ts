@@ -6,33 +6,27 @@ import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
 import type { JugglerClient } from '../client/client';
+import { DurationStats } from '../playground/duration-stats';
 import type { PlaygroundInvocation } from '../playground/playground';
 import type { ServerHooks } from '../server/server';
 import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
 import { CalleeRuns } from './callee-runs';
 
-/** Durations of the last 1000 runs per URI, for avg and p95 in the Callees view. */
+/** Durations per URI, for avg and p95 in the Callees view: the statistic user callees use too. */
 class Durations {
-  static readonly KEEP = 1000;
-  // a ring per URI: the splice that kept the last 1000 moved 999 numbers on every run
-  readonly #byUri = new Map<string, { ms: Float64Array; n: number }>();
+  readonly #byUri = new Map<string, DurationStats>();
   add(uri: string, ms: number): void {
-    let r = this.#byUri.get(uri);
-    if (!r) {
-      r = { ms: new Float64Array(Durations.KEEP), n: 0 };
-      this.#byUri.set(uri, r);
+    let d = this.#byUri.get(uri);
+    if (!d) {
+      d = new DurationStats();
+      this.#byUri.set(uri, d);
     }
-    r.ms[r.n % Durations.KEEP] = ms;
-    r.n++;
+    d.add(ms);
   }
   summary(uri: string): { avgMs: number; p95Ms: number } {
-    const r = this.#byUri.get(uri);
-    if (!r || r.n === 0) return { avgMs: 0, p95Ms: 0 };
-    const a = r.ms.slice(0, Math.min(r.n, Durations.KEEP));
-    const avgMs = a.reduce((s, x) => s + x, 0) / a.length;
-    a.sort();
-    return { avgMs, p95Ms: a[Math.min(a.length - 1, Math.floor(a.length * 0.95))]! };
+    const d = this.#byUri.get(uri);
+    return d ? { avgMs: d.avgMs, p95Ms: d.p95Ms } : { avgMs: 0, p95Ms: 0 };
   }
 }
 

@@ -1,5 +1,7 @@
 // Average and 95th percentile of the latest call durations of a URI (a bounded window, so a
-// long-running Studio keeps a constant memory per handler).
+// long-running Studio keeps a constant memory per handler). The one statistic of callee durations:
+// demo and user callees alike (host/tracer.ts, playground.ts).
+import { nearestRank } from '../../shared/percentile';
 
 export class DurationStats {
   readonly #window: number[] = [];
@@ -24,8 +26,6 @@ export class DurationStats {
 
   /** 95th percentile (nearest rank) over the latest `size` durations, ms (0 before the first). */
   get p95Ms(): number {
-    if (this.#window.length === 0) return 0;
-    const sorted = [...this.#window].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
+    return nearestRank(Float64Array.from(this.#window).sort(), 95);
   }
 }
