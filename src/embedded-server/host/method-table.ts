@@ -3,7 +3,7 @@
 
 import { MAX_BRIDGE_CALL_TIMEOUT_MS } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
-import type { TraceKind } from '../../shared/trace/events';
+import { TRACE_KINDS, type TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
 import { bool, num, obj, oneOf, str } from '../bridge/params';
 import type { BinaryText } from '../inspect/binary-text';
@@ -11,7 +11,7 @@ import { TraceError } from '../trace/errors';
 import { exportText, importSession } from '../trace/session-file';
 import type { StudioHost } from './studio-host';
 
-const traceKinds: readonly TraceKind[] = ['frame', 'redis', 'callee', 'sync', 'conn', 'log'];
+const traceKinds: readonly TraceKind[] = TRACE_KINDS;
 
 export function buildMethodTable(host: StudioHost): MethodTable {
   return {

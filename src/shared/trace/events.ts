@@ -102,6 +102,12 @@ export interface LogTrace extends TraceBase {
 export type TraceEvent = FrameTrace | RedisTrace | CalleeTrace | SyncTrace | ConnTrace | LogTrace;
 export type TraceKind = TraceEvent['kind'];
 
+/** Every kind, in the order the UI lists them: the one list the host's checks and the UI's filters use. */
+export const TRACE_KINDS = ['frame', 'redis', 'callee', 'sync', 'conn', 'log'] as const satisfies readonly TraceKind[];
+// a kind missing from TRACE_KINDS fails to compile here
+type MissingKind = Exclude<TraceKind, (typeof TRACE_KINDS)[number]>;
+export const _allKindsListed: MissingKind extends never ? true : MissingKind = true;
+
 /** An event as a producer hands it to the bus, before the bus stamps it. */
 export type TraceInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq' | 't' | 'wall'> : never) : never;
 

@@ -3,7 +3,7 @@
 // texts, uuids, redis keys) in the chunk's text ("text"), numbers in a number column ("num"), the
 // one boolean in the flags, a sync patch as its JSON text ("json"). The fields are listed in the order
 // the host writes them, which is the order the detail pane shows them in.
-import type { TraceKind } from '../../../../shared/trace/events';
+import { TRACE_KINDS, type TraceKind } from '../../../../shared/trace/events';
 
 export type FieldStore = 'sym' | 'text' | 'num' | 'flag' | 'json';
 
@@ -21,7 +21,7 @@ export const NUM_SLOTS = 2;
 /** Every kind keeps `corr` in text slot 0, so that a request's events are found the same way. */
 export const CORR_SLOT = 0;
 
-export const kindNames: readonly TraceKind[] = ['frame', 'redis', 'callee', 'sync', 'conn', 'log'];
+export const kindNames: readonly TraceKind[] = TRACE_KINDS;
 export const KIND_FRAME = 0;
 export const KIND_REDIS = 1;
 export const KIND_CALLEE = 2;

@@ -1,10 +1,10 @@
 // The live log's filters and how they test an event. A filter compiles once into a predicate that the
 // store runs on each new batch (and on the whole log when the filter changes). It reads column values
 // by position (FilterSource), so that the store's column log is filtered without building events.
-import type { TraceEvent, TraceKind } from '../../../../shared/trace/events';
+import { TRACE_KINDS, type TraceEvent, type TraceKind } from '../../../../shared/trace/events';
 import { payloadOf, peerOf, targetOf, typeOf } from './event-columns';
 
-export const traceKinds: readonly TraceKind[] = ['frame', 'redis', 'callee', 'sync', 'conn', 'log'];
+export const traceKinds: readonly TraceKind[] = TRACE_KINDS;
 
 export interface TraceFilter {
   /** Kinds shown; empty: every kind. */
