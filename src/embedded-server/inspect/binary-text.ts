@@ -1,17 +1,9 @@
 // Redis keys and values are bytes. The Studio shows them as text; bytes that are not UTF-8 and
 // control characters are escaped (`\xNN`, `\n`), and the exact bytes travel as base64 whenever the
 // text is not them, so that a key shown in the UI can be handed back to the inspector unchanged.
+import type { BinaryText } from '../../shared/inspect';
 
-export interface BinaryText {
-  /** Readable form: the UTF-8 text, with invalid bytes and control characters escaped. */
-  text: string;
-  /** The original bytes, present when `text` is not exactly them (escaped or cut) and `withBytes` was asked. */
-  base64?: string;
-  /** Length of the original in bytes. */
-  bytes: number;
-  /** `text` stops at the preview limit. */
-  truncated?: boolean;
-}
+export type { BinaryText } from '../../shared/inspect';
 
 export interface BinaryTextOptions {
   /** Most characters of `text`. Default: no limit. */

@@ -2,8 +2,12 @@
 // LIST shows no keys: our callees carry their URIs in their connection name (broker/redis/
 // client-names.ts). Other blocked BRPOPs (Go callees, unnamed clients) cannot be attributed to a URI
 // and are counted apart; the results readers of our servers are recognised by name and left out.
+
+import type { UnattributedWaiter } from '../../shared/inspect';
 import { parseCalleeClientName } from '../broker/redis/client-names';
 import { type ClientInfo, isBlocked } from './client-list';
+
+export type { UnattributedWaiter } from '../../shared/inspect';
 
 export interface CalleeWaiters {
   /** URI → callee connections blocked in BRPOP on its list. */
@@ -16,15 +20,6 @@ export interface CalleeWaiters {
   partiallyNamed: number;
   /** Our servers' results readers blocked in BRPOP (`juggler:<name>:results`). */
   resultReaders: number;
-}
-
-export interface UnattributedWaiter {
-  /** `host:port` of the redis node it is connected to (cluster), empty on a single redis. */
-  node: string;
-  addr: string;
-  name: string;
-  /** Seconds it has been blocked. */
-  idleS: number;
 }
 
 /** Adds one node's clients (call once per node in a cluster). */

@@ -1,16 +1,20 @@
 // The Studio's redis inspector: what juggler keeps in redis, read-only. It runs on its own
 // connections (never the broker's: a slow SCAN must not delay calls), sends no command that writes
 // (CLIENT SETNAME on its own connection aside) and fails fast with UNAVAILABLE when redis is down.
+
+import type { PendingCall, PendingCalls } from '../../shared/inspect';
 import { type ConnectionSpec, connectClient, createClient, type HealthEvent, type RedisClient } from '../broker/redis/connection';
 import { callKey } from '../broker/redis/keys';
 import { defaultRedisUrl, type RedisOp, redactUrl } from '../broker/redis/options';
 import { type BinaryText, bytesOf } from './binary-text';
 import { CommandRunner, quitOrDrop } from './command-runner';
 import { InspectorError } from './errors';
-import { type ListEntry, type ListPage, MAX_PAGE, type PeekOptions, peekList } from './list-peek';
+import { type ListPage, MAX_PAGE, type PeekOptions, peekList } from './list-peek';
 import { DEFAULT_PREVIEW_CHARS } from './payload-view';
 import { type InspectorSnapshot, takeSnapshot } from './snapshot';
 import { openTap, type Tap, type TapFilter, type TapMessage } from './tap';
+
+export type { PendingCall, PendingCalls } from '../../shared/inspect';
 
 export interface RedisInspectorOptions {
   /** redis:// or rediss:// URL. Default `redis://127.0.0.1:6379`. Never shown with its password. */
@@ -39,31 +43,6 @@ export interface RedisInspectorOptions {
   onOp?: (op: RedisOp) => void;
   /** A connection of the inspector went down or came back. */
   onHealth?: (ev: HealthEvent) => void;
-}
-
-/** A pending call of a URI, oldest first. */
-export interface PendingCall {
-  /** LRANGE index (0 newest). */
-  index: number;
-  msgUUID: string;
-  connUUID: string;
-  args: BinaryText;
-  ttlMs?: number;
-  ageMs?: number;
-  /** Its timeout key is gone: the callee that pops it will drop it. */
-  expired?: boolean;
-}
-
-export interface PendingCalls {
-  uri: string;
-  /** LLEN when the first page was read. */
-  length: number;
-  /** Oldest first (the order callees take them). */
-  calls: PendingCall[];
-  /** Entries of the list that are not juggler payloads. */
-  malformed: ListEntry[];
-  /** maxPendingCalls was reached. */
-  truncated: boolean;
 }
 
 const INSPECTOR_NAME = 'juggler:inspector';

@@ -3,12 +3,15 @@
 // to live from its timeout key (PTTL), pipelined. Lists are pushed with LPUSH and popped with BRPOP,
 // so index 0 is the newest entry and the right end the oldest, the next one a callee will take.
 import type Redis from 'ioredis';
+import type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/inspect';
 import { callTimeoutKey, resultTimeoutKey } from '../broker/redis/keys';
-import { type BinaryText, binaryText } from './binary-text';
+import { binaryText } from './binary-text';
 import type { Cmd, CommandRunner, Reply } from './command-runner';
 import { InspectorError } from './errors';
 import { classifyKey } from './key-kinds';
 import { DEFAULT_PREVIEW_CHARS, type PayloadView, viewCallPayload } from './payload-view';
+
+export type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/inspect';
 
 /** Most entries per page. */
 export const MAX_PAGE = 1000;
@@ -22,38 +25,6 @@ export interface PeekOptions {
   from?: 'newest' | 'oldest';
   /** Characters of args and raw previews. Default 200. */
   previewChars?: number;
-}
-
-/** What the timeout key of a pending call or result says. */
-export interface TtlInfo {
-  /** Time left before it expires, ms. Absent when the key is gone or has no TTL. */
-  ttlMs?: number;
-  /** Time since it was pushed, ms: the TTL it was pushed with (the timeout key's value) minus ttlMs. */
-  ageMs?: number;
-  /** The timeout key is gone: whoever pops this entry will drop it as expired. */
-  expired?: boolean;
-  /** The timeout key exists without a TTL, or cannot be read: not something juggler writes. */
-  ttlError?: string;
-}
-
-export interface ListEntry extends PayloadView, TtlInfo {
-  /** LRANGE index: 0 is the newest entry (pushed last), length − 1 the oldest. */
-  index: number;
-}
-
-export type ListKind = 'calls' | 'results' | 'other';
-
-export interface ListPage {
-  key: BinaryText;
-  kind: ListKind;
-  /** LLEN now. */
-  length: number;
-  from: 'newest' | 'oldest';
-  start: number;
-  /** In the order read from `from`: newest first, or oldest first. */
-  entries: ListEntry[];
-  /** The entry a callee or server takes next (the right end), with its age when derivable. */
-  oldest?: ListEntry;
 }
 
 export function listKind(key: Buffer): ListKind {

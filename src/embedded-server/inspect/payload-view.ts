@@ -1,32 +1,17 @@
 // How a list entry or a published message is shown: the juggler payload's fields and a preview of
 // its args, or, for anything else (binary, not JSON, another program's data), the raw bytes as text
 // with the reason it is not a juggler payload. Never throws: hostile data is something to show.
+
+import type { PayloadView } from '../../shared/inspect';
 import { decodeCallPayload, decodePubPayload } from '../broker/redis/payload';
 import { type BinaryText, binaryText } from './binary-text';
+
+export type { CallView, PayloadView } from '../../shared/inspect';
 
 /** Entries larger than this are not parsed (a preview is still shown). */
 export const MAX_DECODE_BYTES = 1024 * 1024;
 /** Default length of args and raw previews, in characters. */
 export const DEFAULT_PREVIEW_CHARS = 200;
-
-export interface CallView {
-  msgUUID: string;
-  connUUID: string;
-  uri: string;
-  /** The args' JSON text, cut to the preview length. */
-  args: BinaryText;
-}
-
-export interface PayloadView {
-  /** Length of the entry in bytes. */
-  bytes: number;
-  /** The decoded call or result, when the entry is a juggler payload. */
-  call?: CallView;
-  /** The entry itself, when it is not a juggler payload. */
-  raw?: BinaryText;
-  /** Why it is not a juggler payload. */
-  error?: string;
-}
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 

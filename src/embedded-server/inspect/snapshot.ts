@@ -3,14 +3,36 @@
 // pub-sub channels with their subscribers, and which callees wait on which URI (CLIENT LIST).
 // Each section that fails for a reason other than an outage (an ACL forbidding CLIENT LIST, say) is
 // reported as an issue and the rest of the snapshot still comes back.
-import { type BinaryText, binaryText } from './binary-text';
-import { addClients, type CalleeWaiters, emptyWaiters, type UnattributedWaiter } from './blocked-clients';
+
+import type {
+  ChannelSummary,
+  InspectorSnapshot,
+  ListSummary,
+  NodeScan,
+  OldestEntry,
+  ResultSummary,
+  SnapshotIssue,
+  UriSummary,
+} from '../../shared/inspect';
+import { binaryText } from './binary-text';
+import { addClients, type CalleeWaiters, emptyWaiters } from './blocked-clients';
 import { parseClientList } from './client-list';
 import type { Cmd, CommandRunner, NodeClient } from './command-runner';
 import { InspectorError } from './errors';
 import { classifyKey, JUGGLER_MATCH } from './key-kinds';
 import { addTtls, type ListKind, type TtlInfo } from './list-peek';
 import { type PayloadView, viewCallPayload } from './payload-view';
+
+export type {
+  ChannelSummary,
+  InspectorSnapshot,
+  ListSummary,
+  NodeScan,
+  OldestEntry,
+  ResultSummary,
+  SnapshotIssue,
+  UriSummary,
+} from '../../shared/inspect';
 
 export interface SnapshotOptions {
   /** Most juggler keys to look at; past it the snapshot says `truncated`. */
@@ -23,112 +45,6 @@ export interface SnapshotOptions {
   previewChars: number;
   /** Channels and patterns the inspector's own taps subscribe to, to tell them apart. */
   taps: { channels: Map<string, number>; patterns: number };
-}
-
-export interface InspectorSnapshot {
-  /** Date.now() when it was started. */
-  takenAt: number;
-  durationMs: number;
-  redis: {
-    /** Without password. */
-    url: string;
-    cluster: boolean;
-    /** Scanned servers: the single redis (address '') or each cluster master. */
-    nodes: NodeScan[];
-  };
-  scan: {
-    match: string;
-    /** Juggler keys looked at, over all nodes. */
-    keysSeen: number;
-    maxKeys: number;
-    /** maxKeys was reached: counts below are lower bounds. */
-    truncated: boolean;
-  };
-  /** Every URI with a call list, call timeout keys or a callee naming it; sorted by URI. */
-  uris: UriSummary[];
-  /** Every connection id with a result list or result timeout keys; sorted. */
-  results: ResultSummary[];
-  /** Keys under `juggler:` of no known kind (count, and a sample with their types). */
-  otherKeys: { count: number; sample: { key: BinaryText; type: string }[] };
-  /** Call or result list keys holding something else than a list (WRONGTYPE). */
-  typeMismatches: { key: BinaryText; expected: 'list'; actual: string }[];
-  pubsub: {
-    /** Channels with at least one subscriber (PUBSUB CHANNELS), the inspector's taps included, sorted. */
-    channels: ChannelSummary[];
-    /** More channels than maxChannels: the rest were not counted. */
-    channelsTruncated: boolean;
-    /** Pattern subscriptions (PUBSUB NUMPAT), not counting the inspector's taps. */
-    patterns: number;
-    /** Pattern subscriptions of the inspector's own taps. */
-    inspectorTapPatterns: number;
-  };
-  waiters: {
-    /** Clients blocked in BRPOP whose name does not say on what (Go callees, unnamed clients). */
-    unattributed: UnattributedWaiter[];
-    /** Our servers' results readers blocked in BRPOP. */
-    resultReaders: number;
-    /** Callee connections whose names had no room for all their URIs. */
-    partiallyNamedCallees: number;
-  };
-  /** Sections that could not be read, and why. */
-  issues: SnapshotIssue[];
-}
-
-export interface NodeScan {
-  /** `host:port` in a cluster, '' for a single redis. */
-  address: string;
-  keysSeen: number;
-  /** SCAN went all the way round (not cut by maxKeys). */
-  complete: boolean;
-}
-
-export interface ListSummary {
-  /** Pass it to peekList. */
-  key: BinaryText;
-  length: number;
-  /** The entry popped next (right end): its msg uuid, time left and age when derivable. */
-  oldest?: OldestEntry;
-}
-
-export interface OldestEntry extends TtlInfo {
-  msgUUID?: string;
-  /** Why it could not be decoded. */
-  error?: string;
-}
-
-export interface UriSummary {
-  uri: string;
-  /** Length of the call list (0 without one). */
-  pending: number;
-  callList?: ListSummary;
-  /** Call timeout keys of this URI (one per pending call that has not expired). */
-  timeoutKeys: number;
-  /** Callee connections blocked in BRPOP on this URI now. */
-  calleesWaiting: number;
-  /** Callee connections that serve this URI, waiting or busy. */
-  calleesConnected: number;
-  /** Calls are pending and no callee waits for them (the UI's badge). Go callees are unattributed. */
-  noCalleeWaiting: boolean;
-}
-
-export interface ResultSummary {
-  conn: string;
-  pending: number;
-  resultList?: ListSummary;
-  timeoutKeys: number;
-}
-
-export interface ChannelSummary {
-  channel: BinaryText;
-  /** Subscribers other than the inspector's taps (PUBSUB NUMSUB, summed over cluster nodes). */
-  subscribers: number;
-  /** The inspector's own taps on this channel. */
-  inspectorTaps: number;
-}
-
-export interface SnapshotIssue {
-  section: 'keys' | 'lists' | 'pubsub' | 'clients' | 'cluster';
-  message: string;
 }
 
 interface FoundList {

@@ -1,34 +1,23 @@
 // A tap: watches published messages on its own subscriber connection (a connection in SUBSCRIBE mode
 // can send nothing else, and the inspector's command connection must stay free). Juggler
 // publications `{"msg_uuid","args"}` are decoded; anything else arrives raw, never as an exception.
+
+import type { TapMessage } from '../../shared/inspect';
 import type { ConnectionSpec, RedisClient } from '../broker/redis/connection';
 import { connectClient, createClient, type HealthEvent } from '../broker/redis/connection';
 import type { RedisOp } from '../broker/redis/options';
-import { type BinaryText, binaryText } from './binary-text';
+import { binaryText } from './binary-text';
 import { quitOrDrop } from './command-runner';
 import { InspectorError } from './errors';
 import { viewPubPayload } from './payload-view';
+
+export type { TapMessage } from '../../shared/inspect';
 
 export interface TapFilter {
   /** Channels, exactly (SUBSCRIBE). */
   channels?: string[];
   /** Redis glob patterns (PSUBSCRIBE). */
   patterns?: string[];
-}
-
-export interface TapMessage {
-  channel: BinaryText;
-  /** The pattern it matched, for pattern subscriptions. */
-  pattern?: string;
-  /** The payload as text (cut to the preview length; `payload.bytes` is its full size). */
-  payload: BinaryText;
-  /** Set for a juggler publication. */
-  msgUUID?: string;
-  args?: BinaryText;
-  /** Why it is not a juggler publication. */
-  error?: string;
-  /** Date.now() when it arrived. */
-  receivedAt: number;
 }
 
 export interface Tap {

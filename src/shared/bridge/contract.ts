@@ -135,12 +135,9 @@ export interface CalleeLog {
 }
 
 // The redis inspector's shapes are its own (src/embedded-server/inspect): data only, no behaviour.
-export type { InspectorSnapshot as RedisSnapshot, PendingCalls } from '../../embedded-server/inspect';
-export type { ListPage } from '../../embedded-server/inspect/list-peek';
+export type { InspectorSnapshot as RedisSnapshot, ListPage, PendingCalls } from '../inspect';
 
-import type { InspectorSnapshot, PendingCalls } from '../../embedded-server/inspect';
-import type { ListPage } from '../../embedded-server/inspect/list-peek';
-import type { TapMessage } from '../../embedded-server/inspect/tap';
+import type { InspectorSnapshot, ListPage, PendingCalls, TapMessage } from '../inspect';
 
 export interface RedisTapMessage extends TapMessage {
   tapId: string;
