@@ -8,8 +8,8 @@ import { WebSocketServer } from 'ws';
 import { CloseCode } from '../message';
 import { ProxyError } from './errors';
 import type { ProxyHooks } from './hooks';
-import { type ConnectionContext, type ProxyCounters, ProxyConnection } from './proxy-connection';
 import { type ProxyOptions, proxyDefaults } from './options';
+import { type ConnectionContext, ProxyConnection, type ProxyCounters } from './proxy-connection';
 import { writeRefusal } from './refusal';
 import { checkExtraHeaders, parseUpstream, upstreamHeaders, upstreamUrl } from './upstream-request';
 
@@ -83,7 +83,7 @@ export class JugglerProxy {
   async listen(o: ListenOptions = {}): Promise<string> {
     if (this.#server || this.#closed) throw new ProxyError('NOT_IDLE', 'this proxy is already listening or was closed');
     const host = o.host ?? '127.0.0.1';
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'close' });
       res.end(`this is a recording juggler.0 proxy to ${this.upstream}: connect with a websocket\n`);
     });

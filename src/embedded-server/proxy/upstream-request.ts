@@ -47,7 +47,7 @@ export function parseUpstream(upstream: string): URL {
 
 /** The URL the upstream is asked for, for a client that asked for `reqUrl` (path and query). */
 export function upstreamUrl(upstream: URL, reqUrl: string | undefined): string {
-  const raw = reqUrl && reqUrl.startsWith('/') ? reqUrl : `/${reqUrl ?? ''}`;
+  const raw = reqUrl?.startsWith('/') ? reqUrl : `/${reqUrl ?? ''}`;
   const q = raw.indexOf('?');
   const clientPath = q < 0 ? raw : raw.slice(0, q);
   const clientQuery = q < 0 ? '' : raw.slice(q + 1);

@@ -70,7 +70,14 @@ describe('proxyHooks', () => {
     expect(c).toMatchObject({ side: 'proxy', source: 'ws://upstream:9000/ws', dir: 'in', type: 'CALL', corr: call, uri: 'test.echo' });
     expect(r).toMatchObject({ side: 'proxy', dir: 'out', type: 'RES', uuid: res, corr: call });
     expect(bad).toMatchObject({ side: 'proxy', text: 'garbage', error: 'not a juggler.0 frame' });
-    expect(closed).toMatchObject({ kind: 'conn', side: 'proxy', source: 'ws://upstream:9000/ws', state: 'closed', code: 1000, reason: 'bye' });
+    expect(closed).toMatchObject({
+      kind: 'conn',
+      side: 'proxy',
+      source: 'ws://upstream:9000/ws',
+      state: 'closed',
+      code: 1000,
+      reason: 'bye',
+    });
     expect(bus.chain(call)!.hops.map((h) => h.event.seq)).toEqual([c!.seq, r!.seq]);
   });
 });
