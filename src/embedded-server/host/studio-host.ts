@@ -21,6 +21,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
+import { HostProxies } from './proxies';
 import { SyncDemo } from './sync-demo';
 import { HostTracer } from './tracer';
 
@@ -53,6 +54,7 @@ export class StudioHost {
   readonly clients: ClientPool;
   readonly inspect: HostInspection;
   readonly loads: LoadRuns;
+  readonly proxies: HostProxies;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -84,6 +86,7 @@ export class StudioHost {
       () => server.url,
       (p) => this.dispatcher.emit('load.progress', p),
     );
+    this.proxies = new HostProxies(tracer.bus, (list) => this.dispatcher.emit('proxy.changed', list));
     this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
     );
@@ -352,6 +355,7 @@ export class StudioHost {
     for (const t of this.#timers) clearInterval(t);
     this.loads.stopAll();
     await this.clients.closeAll();
+    await this.proxies.closeAll();
     await this.inspect.close();
     await this.server.close();
     await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);
