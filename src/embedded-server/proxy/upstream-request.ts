@@ -14,6 +14,7 @@
 // and the subprotocols the client offered are offered again as they were. Extra headers set by the user
 // are added last and win.
 import type { IncomingHttpHeaders } from 'node:http';
+import { parseHeaderLine as parseSharedHeaderLine } from '../../shared/header-lines';
 import { ProxyError } from './errors';
 
 /** Client headers passed to the upstream (lower case); plus every `x-*` header. */
@@ -76,9 +77,11 @@ export function checkExtraHeaders(headers: Record<string, string>): Record<strin
 
 /** Parses `Name: value` (the CLI's --header). Throws BAD_HEADER. */
 export function parseHeaderLine(line: string): [string, string] {
-  const i = line.indexOf(':');
-  if (i <= 0) throw new ProxyError('BAD_HEADER', `header "${line}" must be "Name: value"`);
-  return [line.slice(0, i).trim(), line.slice(i + 1).trim()];
+  try {
+    return parseSharedHeaderLine(line);
+  } catch (err) {
+    throw new ProxyError('BAD_HEADER', (err as Error).message);
+  }
 }
 
 /** The headers sent to the upstream: the client's allowed ones, then the extra ones. */

@@ -4,7 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HostInfo, HostStatus } from '../../../shared/bridge/contract';
 
 export type Theme = 'dark' | 'light';
-export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics';
+export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics' | 'attach';
 export type LinkState = 'connecting' | 'open' | 'closed';
 
 export const views: { id: ViewId; title: string; key: string }[] = [
@@ -14,6 +14,7 @@ export const views: { id: ViewId; title: string; key: string }[] = [
   { id: 'redis', title: 'Redis', key: '4' },
   { id: 'sync', title: 'Sync', key: '5' },
   { id: 'metrics', title: 'Metrics', key: '6' },
+  { id: 'attach', title: 'Attach', key: '7' },
 ];
 
 export interface AppState {
