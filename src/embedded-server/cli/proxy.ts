@@ -1,6 +1,7 @@
 // `juggler proxy`: the recording juggler.0 proxy. Clients connect to --listen; each connection is
 // forwarded to --upstream (see proxy/upstream-request.ts for the path, query and header rules) and every
 // frame is printed as `juggler client` prints them, with the connection id, or as NDJSON with --json.
+import { readFileSync } from 'node:fs';
 import { JugglerProxy, ProxyError, type ProxyHooks, parseHeaderLine, proxyDefaults } from '../proxy';
 import { parseListenAddr } from './addr';
 import { timestamp } from './client';
@@ -31,6 +32,13 @@ const flags: FlagSpec[] = [
     default: String(proxyDefaults.readLimit),
     value: 'BYTES',
     description: 'largest frame accepted from either side; larger closes that connection with 1009',
+  },
+  {
+    name: 'upstream-ca',
+    type: 'string',
+    default: '',
+    value: 'FILE',
+    description: 'PEM CA that signed a wss:// upstream’s certificate (default: Node’s CAs)',
   },
   { name: 'json', type: 'boolean', description: 'print frames and connection changes as NDJSON' },
   { name: 'quiet', short: 'q', type: 'boolean', description: 'print connection changes only, not frames' },
@@ -70,6 +78,15 @@ export const proxyCommand: Command = {
         headers[name] = value;
       } catch (err) {
         throw new UsageError(`--header: ${(err as Error).message}`);
+      }
+    }
+    const caFile = values['upstream-ca'] as string;
+    let ca: string | undefined;
+    if (caFile) {
+      try {
+        ca = readFileSync(caFile, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--upstream-ca: cannot read ${caFile}: ${(err as Error).message}`);
       }
     }
     const json = values.json === true;
@@ -112,7 +129,7 @@ export const proxyCommand: Command = {
     };
     let proxy: JugglerProxy;
     try {
-      proxy = new JugglerProxy({ upstream, headers, readLimit }, hooks);
+      proxy = new JugglerProxy({ upstream, headers, readLimit, ...(ca ? { ca } : {}) }, hooks);
     } catch (err) {
       // a bad --upstream or --header is a usage error (exit 2), with the proxy's own words
       if (err instanceof ProxyError) throw new UsageError(err.message);

@@ -1,12 +1,15 @@
 // The recording proxy against a juggler system it did not start: `juggler server` and
 // `juggler callee --demo` as separate processes on their own redis-server, and plain ws servers as
 // upstreams where a test needs to see exactly what the upstream received or to misbehave.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type CliProcess, runCli } from '../../../test/cli-process';
 import { freePort, type RedisProcess, startRedis } from '../../../test/redis-server';
+import { selfSignedCert } from '../../../test/self-signed-cert';
 import { RawPeer } from '../../../test/stack';
 import { proxyHooks } from '../trace/adapters';
 import { TraceBus } from '../trace/trace-bus';
@@ -226,6 +229,28 @@ test('an upstream refusing the upgrade gives the client the same HTTP status and
   expect(body).toBe('who are you?\n');
   await until(() => statuses.length === 1);
   expect(statuses).toEqual([401]);
+});
+
+test('a wss:// upstream is reached over TLS with the CA given; without it the client gets 502 naming the certificate problem', async () => {
+  const { key, cert } = selfSignedCert();
+  const https = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) });
+  const wss = new WebSocketServer({ server: https, handleProtocols: (p) => (p.has('juggler.0') ? 'juggler.0' : false) });
+  wss.on('connection', (ws) => ws.on('message', (d: Buffer) => ws.send(d)));
+  await new Promise<void>((r) => https.listen(0, '127.0.0.1', () => r()));
+  cleanups.push(() => {
+    for (const c of wss.clients) c.terminate();
+    return new Promise((r) => https.close(r));
+  });
+  const upstream = `wss://127.0.0.1:${(https.address() as AddressInfo).port}/ws`;
+  const proxy = await startProxy({ upstream, ca: readFileSync(cert, 'utf8') });
+  const ws = await opened(proxy.localUrl!);
+  ws.send('over tls');
+  await until(() => inboxes.get(ws)!.length === 1);
+  expect(inboxes.get(ws)![0]!.toString()).toBe('over tls');
+
+  const untrusting = await startProxy({ upstream });
+  const err = await RawPeer.connect(untrusting.localUrl!).catch((e) => e);
+  expect(err).toMatchObject({ status: 502, body: expect.stringMatching(/self[- ]signed certificate/) });
 });
 
 test('an unreachable upstream gives the client 502 with the reason', async () => {
