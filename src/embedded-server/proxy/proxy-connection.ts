@@ -147,6 +147,12 @@ export class ProxyConnection {
       // frames the upstream sends before the client is upgraded wait in its socket
       up.pause();
       ctx.wss.handleUpgrade(req, socket, head, (client) => this.#connected(client));
+      // ws completes an upgrade synchronously; it drops one whose socket closed meanwhile without
+      // calling back: the upstream connection must not be left open for nobody
+      if (this.state === 'connecting') {
+        up.terminate();
+        this.#done({ code: CloseCode.GoingAway, reason: 'the client left while the upstream accepted', by: 'client', refused: true });
+      }
     });
   }
 

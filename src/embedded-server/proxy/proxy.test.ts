@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type CliProcess, runCli } from '../../../test/cli-process';
@@ -251,6 +251,29 @@ test('a wss:// upstream is reached over TLS with the CA given; without it the cl
   const untrusting = await startProxy({ upstream });
   const err = await RawPeer.connect(untrusting.localUrl!).catch((e) => e);
   expect(err).toMatchObject({ status: 502, body: expect.stringMatching(/self[- ]signed certificate/) });
+});
+
+test('a request that is not a websocket handshake gets 400 from the proxy, and no upstream connection is made', async () => {
+  let dialled = 0;
+  const up = await plainUpstream(() => dialled++);
+  const proxy = await startProxy({ upstream: up.url });
+  const port = Number(new URL(proxy.localUrl!).port);
+  const answer = await new Promise<string>((resolve) => {
+    const sock = connect(port, '127.0.0.1', () =>
+      sock.write(
+        `GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: nope\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
+    let got = '';
+    sock.on('data', (b) => {
+      got += b.toString();
+    });
+    sock.on('close', () => resolve(got));
+  });
+  expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  expect(answer).toContain('missing or invalid Sec-WebSocket-Key');
+  expect(dialled).toBe(0);
+  expect(proxy.counters.connections).toBe(0);
 });
 
 test('an unreachable upstream gives the client 502 with the reason', async () => {

@@ -33,6 +33,18 @@ export interface ProxyConnSnapshot {
 
 let proxySeq = 0;
 
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** What is wrong with a client's websocket handshake (RFC 6455 section 4.2.1), if anything. */
+function handshakeProblem(req: IncomingMessage): { status: number; message: string } | undefined {
+  if (req.method !== 'GET') return { status: 405, message: `a websocket handshake is a GET, not ${req.method}` };
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return { status: 400, message: 'Upgrade: websocket expected' };
+  if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) return { status: 400, message: 'missing or invalid Sec-WebSocket-Key' };
+  if (req.headers['sec-websocket-version'] !== '13')
+    return { status: 426, message: 'unsupported Sec-WebSocket-Version: this proxy speaks version 13' };
+  return undefined;
+}
+
 export class JugglerProxy {
   /** Prefix of this proxy's connection ids (`px1.4`: proxy 1, connection 4), unique in the process. */
   readonly id: string;
@@ -106,6 +118,12 @@ export class JugglerProxy {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.#closed) {
       writeRefusal(socket, 503, undefined, 'this proxy is shutting down\n');
+      return;
+    }
+    // a request that is not a websocket handshake is answered here, before any upstream is dialled
+    const bad = handshakeProblem(req);
+    if (bad) {
+      writeRefusal(socket, bad.status, undefined, `${bad.message}\n`, bad.status === 426 ? { 'sec-websocket-version': '13' } : {});
       return;
     }
     const id = `${this.id}.${++this.counters.connections}`;
