@@ -23,6 +23,12 @@ export interface ProxyOptions {
   highWaterMark?: number;
   /** How long the upstream may take to accept a connection before the client gets 504, ms. Default 10 s. */
   upstreamTimeoutMs?: number;
+  /**
+   * Ping both sides of every connection this often, ms (0: never). A side that has not answered the
+   * previous ping is dropped (the other side gets 1001): a peer that vanished without a close frame
+   * does not keep its partner and the proxy's buffers forever. Default 20 s, as the server's.
+   */
+  pingIntervalMs?: number;
   /** For wss:// upstreams: PEM CA(s) to trust besides Node's (a self-signed development server). */
   ca?: string;
 }
@@ -31,4 +37,5 @@ export const proxyDefaults = {
   readLimit: serverDefaults.readLimit,
   highWaterMark: 1 << 20,
   upstreamTimeoutMs: 10_000,
+  pingIntervalMs: serverDefaults.pingIntervalMs,
 };

@@ -57,6 +57,8 @@ export class ProxyConnection {
   toUpstream: Relay | undefined;
   toClient: Relay | undefined;
   closeInfo: ProxyCloseInfo | undefined;
+  /** Sides pinged by heartbeat() that have not answered yet. */
+  readonly #awaitingPong = new Set<WebSocket>();
 
   constructor(
     readonly info: ProxyConnInfo,
@@ -181,6 +183,8 @@ export class ProxyConnection {
       counters.bytesOut += data.length;
       hooks.onFrame?.({ connId: id, direction: 'out', text: data.toString(), binary, size: data.length, at });
     });
+    client.on('pong', () => this.#awaitingPong.delete(client));
+    up.on('pong', () => this.#awaitingPong.delete(up));
     client.on('error', (err) => this.#failed('client', err));
     client.on('close', (code, reason) => this.#closedBy('client', code, reason.toString()));
     up.on('close', (code, reason) => this.#closedBy('upstream', code, reason.toString()));
@@ -202,6 +206,24 @@ export class ProxyConnection {
     this.#closeSide(side === 'client' ? this.upstream : this.client!, CloseCode.GoingAway, reason);
     this.#done({ code: closeCodeOf(err), reason: err.message, by: 'proxy' });
     this.ctx.hooks.onError?.(new ProxyError('CONNECTION_FAILED', `${this.info.id}: ${reason}`), this.info.id);
+  }
+
+  /**
+   * One keep-alive round: a side that did not answer the last ping is dropped, the others are pinged.
+   * A side the proxy stopped reading (flow control) cannot be seen answering: it is pinged but not
+   * judged; a ping written to a dead socket fails, which closes it all the same.
+   */
+  heartbeat(): void {
+    if (this.state !== 'connected') return;
+    for (const ws of [this.client!, this.upstream]) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (this.#awaitingPong.has(ws) && !ws.isPaused) {
+        ws.terminate();
+        continue;
+      }
+      this.#awaitingPong.add(ws);
+      ws.ping();
+    }
   }
 
   /** Closes both sides (proxy shutdown). */

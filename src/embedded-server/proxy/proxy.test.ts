@@ -276,6 +276,18 @@ test('a request that is not a websocket handshake gets 400 from the proxy, and n
   expect(proxy.counters.connections).toBe(0);
 });
 
+test('a client that stops answering pings is dropped, and the upstream gets 1001 saying so', async () => {
+  const upstreamCloses: { code: number; reason: string }[] = [];
+  const up = await plainUpstream((ws) => ws.on('close', (code, reason) => upstreamCloses.push({ code, reason: reason.toString() })));
+  const proxy = await startProxy({ upstream: up.url, pingIntervalMs: 100 });
+  // a client whose process hangs: connected, but it never reads again (so never answers a ping)
+  const hung = await opened(proxy.localUrl!);
+  (hung as unknown as { _socket: { pause(): void } })._socket.pause();
+  await until(() => upstreamCloses.length === 1);
+  expect(upstreamCloses[0]).toMatchObject({ code: 1001, reason: expect.stringMatching(/client connection ended without a close frame/) });
+  await until(() => proxy.counters.open === 0);
+});
+
 test('an unreachable upstream gives the client 502 with the reason', async () => {
   const port = await freePort();
   const proxy = await startProxy({ upstream: `ws://127.0.0.1:${port}/ws` });

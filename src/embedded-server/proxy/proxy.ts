@@ -57,6 +57,7 @@ export class JugglerProxy {
   #server: Server | undefined;
   #localUrl: string | undefined;
   #closed = false;
+  #heartbeat: NodeJS.Timeout | undefined;
 
   /** Throws BAD_UPSTREAM or BAD_HEADER. */
   constructor(options: ProxyOptions, hooks: ProxyHooks = {}) {
@@ -84,6 +85,13 @@ export class JugglerProxy {
       ...(options.ca ? { ca: options.ca } : {}),
       onDone: (conn) => this.#conns.delete(conn.info.id),
     };
+    const ping = options.pingIntervalMs ?? proxyDefaults.pingIntervalMs;
+    if (ping > 0) {
+      this.#heartbeat = setInterval(() => {
+        for (const c of this.#conns.values()) c.heartbeat();
+      }, ping);
+      this.#heartbeat.unref();
+    }
   }
 
   /** The URL clients connect to (set once listening): the upstream's path on the local address. */
@@ -157,6 +165,7 @@ export class JugglerProxy {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#heartbeat);
     for (const c of [...this.#conns.values()]) c.close(CloseCode.GoingAway, 'proxy shutting down');
     const server = this.#server;
     if (server) {
