@@ -8,6 +8,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { type CliProcess, runCli } from '../../../test/cli-process';
+import { Opcode, RawWebSocket } from '../../../test/raw-ws';
 import { freePort, type RedisProcess, startRedis } from '../../../test/redis-server';
 import { selfSignedCert } from '../../../test/self-signed-cert';
 import { RawPeer } from '../../../test/stack';
@@ -315,6 +316,32 @@ test('a client sending a frame over the read limit loses only its connection (10
   const echo = new Promise<string>((r) => good.once('message', (d) => r(d.toString())));
   good.send('still here');
   expect(await echo).toBe('still here');
+});
+
+test('malformed frames (bad UTF-8, a reserved opcode, an unmasked frame) cost only the connection that sent them', async () => {
+  const upstreamCloses: number[] = [];
+  const up = await plainUpstream((ws) => {
+    ws.on('message', (d: Buffer) => ws.send(d));
+    ws.on('close', (code) => upstreamCloses.push(code));
+  });
+  const proxy = await startProxy({ upstream: up.url });
+  const port = Number(new URL(proxy.localUrl!).port);
+  const bad: [string, (w: RawWebSocket) => void, number][] = [
+    ['bad UTF-8', (w) => w.send({ opcode: Opcode.text, payload: Buffer.from([0xc3, 0x28]) }), 1007],
+    ['reserved opcode', (w) => w.send({ opcode: 3, payload: 'x' }), 1002],
+    ['unmasked', (w) => w.send({ opcode: Opcode.text, payload: 'x', mask: false }), 1002],
+  ];
+  const good = await opened(proxy.localUrl!);
+  for (const [what, send, code] of bad) {
+    const w = await RawWebSocket.open(port, '/ws', { 'Sec-WebSocket-Protocol': 'juggler.0' });
+    send(w);
+    expect((await w.ended).code, what).toBe(code);
+  }
+  await until(() => upstreamCloses.length === bad.length);
+  expect(upstreamCloses).toEqual([1001, 1001, 1001]);
+  good.send('unharmed');
+  await until(() => inboxes.get(good)!.length === 1);
+  expect(inboxes.get(good)![0]!.toString()).toBe('unharmed');
 });
 
 test('a client flooding while the upstream does not read is paused: the proxy holds a bounded amount, and another proxy and connection go on', async () => {
