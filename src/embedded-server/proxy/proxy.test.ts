@@ -118,6 +118,8 @@ test('a call through the proxy gets its RES, and the frames both ways are traced
     expect.objectContaining({ side: 'proxy', state: 'connected', source: upstreamUrl }),
   );
   expect(proxy.counters).toMatchObject({ connections: 1, open: 1, framesIn: 1, framesOut: 2 });
+  // the frames fold into one chain by the call's uuid, judged by its RES
+  expect(bus.chain(id)).toMatchObject({ verdict: 'ok', hops: [{ label: 'CALL in' }, { label: 'ACK out' }, { label: 'RES out' }] });
 });
 
 test('the subprotocol, path, query and allowed headers reach the upstream; other headers do not; extra headers win', async () => {
