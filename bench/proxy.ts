@@ -13,9 +13,9 @@ import { JugglerProxy } from '../src/embedded-server/proxy';
 import { proxyHooks } from '../src/embedded-server/trace/adapters';
 import { TraceBus } from '../src/embedded-server/trace/trace-bus';
 import { runLoadProcess } from './load-process';
-import { loadAverage } from './proc-stats';
+import { cpuSeconds, loadAverage } from './proc-stats';
 import { startServerProcess } from './server-process';
-import { summarise } from './summary';
+import { type Figure, summarise } from './summary';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,12 +75,23 @@ async function main(): Promise<void> {
   try {
     // warm-up: JIT and connections of every path
     for (const t of targets) await runLoadProcess(t.url, { connections, seconds: 1, rateMs });
+    // CPU time of the proxy process over its measured runs: what a frame costs it, whatever the
+    // machine's load does to the latencies
+    let proxyCpuS = 0;
+    let proxyFrames = 0;
     for (let r = 0; r < rounds; r++) {
       for (const t of targets) {
         await sleep(1000);
-        results.get(t.name)!.push(await runLoadProcess(t.url, { connections, seconds, rateMs }));
+        const cpu0 = cpuSeconds(cliProxy.child.pid!);
+        const report = await runLoadProcess(t.url, { connections, seconds, rateMs });
+        if (t.url === cliProxy.match[1]) {
+          proxyCpuS += cpuSeconds(cliProxy.child.pid!) - cpu0;
+          proxyFrames += report.calls + report.acks + report.results + report.nacks;
+        }
+        results.get(t.name)!.push(report);
       }
     }
+    const cpuUsPerFrame = (proxyCpuS * 1e6) / Math.max(1, proxyFrames);
     const directRuns = results.get('direct')!;
     // each proxied run against the direct run of its round (they ran seconds apart): the median of
     // those differences resists the load other processes put on the machine better than a
@@ -109,17 +120,21 @@ async function main(): Promise<void> {
         `${s.name.padEnd(27)}  ${s.throughput.toFixed(0).padStart(9)}  ${s.p50.toFixed(3).padStart(10)}  ${s.p99.toFixed(3).padStart(10)}  ${(s === direct ? '–' : s.add50.toFixed(3)).padStart(22)}  ${(s === direct ? '–' : s.add99.toFixed(3)).padStart(6)}  ${String(s.expired).padStart(4)}`,
       );
     }
+    console.log(
+      `juggler proxy process: ${cpuUsPerFrame.toFixed(1)} µs CPU per frame forwarded (${proxyFrames.toLocaleString('en')} frames, /proc CPU time at 100 Hz)`,
+    );
     console.log(`load average (1, 5, 15 min): ${loadAverage()}: other processes on the machine widen the spread`);
     console.log(`trace bus of the traced proxy: ${bus.stats().recorded.toLocaleString('en')} events recorded`);
     console.log(
       `\nreproduce: npm run build:node && npx tsx bench/proxy.ts --seconds ${seconds} --rounds ${rounds} --frames-per-s ${framesPerS} --connections ${connections}`,
     );
-    const figures = summary.slice(1).map((s) => ({
+    const figures: Figure[] = summary.slice(1).map((s) => ({
       name: `latency added per frame p50 (p99), ${s.name}, ${framesPerS.toLocaleString('en')} frames/s`,
       value: `${s.add50.toFixed(3)} ms (${s.add99.toFixed(3)} ms)`,
       target: '< 0.3 ms p50',
       met: s.add50 < 0.3,
     }));
+    figures.push({ name: 'juggler proxy process CPU per frame forwarded', value: `${cpuUsPerFrame.toFixed(1)} µs` });
     summarise('proxy', figures);
   } finally {
     await traced.close();
