@@ -3,6 +3,7 @@
 // as proxy frames with the call's corr, counts in proxy.list and proxy.changed, errors by code.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type Harness, startHarness } from '../../../test/bridge-harness';
+import { freePort } from '../../../test/redis-server';
 import type { ProxyInfo } from '../../shared/bridge/contract';
 import type { TraceEvent } from '../../shared/trace/events';
 
@@ -51,6 +52,20 @@ describe('proxy', () => {
     await h.bridge.call('clients.disconnect', { clientId: client.clientId });
     expect(await h.bridge.call('proxy.stop', { id: p.id })).toEqual([]);
     expect(changes.at(-1)).toEqual([]);
+  });
+
+  test('an upstream that is down: the client is refused with 502 and proxy.list says why', async () => {
+    const port = await freePort();
+    const p = await h.bridge.call('proxy.start', { upstream: `ws://127.0.0.1:${port}/ws` });
+    await expect(h.bridge.call('clients.connect', { name: 'to-nowhere', url: p.localUrl })).rejects.toMatchObject({
+      message: expect.stringMatching(/502/),
+    });
+    await vi.waitFor(async () => {
+      const info = (await h.bridge.call('proxy.list')).find((x) => x.id === p.id)!;
+      expect(info.connections.refused).toBeGreaterThanOrEqual(1);
+      expect(info.lastRefusal).toMatchObject({ status: 502, reason: expect.stringMatching(/unreachable: .*ECONNREFUSED/) });
+    });
+    await h.bridge.call('proxy.stop', { id: p.id });
   });
 
   test('several proxies run at once, each with its own local URL', async () => {

@@ -16,6 +16,7 @@ interface Running {
   proxy: JugglerProxy;
   headers: string[];
   startedAt: number;
+  lastRefusal?: ProxyInfo['lastRefusal'];
 }
 
 export class HostProxies {
@@ -45,7 +46,13 @@ export class HostProxies {
         { upstream, headers: p.headers ?? {} },
         proxyHooks(this.bus, upstream, {
           onFrame: () => this.#changed(),
-          onConnState: () => this.#changed(),
+          onConnState: (_conn, _state, info) => {
+            if (info?.refused) {
+              const r = this.#running.get(proxy.id);
+              if (r) r.lastRefusal = { status: info.code, reason: info.reason, at: Date.now() };
+            }
+            this.#changed();
+          },
         }),
       );
       await proxy.listen(listen);
@@ -96,6 +103,7 @@ export class HostProxies {
       connections: { total: c.connections, open: c.open, refused: c.refused },
       frames: { in: c.framesIn, out: c.framesOut },
       bytes: { in: c.bytesIn, out: c.bytesOut },
+      ...(r.lastRefusal ? { lastRefusal: r.lastRefusal } : {}),
     };
   }
 

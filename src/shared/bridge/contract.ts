@@ -200,6 +200,8 @@ export interface ProxyInfo {
   connections: { total: number; open: number; refused: number };
   frames: { in: number; out: number };
   bytes: { in: number; out: number };
+  /** The last connection the upstream refused or could not be reached for: the status the client got, and why. */
+  lastRefusal?: { status: number; reason: string; at: number };
 }
 
 // ---- the contract -------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ function ProxyRow({ p }: { p: ProxyInfo }) {
       <td data-testid="proxy-connections">
         {p.connections.open} open / {p.connections.total}
         {p.connections.refused ? ` (${p.connections.refused} refused)` : ''}
+        {p.lastRefusal && (
+          <div className="at-refusal" data-testid="proxy-last-refusal" title={new Date(p.lastRefusal.at).toLocaleString()}>
+            last refused: {p.lastRefusal.status} {p.lastRefusal.reason}
+          </div>
+        )}
       </td>
       <td data-testid="proxy-frames">
         {p.frames.in} in / {p.frames.out} out
