@@ -1,6 +1,7 @@
 // The Attach view against a real Studio: a recording proxy to the Studio's own juggler server (an
 // upstream like any other), a Playground client pointed at the proxy's local URL, a call through it,
 // and its proxy frames in Traces.
+import { freePort } from '../test/redis-server';
 import { expect, screenshotDir, test } from './fixtures';
 import { addClient, clientColumn, setEditorText, unique } from './playground-helpers';
 
@@ -68,4 +69,24 @@ test('an upstream that is not a websocket URL is refused with the reason', async
   await app.getByTestId('proxy-upstream').fill('http://127.0.0.1:9000/ws');
   await app.getByTestId('proxy-start').click();
   await expect(app.getByTestId('proxy-problem')).toContainText('must be a ws:// or wss:// URL');
+});
+
+test('an upstream that is down: a client through the proxy is refused with 502, and the Attach view says why', async ({ app }) => {
+  const port = await freePort();
+  const upstream = `ws://127.0.0.1:${port}/ws`;
+  await app.keyboard.press('7');
+  await app.getByTestId('proxy-upstream').fill(upstream);
+  await app.getByTestId('proxy-start').click();
+  const row = app.getByTestId('proxy-row').filter({ hasText: upstream });
+  const localUrl = (await row.getByTestId('proxy-local-url').textContent())!;
+
+  await app.keyboard.press('2');
+  await app.getByTestId('add-client-url').fill(localUrl);
+  await app.getByTestId('add-client-name').fill(`down-${unique()}`);
+  await app.getByTestId('add-client').click();
+  await expect(app.getByTestId('add-client-problem')).toContainText('502');
+
+  await app.getByTestId('nav-attach').click();
+  await expect(row.getByTestId('proxy-last-refusal')).toContainText(/502 upstream ws:\/\/127\.0\.0\.1:\d+\/ws is unreachable/);
+  await row.getByTestId('proxy-stop').click();
 });
