@@ -1,82 +1,92 @@
-// A Studio started attached to a redis it did not start (`--redis URL`, as `npm start -- --redis URL`
-// does): the status bar names that redis and says the Studio is only watching; the Callees view's switch
-// warns that switched on, its callees would take that system's calls, and asks before it does.
+// The Attach view against a real Studio: a recording proxy to the Studio's own juggler server (an
+// upstream like any other), a Playground client pointed at the proxy's local URL, a call through it,
+// and its proxy frames in Traces.
+import { freePort } from '../test/redis-server';
+import { expect, screenshotDir, test } from './fixtures';
+import { addClient, clientColumn, setEditorText, unique } from './playground-helpers';
 
-import { type RedisProcess, startRedis } from '../test/redis-server';
-import type { Studio } from './fixtures';
-import { test as base, expect, startWebStudio } from './fixtures';
-
-// this file's worker runs its own Studio, attached to a redis-server of its own
-const test = base.extend<object, { studio: Studio; foreign: RedisProcess }>({
-  foreign: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads which fixtures a fixture needs from this pattern
-    async ({}, use) => {
-      const r = await startRedis();
-      await use(r);
-      await r.stop();
-    },
-    { scope: 'worker', timeout: 30_000 },
-  ],
-  studio: [
-    async ({ target, foreign }, use) => {
-      if (target === 'electron') {
-        await use({ url: '', output: () => '' });
-        return;
-      }
-      const s = await startWebStudio(['--redis', foreign.url]);
-      await use(s);
-      s.proc?.kill('SIGTERM');
-      await new Promise((r) => s.proc?.once('exit', r));
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-});
-
-test.beforeEach(({ target }) => {
-  test.skip(target === 'electron', 'the desktop app is started without --redis here');
-});
-
-test('started with --redis, the status bar names the attached redis and says the Studio is only watching', async ({
-  app,
-  foreign,
-  studio,
-}) => {
-  const attached = app.getByTestId('status-attached');
-  await expect(attached).toHaveText(`attached ${foreign.url}: watching only`);
-  await expect(attached).toHaveAttribute('data-serving', 'false');
-  expect(studio.output()).toMatch(new RegExp(`attached\\s+${foreign.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: watching only`));
-
-  // the Redis view shows that redis, marked attached; the faults that would write to it are off
-  await app.getByTestId('nav-redis').click();
-  await expect(app.getByTestId('redis-target')).toHaveText(foreign.url);
-  await expect(app.getByTestId('redis-attached-badge')).toHaveText('attached: watching only');
-  await expect(app.getByTestId('redis-pause')).toBeDisabled();
-  await expect(app.getByTestId('redis-faults-refused')).toContainText('the Studio only watches it');
-});
-
-test("the Callees view's switch warns that the callees would take that system's calls, and serves there only once confirmed", async ({
+test('Attach starts a proxy and shows its local URL; a Playground client calls through it; Traces shows the proxy frames', async ({
   app,
 }) => {
-  await app.getByTestId('nav-callees').click();
-  const box = app.getByTestId('callees-attached');
-  await expect(box.getByTestId('callees-attached-warning')).toContainText("they will take that system's calls");
-  const toggle = box.getByTestId('callees-serve-attached');
-  await expect(toggle).not.toBeChecked();
+  const tag = `via-proxy-${unique()}`;
+  // the Studio's own server, as the Playground shows it
+  await app.keyboard.press('2');
+  const serverUrl = await app.getByTestId('add-client-url').getAttribute('placeholder');
+  expect(serverUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
 
-  // switching asks first; cancelled, nothing changes
-  await toggle.click();
-  await box.getByRole('button', { name: 'Cancel' }).click();
-  await expect(toggle).not.toBeChecked();
-  await expect(app.getByTestId('status-attached')).toHaveAttribute('data-serving', 'false');
+  await app.keyboard.press('7');
+  await expect(app.getByTestId('view-attach')).toBeVisible();
+  await app.getByTestId('proxy-upstream').fill(serverUrl!);
+  await app.getByTestId('proxy-headers').fill('X-Debugged-By: juggler-studio');
+  await app.getByTestId('proxy-start').click();
+  const row = app.getByTestId('proxy-row').filter({ hasText: serverUrl! }).last();
+  await expect(row).toBeVisible();
+  const localUrl = (await row.getByTestId('proxy-local-url').textContent())!;
+  expect(localUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+  expect(localUrl).not.toBe(serverUrl);
+  await expect(row).toContainText('X-Debugged-By');
 
-  await toggle.click();
-  await box.getByTestId('callees-serve-attached-confirm').click();
-  await expect(toggle).toBeChecked();
-  await expect(app.getByTestId('status-attached')).toContainText('serving callees on it');
-  await expect(box.getByTestId('callees-attached-warning')).toContainText("they take that system's calls");
+  await app.keyboard.press('2');
+  await app.getByTestId('add-client-url').fill(localUrl);
+  const col = await addClient(app, tag);
+  await col.getByTestId('call-uri').fill('test.echo');
+  await setEditorText(app, col.getByTestId('call-args'), `{"through": "${tag}"}`);
+  await col.getByTestId('call-send').click();
+  await expect(clientColumn(app, tag).getByTestId('call-result').getByTestId('call-result-value')).toContainText(tag);
 
-  // and off again: watching only
-  await toggle.click();
-  await expect(toggle).not.toBeChecked();
-  await expect(app.getByTestId('status-attached')).toContainText('watching only');
+  await app.keyboard.press('7');
+  await expect(row.getByTestId('proxy-frames')).toHaveText('1 in / 2 out');
+  await expect(row.getByTestId('proxy-connections')).toContainText('1 open');
+  await app.screenshot({ path: `${screenshotDir}/attach.png` });
+
+  await app.keyboard.press('1');
+  const box = app.getByTestId('trace-search');
+  await box.fill(tag);
+  await box.press('Enter');
+  const rows = app.getByTestId('trace-row');
+  // the Studio's server sees the CALL too: the proxy's rows name the proxy connection
+  await expect(
+    rows
+      .filter({ hasText: 'CALL' })
+      .filter({ hasText: /proxy px\d+\.\d+/ })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    rows
+      .filter({ hasText: 'RES' })
+      .filter({ hasText: /proxy px\d+\.\d+/ })
+      .first(),
+  ).toBeVisible();
+
+  // the search box has the focus (keys go to it): switch by the tab
+  await app.getByTestId('nav-attach').click();
+  await row.getByTestId('proxy-stop').click();
+  await expect(app.getByTestId('proxy-row').filter({ hasText: localUrl })).toHaveCount(0);
+});
+
+test('an upstream that is not a websocket URL is refused with the reason', async ({ app }) => {
+  await app.keyboard.press('7');
+  await app.getByTestId('proxy-upstream').fill('http://127.0.0.1:9000/ws');
+  await app.getByTestId('proxy-start').click();
+  await expect(app.getByTestId('proxy-problem')).toContainText('must be a ws:// or wss:// URL');
+});
+
+test('an upstream that is down: a client through the proxy is refused with 502, and the Attach view says why', async ({ app }) => {
+  const port = await freePort();
+  const upstream = `ws://127.0.0.1:${port}/ws`;
+  await app.keyboard.press('7');
+  await app.getByTestId('proxy-upstream').fill(upstream);
+  await app.getByTestId('proxy-start').click();
+  const row = app.getByTestId('proxy-row').filter({ hasText: upstream });
+  const localUrl = (await row.getByTestId('proxy-local-url').textContent())!;
+
+  await app.keyboard.press('2');
+  await app.getByTestId('add-client-url').fill(localUrl);
+  await app.getByTestId('add-client-name').fill(`down-${unique()}`);
+  await app.getByTestId('add-client').click();
+  await expect(app.getByTestId('add-client-problem')).toContainText('502');
+
+  await app.getByTestId('nav-attach').click();
+  await expect(row.getByTestId('proxy-last-refusal')).toContainText(/502 upstream ws:\/\/127\.0\.0\.1:\d+\/ws is unreachable/);
+  await row.getByTestId('proxy-stop').click();
 });

@@ -59,7 +59,8 @@ flags:
 ${flagHelp(flags)}
 `;
 
-function timestamp(ms: number): string {
+/** Local time of `ms` as HH:MM:SS.mmm, the prefix of every printed frame (also `juggler proxy`). */
+export function timestamp(ms: number): string {
   const d = new Date(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;

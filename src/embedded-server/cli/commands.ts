@@ -2,6 +2,7 @@ import { calleeCommand } from './callee';
 import { clientCommand } from './client';
 import type { Command } from './command';
 import { loadCommand } from './load';
+import { proxyCommand } from './proxy';
 import { serverCommand } from './server';
 import { syncClientCommand } from './sync-client';
 import { syncServerCommand } from './sync-server';
@@ -14,6 +15,7 @@ export const commands: Command[] = [
   calleeCommand,
   clientCommand,
   loadCommand,
+  proxyCommand,
   syncServerCommand,
   syncClientCommand,
 ];

@@ -10,6 +10,8 @@ export interface FlagSpec {
   /** One-letter alias (`-c`). */
   short?: string;
   type: 'string' | 'boolean';
+  /** A string flag that may be given several times (its value is then a string[]). */
+  multiple?: boolean;
   /** The default, as typed on the command line ('' for none). */
   default?: string;
   /** Placeholder in --help, e.g. URL. */
@@ -58,7 +60,7 @@ function normalize(argv: readonly string[], flags: readonly FlagSpec[]): string[
 }
 
 export interface ParsedFlags {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | string[] | boolean | undefined>;
   positionals: string[];
 }
 
@@ -69,7 +71,8 @@ export function parseFlags(argv: readonly string[], flags: readonly FlagSpec[], 
       {
         type: f.type,
         ...(f.short ? { short: f.short } : {}),
-        ...(f.type === 'string' && f.default !== undefined ? { default: f.default } : {}),
+        ...(f.multiple ? { multiple: true } : {}),
+        ...(f.type === 'string' && f.default !== undefined && !f.multiple ? { default: f.default } : {}),
       },
     ]),
   );

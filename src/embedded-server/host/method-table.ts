@@ -264,5 +264,25 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       });
     },
     'load.stop': (p) => host.loads.stop(str(obj(p, 'load.stop'), 'loadId', 'load.stop')),
+
+    'proxy.start': (p) => {
+      const o = obj(p, 'proxy.start');
+      const headers = o.headers;
+      if (
+        headers !== undefined &&
+        (typeof headers !== 'object' ||
+          headers === null ||
+          Array.isArray(headers) ||
+          Object.values(headers).some((v) => typeof v !== 'string'))
+      )
+        throw new BridgeError(BridgeErrorCode.BadParams, 'proxy.start: "headers" must be an object of header names to text values');
+      return host.proxies.start({
+        upstream: str(o, 'upstream', 'proxy.start', { nonEmpty: true }),
+        listen: str(o, 'listen', 'proxy.start', { optional: true }),
+        headers: headers as Record<string, string> | undefined,
+      });
+    },
+    'proxy.stop': (p) => host.proxies.stop(str(obj(p, 'proxy.stop'), 'id', 'proxy.stop', { nonEmpty: true })),
+    'proxy.list': () => host.proxies.list(),
   };
 }

@@ -24,6 +24,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
+import { HostProxies } from './proxies';
 import { SyncDemo } from './sync-demo';
 import type { SyncHistoryLimits } from './sync-history';
 import { HostTracer } from './tracer';
@@ -70,6 +71,7 @@ export class StudioHost {
   readonly inspect: HostInspection;
   readonly loads: LoadRuns;
   readonly attachment: HostAttachment;
+  readonly proxies: HostProxies;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -102,6 +104,7 @@ export class StudioHost {
       () => server.url,
       (p) => this.dispatcher.emit('load.progress', p),
     );
+    this.proxies = new HostProxies(tracer.bus, (list) => this.dispatcher.emit('proxy.changed', list));
     this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
     );
@@ -443,6 +446,7 @@ export class StudioHost {
     this.loads.stopAll();
     await this.attachment.close();
     await this.clients.closeAll();
+    await this.proxies.closeAll();
     await this.inspect.close();
     await this.server.close();
     await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);

@@ -8,6 +8,7 @@ import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
 import type { JugglerClient } from '../client/client';
 import { type Message, MessageType, typeName } from '../message';
+import type { ProxyHooks } from '../proxy/hooks';
 import type { ServerHooks } from '../server/server';
 import { ClientPeer } from '../sync/client-peer';
 import type { ChangeEvent, Replica } from '../sync/replica';
@@ -16,10 +17,19 @@ import type { ServerPeer } from '../sync/server-peer';
 import { type FrameHead, readFrameHead } from './frame-head';
 import type { TraceBus } from './trace-bus';
 
-type Side = 'server' | 'client';
+type Side = 'server' | 'client' | 'proxy';
 
 /** The frame fields the bus needs, read off a decoded (or just encoded) message: no second parse. */
-function frameFromMessage(bus: TraceBus, side: Side, connId: string, dir: 'in' | 'out', text: string, m: Message, at?: number): void {
+function frameFromMessage(
+  bus: TraceBus,
+  side: Side,
+  connId: string,
+  dir: 'in' | 'out',
+  text: string,
+  m: Message,
+  at?: number,
+  source?: string,
+): void {
   const type = m.meta.type;
   const uuid = m.meta.uuid;
   const p = m.payload as { for?: string; uri?: string; channel?: string };
@@ -34,6 +44,7 @@ function frameFromMessage(bus: TraceBus, side: Side, connId: string, dir: 'in' |
     p.uri || undefined,
     p.channel || undefined,
     at,
+    source,
   );
 }
 
@@ -46,6 +57,7 @@ function frameFromHead(
   text: string,
   known: { type?: number; uuid?: string },
   at?: number,
+  source?: string,
 ): void {
   // read the head off the part the bus keeps: strings sliced from a cut-off original would keep it alive
   const kept = text.length > bus.textLimit ? bus.cutText(text) : text;
@@ -64,6 +76,7 @@ function frameFromHead(
     h?.uri || undefined,
     h?.channel || undefined,
     at,
+    source,
   );
 }
 
@@ -98,6 +111,40 @@ export function serverHooks(bus: TraceBus, next: ServerHooks = {}): ServerHooks 
     onError: (err) => {
       if (bus.enabled) bus.record({ kind: 'log', level: 'error', source: 'server', message: err.message });
       next.onError?.(err);
+    },
+  };
+}
+
+/**
+ * Proxy hooks that trace every forwarded frame (side 'proxy', `source` naming the proxy) and connection
+ * state; `next` hooks still run (after). A frame is read once, by the head scan (frame-head.ts): the
+ * proxy forwards bytes and never needs the decoded message, and the head gives the same corr as a
+ * server's decoded frame. A frame that is not juggler.0 is still forwarded, and traced with its error.
+ */
+export function proxyHooks(bus: TraceBus, source: string, next: ProxyHooks = {}): ProxyHooks {
+  return {
+    onFrame: (ev) => {
+      if (bus.enabled) frameFromHead(bus, 'proxy', ev.connId, ev.direction, ev.text, {}, ev.at, source);
+      next.onFrame?.(ev);
+    },
+    onConnState: (conn, state, info) => {
+      if (bus.enabled)
+        bus.record({
+          kind: 'conn',
+          proto: 'juggler',
+          side: 'proxy',
+          source,
+          connId: conn.id,
+          state,
+          code: info?.code,
+          reason: info?.refused ? `upgrade refused: ${info.reason}` : info?.reason,
+          remote: conn.remote,
+        });
+      next.onConnState?.(conn, state, info);
+    },
+    onError: (err, connId) => {
+      if (bus.enabled) bus.record({ kind: 'log', level: 'warn', source: `proxy ${source}`, message: err.message });
+      next.onError?.(err, connId);
     },
   };
 }

@@ -47,6 +47,18 @@ function filled(capacity = 100): TraceBus {
 }
 
 describe('session export and import', () => {
+  it('proxy frames and connections keep their side and source through export and import', async () => {
+    const bus = new TraceBus();
+    const text = `{"meta":{"type":1,"uuid":"${corr}"},"payload":{"uri":"test.echo","timeout":0,"args":1}}`;
+    bus.recordFrame('proxy', 'px1.1', 'in', text, 'CALL', corr, corr, 'test.echo', undefined, undefined, 'ws://h:9000/ws');
+    bus.record({ kind: 'conn', proto: 'juggler', side: 'proxy', source: 'ws://h:9000/ws', connId: 'px1.1', state: 'connected' });
+    const imported = await importSession({ text: await exportText(bus) });
+    expect(imported.bus.events()).toMatchObject([
+      { kind: 'frame', side: 'proxy', source: 'ws://h:9000/ws', connId: 'px1.1', corr },
+      { kind: 'conn', side: 'proxy', source: 'ws://h:9000/ws' },
+    ]);
+  });
+
   it('export → import gives the same events, seq, t and wall included, and the header', async () => {
     const bus = filled();
     const text = await exportText(bus);

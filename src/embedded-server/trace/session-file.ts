@@ -173,7 +173,8 @@ const bool: Check = (v) => typeof v === 'boolean';
 const schema: Record<TraceEvent['kind'], Record<string, [Check, boolean]>> = {
   frame: {
     proto: [oneOf('juggler', 'sync'), true],
-    side: [oneOf('server', 'client'), true],
+    side: [oneOf('server', 'client', 'proxy'), true],
+    source: [str, false],
     connId: [str, true],
     dir: [oneOf('in', 'out'), true],
     size: [num, true],
@@ -210,7 +211,8 @@ const schema: Record<TraceEvent['kind'], Record<string, [Check, boolean]>> = {
   },
   conn: {
     proto: [oneOf('juggler', 'sync'), true],
-    side: [oneOf('server', 'client'), true],
+    side: [oneOf('server', 'client', 'proxy'), true],
+    source: [str, false],
     connId: [str, true],
     state: [oneOf('connecting', 'connected', 'closed'), true],
     code: [num, false],

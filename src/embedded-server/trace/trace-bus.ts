@@ -16,6 +16,8 @@ import { type BatchListener, type SubscribeOptions, Subscription } from './subsc
 const CLIENT = 1;
 const OUT = 2;
 const TRUNCATED = 4;
+/** A frame seen by the recording proxy (see FrameTrace.side); `source` names the proxy. */
+const PROXY = 8;
 
 export interface TraceBusOptions {
   /** Events held; past it the oldest are evicted and counted as dropped. Default 1,000,000. */
@@ -111,7 +113,7 @@ export class TraceBus {
    * cut now.
    */
   recordFrame(
-    side: 'server' | 'client',
+    side: FrameTrace['side'],
     connId: string,
     dir: 'in' | 'out',
     text: string,
@@ -121,12 +123,15 @@ export class TraceBus {
     uri: string | undefined,
     channel: string | undefined,
     at?: number,
+    source?: string,
   ): void {
     if (!this.enabled) return;
     const p = this.#claim(SLOT_FRAME, (at ?? performance.now()) - this.#origin);
     const c = this.#ring.chunk(p);
     const i = EventRing.at(p);
-    let flags = (side === 'client' ? CLIENT : 0) | (dir === 'out' ? OUT : 0);
+    let flags = (side === 'client' ? CLIENT : side === 'proxy' ? PROXY : 0) | (dir === 'out' ? OUT : 0);
+    // the source as a number in the otherwise unused y column: no string column added for a rare field
+    c.y[i] = source === undefined ? 0 : this.#sourceId(source);
     if (text.length > this.textLimit) {
       c.x[i] = Buffer.byteLength(text);
       c.b[i] = this.cutText(text);
@@ -143,6 +148,19 @@ export class TraceBus {
     c.f[i] = type;
     c.corr[i] = corr;
     this.#recorded(p);
+  }
+
+  /** Small ids of frame sources (proxy upstream URLs), from 1: few of them, held for the bus's life. */
+  readonly #sources: string[] = [];
+  readonly #sourceIds = new Map<string, number>();
+
+  #sourceId(source: string): number {
+    let id = this.#sourceIds.get(source);
+    if (id === undefined) {
+      id = this.#sources.push(source);
+      this.#sourceIds.set(source, id);
+    }
+    return id;
   }
 
   /** A redis operation (see RedisTrace). */
@@ -248,7 +266,7 @@ export class TraceBus {
     switch (c.code[i]) {
       case SLOT_FRAME: {
         const flags = c.flags[i]!;
-        const side = flags & CLIENT ? 'client' : 'server';
+        const side = flags & CLIENT ? 'client' : flags & PROXY ? 'proxy' : 'server';
         const dir = flags & OUT ? 'out' : 'in';
         const type = c.f[i];
         const text = c.b[i]!;
@@ -277,6 +295,8 @@ export class TraceBus {
           t: c.t[i]!,
           wall: this.#wall(c.t[i]!),
         };
+        const source = c.y[i]!;
+        if (source > 0) e.source = this.#sources[source - 1];
         return e;
       }
       case SLOT_REDIS: {

@@ -5,6 +5,7 @@ import { HelpOverlay } from './components/HelpOverlay';
 import { StatusBar } from './components/StatusBar';
 import { appStore, type ViewId, views } from './stores/app-store';
 import { useAppStore } from './stores/use-app-store';
+import { AttachView } from './views/attach/AttachView';
 import { CalleesView } from './views/callees/CalleesView';
 import { MetricsView } from './views/metrics/MetricsView';
 import { PlaygroundView } from './views/playground/PlaygroundView';
@@ -19,6 +20,7 @@ const viewComponents: Record<ViewId, () => React.JSX.Element> = {
   redis: RedisView,
   sync: SyncView,
   metrics: MetricsView,
+  attach: AttachView,
 };
 
 export function App() {

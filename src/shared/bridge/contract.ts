@@ -250,6 +250,22 @@ export interface MetricsSample {
   callees: Record<string, number>;
 }
 
+/** A recording proxy the Studio runs (Attach view): clients pointed at `localUrl` reach `upstream`. */
+export interface ProxyInfo {
+  id: string;
+  upstream: string;
+  /** The URL to point clients at. */
+  localUrl: string;
+  /** Names of the extra headers sent upstream (values are not sent back: they may be secrets). */
+  headers: string[];
+  startedAt: number;
+  connections: { total: number; open: number; refused: number };
+  frames: { in: number; out: number };
+  bytes: { in: number; out: number };
+  /** The last connection the upstream refused or could not be reached for: the status the client got, and why. */
+  lastRefusal?: { status: number; reason: string; at: number };
+}
+
 // ---- the contract -------------------------------------------------------------------------------
 
 export interface BridgeMethods {
@@ -328,6 +344,12 @@ export interface BridgeMethods {
   /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
   'load.start': { params: LoadParams; result: { loadId: string } };
   'load.stop': { params: { loadId: string }; result: { loadId: string } };
+
+  /** Starts a recording proxy to `upstream`; `listen` is HOST:PORT (default 127.0.0.1 on a free port). */
+  'proxy.start': { params: { upstream: string; listen?: string; headers?: Record<string, string> }; result: ProxyInfo };
+  /** Stops a proxy: its connections close both ways with 1001. Returns the proxies left. */
+  'proxy.stop': { params: { id: string }; result: ProxyInfo[] };
+  'proxy.list': { params: undefined; result: ProxyInfo[] };
 }
 
 export interface BridgeEvents {
@@ -346,6 +368,8 @@ export interface BridgeEvents {
   'load.progress': LoadProgressEvent;
   /** attach.redis, attach.detach or callees.serveOnAttached changed what is attached. */
   'attach.changed': AttachStatus;
+  /** The running proxies, on start, stop, connection changes and (at most twice a second) frame counts. */
+  'proxy.changed': ProxyInfo[];
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -401,6 +425,9 @@ export const METHOD_NAMES = [
   'metrics.sample',
   'load.start',
   'load.stop',
+  'proxy.start',
+  'proxy.stop',
+  'proxy.list',
 ] as const satisfies readonly MethodName[];
 
 /** The call timeout of the Studio's own Playground clients when a CALL gives none (host/client-pool.ts). */

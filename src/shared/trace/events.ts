@@ -23,8 +23,13 @@ export type JugglerMsgType = 'CALL' | 'PUB' | 'SUB' | 'UNSB' | 'NACK' | 'ACK' | 
 export interface FrameTrace extends TraceBase {
   kind: 'frame';
   proto: 'juggler' | 'sync';
-  /** Which side saw it: the Studio's server, or one of its playground clients. */
-  side: 'server' | 'client';
+  /**
+   * Which side saw it: the Studio's server, one of its playground clients, or a recording proxy. For
+   * proxy frames `in` is client → upstream and `out` upstream → client, as a server sees them.
+   */
+  side: 'server' | 'client' | 'proxy';
+  /** For proxy frames: which proxy (its upstream URL). */
+  source?: string;
   connId: string;
   dir: 'in' | 'out';
   /** juggler.0 type name, or the sync frame's type (DATA, MESSAGE, request...). */
@@ -84,7 +89,9 @@ export interface SyncTrace extends TraceBase {
 export interface ConnTrace extends TraceBase {
   kind: 'conn';
   proto: 'juggler' | 'sync';
-  side: 'server' | 'client';
+  side: 'server' | 'client' | 'proxy';
+  /** For proxy connections: which proxy (its upstream URL). */
+  source?: string;
   connId: string;
   state: 'connecting' | 'connected' | 'closed';
   code?: number;

@@ -7,7 +7,7 @@ import type { LinkState } from '../bridge/transport';
 export type { LinkState };
 
 export type Theme = 'dark' | 'light';
-export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics';
+export type ViewId = 'traces' | 'playground' | 'callees' | 'redis' | 'sync' | 'metrics' | 'attach';
 
 export const views: { id: ViewId; title: string; key: string }[] = [
   { id: 'traces', title: 'Traces', key: '1' },
@@ -16,6 +16,7 @@ export const views: { id: ViewId; title: string; key: string }[] = [
   { id: 'redis', title: 'Redis', key: '4' },
   { id: 'sync', title: 'Sync', key: '5' },
   { id: 'metrics', title: 'Metrics', key: '6' },
+  { id: 'attach', title: 'Attach', key: '7' },
 ];
 
 export interface AppState {

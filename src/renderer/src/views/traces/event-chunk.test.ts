@@ -55,6 +55,17 @@ function variety(): TraceEvent[] {
     { ...base, seq: 11, kind: 'conn', proto: 'juggler', side: 'server', connId: 'c1', state: 'closed', code: 1002, reason: 'bad frame' },
     { ...base, seq: 12, kind: 'conn', proto: 'sync', side: 'client', connId: 'c2', state: 'closed' },
     { ...base, seq: 13, kind: 'log', level: 'warn', source: 'server', message: 'slow consumer closed' },
+    frame({ seq: 14, side: 'proxy', source: 'ws://upstream:9000/ws', connId: 'px1.1', corr: 'u1', uuid: 'u1' }),
+    {
+      ...base,
+      seq: 15,
+      kind: 'conn',
+      proto: 'juggler',
+      side: 'proxy',
+      source: 'ws://upstream:9000/ws',
+      connId: 'px1.1',
+      state: 'connected',
+    },
   ] as TraceEvent[];
 }
 
@@ -114,6 +125,8 @@ describe('event chunk', () => {
       expect(chunk.seq[i]).toBe(e.seq);
     });
     expect(chunk.whole(4)).toBeUndefined();
+    // a proxy frame's source has a column: it is not one of these
+    expect(fill([variety()[13]!]).whole(0)).toBeUndefined();
     expect(chunk.event(4)).toEqual(frame({ seq: 5 }));
     expect(chunk.typeOf(0)).toBe('CALL');
     expect(chunk.payloadOf(2)).toBe(payloadOf(odd[2]!));

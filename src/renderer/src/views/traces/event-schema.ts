@@ -15,7 +15,7 @@ export interface FieldSpec {
   optional: boolean;
 }
 
-export const SYM_SLOTS = 7;
+export const SYM_SLOTS = 8;
 export const TEXT_SLOTS = 4;
 export const NUM_SLOTS = 2;
 /** Every kind keeps `corr` in text slot 0, so that a request's events are found the same way. */
@@ -49,6 +49,8 @@ export const kindFields: readonly (readonly FieldSpec[])[] = [
     f('text', 'text', 2),
     f('truncated', 'flag', 0, true),
     f('error', 'text', 3, true),
+    // proxy frames: which proxy (its upstream URL)
+    f('source', 'sym', 7, true),
   ],
   // redis
   [
@@ -82,6 +84,7 @@ export const kindFields: readonly (readonly FieldSpec[])[] = [
     f('reason', 'text', 1, true),
     f('remote', 'text', 2, true),
     corr,
+    f('source', 'sym', 4, true),
   ],
   // log
   [f('level', 'sym', 0), f('source', 'sym', 1), f('message', 'text', 1), corr],

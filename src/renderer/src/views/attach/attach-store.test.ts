@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { ProxyInfo } from '../../../../shared/bridge/contract';
+import { attachActions, type Bridge } from './attach-actions';
+import { createAttachStore } from './attach-store';
+
+function proxy(id: string, o: Partial<ProxyInfo> = {}): ProxyInfo {
+  return {
+    id,
+    upstream: 'ws://127.0.0.1:9000/ws',
+    localUrl: `ws://127.0.0.1:91${id.length}/ws`,
+    headers: [],
+    startedAt: 0,
+    connections: { total: 0, open: 0, refused: 0 },
+    frames: { in: 0, out: 0 },
+    bytes: { in: 0, out: 0 },
+    ...o,
+  };
+}
+
+/** A bridge whose calls record their params and answer with `answer` (or fail with it, an Error). */
+function bridgeAnswering(answer: unknown, calls: { method: string; params: unknown }[] = []): Bridge {
+  return {
+    call: (async (method: string, params: unknown) => {
+      calls.push({ method, params });
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }) as Bridge['call'],
+    on: () => () => {},
+  };
+}
+
+describe('the proxy list', () => {
+  it('keeps unchanged rows as they were and replaces the ones whose counts moved', () => {
+    const s = createAttachStore();
+    s.getState().setProxies([proxy('px1'), proxy('px2')]);
+    const before = s.getState().proxies;
+    s.getState().setProxies([proxy('px1'), proxy('px2', { frames: { in: 1, out: 2 } })]);
+    expect(s.getState().proxies[0]).toBe(before[0]);
+    expect(s.getState().proxies[1]).not.toBe(before[1]);
+    const after = s.getState().proxies;
+    s.getState().setProxies([proxy('px1'), proxy('px2', { frames: { in: 1, out: 2 } })]);
+    expect(s.getState().proxies).toBe(after);
+  });
+});
+
+describe('starting a proxy', () => {
+  it('sends the upstream, listen address and parsed headers, and lists the new proxy', async () => {
+    const s = createAttachStore();
+    s.getState().setForm({ upstream: ' ws://h:9000/ws ', listen: '127.0.0.1:9100', headers: 'Authorization: Bearer t\n\nX-A: 1\n' });
+    const calls: { method: string; params: unknown }[] = [];
+    await attachActions(bridgeAnswering(proxy('px1', { headers: ['Authorization', 'X-A'] }), calls), s).start();
+    expect(calls).toEqual([
+      {
+        method: 'proxy.start',
+        params: { upstream: 'ws://h:9000/ws', listen: '127.0.0.1:9100', headers: { Authorization: 'Bearer t', 'X-A': '1' } },
+      },
+    ]);
+    expect(s.getState().proxies.map((p) => p.id)).toEqual(['px1']);
+    expect(s.getState().starting).toBe(false);
+  });
+
+  it('an empty upstream or a header line without a colon is not sent; a refusal from the host is shown', async () => {
+    const s = createAttachStore();
+    const calls: { method: string; params: unknown }[] = [];
+    await attachActions(bridgeAnswering(undefined, calls), s).start();
+    expect(s.getState().problem).toMatch(/Upstream: empty/);
+    s.getState().setForm({ upstream: 'ws://h/ws', headers: 'no colon here' });
+    await attachActions(bridgeAnswering(undefined, calls), s).start();
+    expect(s.getState().problem).toMatch(/Headers: header "no colon here" must be "Name: value"/);
+    expect(calls).toEqual([]);
+    s.getState().setForm({ headers: '' });
+    await attachActions(bridgeAnswering(new Error('proxy.start: upstream "ws://h/ws" ...')), s).start();
+    expect(s.getState().problem).toMatch(/proxy\.start/);
+  });
+
+  it('stop replaces the list with what the host says is left', async () => {
+    const s = createAttachStore();
+    s.getState().setProxies([proxy('px1'), proxy('px2')]);
+    await attachActions(bridgeAnswering([proxy('px2')]), s).stop('px1');
+    expect(s.getState().proxies.map((p) => p.id)).toEqual(['px2']);
+    expect(s.getState().stopping).toEqual({});
+  });
+});
