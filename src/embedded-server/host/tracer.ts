@@ -7,7 +7,7 @@ import type { Invocation } from '../callee/callee';
 import type { JugglerClient } from '../client/client';
 import type { PlaygroundInvocation } from '../playground/playground';
 import type { ServerHooks } from '../server/server';
-import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks } from '../trace/adapters';
+import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks, tracedPatch } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
 
 /** Durations of the last 1000 runs per URI, for avg and p95 in the Callees view. */
@@ -87,8 +87,7 @@ export class HostTracer {
       peerId: c.peerId,
       replica: c.replica,
       revision: c.revision,
-      patch: c.patch,
-      size: JSON.stringify(c.patch).length,
+      ...tracedPatch(c.patch),
     });
   }
 

@@ -190,3 +190,52 @@ describe('apply copies only what it changes', () => {
     expect(JSON.stringify(doc)).toBe(snapshot);
   });
 });
+
+describe('apply within limits (issue 11)', () => {
+  const deep = (n: number): JsonValue => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as JsonValue;
+
+  it('a patch of more operations than maxOperations is refused before any work, with 1009', () => {
+    const ops = Array.from({ length: 11 }, () => ({ op: 'add', path: '/0', value: 1 }));
+    expect(() => applyPatch([], ops, { maxOperations: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'TOO_MANY_OPERATIONS',
+        closeCode: 1009,
+        message: expect.stringMatching(/11 operations.*limit of 10.*maxPatchOperations/),
+      }),
+    );
+    expect(applyPatch([], ops.slice(0, 10), { maxOperations: 10 })).toHaveLength(10);
+  });
+
+  it('a value that would nest the data deeper than maxDepth is refused with 1009: by itself, or under a deep path', () => {
+    expect(applyPatch(null, [{ op: 'replace', path: '', value: deep(10) }], { maxDepth: 10 })).toEqual(deep(10));
+    expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(11) }], { maxDepth: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'TOO_DEEP',
+        closeCode: 1009,
+        message: expect.stringMatching(/operation 0 .*limit of 10 levels.*maxDepth/),
+      }),
+    );
+    // a value of depth 1 added 10 tokens down nests 11 deep
+    const path = `${'/a'.repeat(9)}/b`;
+    expect(() => applyPatch(deep(10), [{ op: 'add', path, value: {} }], { maxDepth: 10 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(applyPatch(deep(10), [{ op: 'add', path, value: 2 }], { maxDepth: 10 })).toBeTruthy();
+  });
+
+  it('copying or moving a subtree further down is measured too; moving it up is not refused', () => {
+    const doc = { x: deep(8), y: {} } as JsonValue;
+    expect(() => applyPatch(doc, [{ op: 'copy', from: '/x', path: '/y/z' }], { maxDepth: 9 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(() => applyPatch(doc, [{ op: 'move', from: '/x', path: '/y/z' }], { maxDepth: 9 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(applyPatch(doc, [{ op: 'move', from: '/x/a', path: '/x' }], { maxDepth: 9 })).toEqual({ x: deep(7), y: {} });
+    expect(applyPatch(doc, [{ op: 'copy', from: '/x/a', path: '/y/z' }], { maxDepth: 9 })).toEqual({ x: deep(8), y: { z: deep(7) } });
+  });
+
+  it('the default depth limit refuses the 5,000-deep value of the attack', () => {
+    expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(5000) }])).toThrow(expect.objectContaining({ code: 'TOO_DEEP' }));
+  });
+});

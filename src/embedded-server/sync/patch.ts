@@ -16,6 +16,7 @@
 // (P1) pins `add /a/0` for a prepend and `remove /a/0` for dropping the first element.
 import { applyOperation, type Operation } from 'fast-json-patch';
 import { CloseCode, SyncError } from './errors';
+import { DEFAULT_MAX_DEPTH, tooDeep, valueDepth } from './json-depth';
 import { escapePointerToken, isPlainObject, type JsonValue, jsonEqual } from './json-value';
 
 export type PatchOperation =
@@ -107,22 +108,49 @@ function diffArray(a: JsonValue[], b: JsonValue[], path: string, ops: Patch): vo
 }
 
 /**
+ * Most operations in one received patch by default. Our own diff sends one operation per changed array
+ * element or member, so a legitimate patch of a large array can have tens of thousands; past this bound a
+ * patch is refused before any work (one frame of 200,000 prepends used to block the event loop for 7.7 s,
+ * issue 11, item 7).
+ */
+export const DEFAULT_MAX_PATCH_OPERATIONS = 100_000;
+
+/** The bounds a received patch is applied within. */
+export interface PatchLimits {
+  /** Deepest nesting the resulting data may reach; deeper is TOO_DEEP (1009). Default 256 (json-depth.ts). */
+  maxDepth?: number;
+  /** Most operations in the patch; more is TOO_MANY_OPERATIONS (1009). Default 100,000. */
+  maxOperations?: number;
+}
+
+/**
  * Applies `patch` and returns the new document; `doc` is never touched. Throws PATCH_FAILED (close code
- * 1007) naming the failing operation when the patch is malformed or any operation fails.
+ * 1007) naming the failing operation when the patch is malformed or any operation fails, TOO_DEEP or
+ * TOO_MANY_OPERATIONS (1009) when it goes past `limits`.
  *
  * Copy on write: only the objects and arrays on the path of an operation are copied (each once per
  * patch), everything else is shared with `doc`, and the patch's values become part of the result. A small
  * edit of a 1 MB document then costs a few shallow copies instead of a deep copy of the megabyte. Treat
  * `doc`, the result and the patch as read-only, as every revision of a replica is.
  */
-export function applyPatch(doc: JsonValue, patch: unknown): JsonValue {
+export function applyPatch(doc: JsonValue, patch: unknown, limits: PatchLimits = {}): JsonValue {
   const ops = checkPatchShape(patch);
+  const maxOperations = limits.maxOperations ?? DEFAULT_MAX_PATCH_OPERATIONS;
+  if (ops.length > maxOperations) {
+    throw new SyncError(
+      'TOO_MANY_OPERATIONS',
+      `a patch has ${ops.length} operations, over the limit of ${maxOperations} (raise maxPatchOperations)`,
+      { closeCode: CloseCode.messageTooBig },
+    );
+  }
   if (ops.length === 0) return doc;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const fresh = new Set<object>();
   let result = doc;
   ops.forEach((op, index) => {
     try {
       checkOperation(result, op);
+      checkDepth(result, op, index, maxDepth, fresh);
       if (op.op !== 'test') {
         result = own(result, parsePointer(op.path), fresh);
         if (op.op === 'move') result = own(result, parsePointer(op.from), fresh);
@@ -210,6 +238,40 @@ function checkOperation(doc: JsonValue, op: PatchOperation): void {
       return;
     }
   }
+}
+
+/**
+ * Refuses an operation that would nest the data deeper than `maxDepth`: a value placed under k tokens
+ * sits k levels down. Every revision stays within the limit, so only what an operation puts somewhere
+ * needs measuring: its value, or what it copies or moves further down.
+ */
+function checkDepth(doc: JsonValue, op: PatchOperation, index: number, maxDepth: number, fresh: Set<object>): void {
+  if (op.op === 'remove' || op.op === 'test') return;
+  const at = parsePointer(op.path).length;
+  let placed: JsonValue;
+  if (op.op === 'add' || op.op === 'replace') placed = op.value;
+  else {
+    const from = parsePointer(op.from);
+    if (op.op === 'move' && at <= from.length) return; // moving up or across cannot deepen the data
+    placed = resolve(doc, from);
+  }
+  if (at + subtreeDepth(placed, maxDepth - at, fresh) > maxDepth) {
+    throw tooDeep(`patch operation ${index} (${op.op} ${JSON.stringify(op.path)}) would make data that`, maxDepth);
+  }
+}
+
+// Depths of subtrees already measured. Revisions are never mutated (copy on write), so a subtree's depth
+// stays true; only containers copied by the patch under way (`fresh`) may still change and are not kept.
+// Moving one large subtree down and back up in a loop then costs one measurement, not one per operation.
+const depthCache = new WeakMap<object, number>();
+
+function subtreeDepth(value: JsonValue, limit: number, fresh: Set<object>): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const known = depthCache.get(value);
+  if (known !== undefined) return known;
+  const depth = valueDepth(value, limit);
+  if (depth <= limit && !fresh.has(value)) depthCache.set(value, depth);
+  return depth;
 }
 
 function checkAddTarget(doc: JsonValue, path: string[]): void {

@@ -16,6 +16,7 @@ import { remoteAddress } from './remote-address';
 import { Replica } from './replica';
 import type { RpcOptions } from './rpc';
 import { SeedPeer } from './seed-peer';
+import { UnfinishedBudget } from './segmenter';
 import { type RequestHandler, ServerPeer } from './server-peer';
 import { serveStaticFile } from './static-files';
 
@@ -56,6 +57,17 @@ export interface SyncServerOptions {
   maxSegmentSize?: number;
   /** Largest message we accept, in UTF-16 units. Default 64 Mi. */
   maxMessageSize?: number;
+  /** Deepest nesting of a received message and of the data a patch builds; deeper closes with 1009. Default 256. */
+  maxDepth?: number;
+  /** Most operations in one received patch (seed DATA); more closes with 1009. Default 100,000. */
+  maxPatchOperations?: number;
+  /** 0.7: ms a segmented message may take from its first segment to its last; later closes with 1008. Default 60,000. */
+  unfinishedMessageTimeout?: number | null;
+  /**
+   * 0.7: UTF-16 units the unfinished messages of all connections may hold together; past it the
+   * connection holding the most is closed with 1009. Default 128 Mi (at most 256 MB).
+   */
+  maxUnfinishedTotal?: number;
   /** 0.6/0.7: one state for all connections (true, default) or one per connection (false). */
   sharedState?: boolean;
   /** 0.6/0.7: answers requests. Without one, requests fail with "request handler not implemented". */
@@ -74,6 +86,8 @@ export class SyncServer extends Emitter<SyncServerEvents> {
   /** The shared state (0.6/0.7 with sharedState), null until set. */
   readonly state = new Replica('server state');
   readonly connections = new Set<ServerConnection>();
+  /** 0.7: what the unfinished messages of all connections hold together, against maxUnfinishedTotal. */
+  readonly unfinished: UnfinishedBudget;
   private readonly sockets = new Map<ServerConnection, WebSocket>();
   private readonly wss: WebSocketServer;
   private readonly path: string;
@@ -88,6 +102,7 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     super();
     this.path = options.path ?? '/ws';
     this.ownServer = options.server === undefined;
+    this.unfinished = new UnfinishedBudget(options.maxUnfinishedTotal);
     const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     // a UTF-16 unit takes at most 3 bytes of UTF-8; plus the JSON envelope
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageSize * 3 + 1024 });
@@ -194,6 +209,8 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             pingTimeout: o.pingTimeout,
             rpc: o.rpc,
             maxMessageSize: o.maxMessageSize,
+            maxDepth: o.maxDepth,
+            maxPatchOperations: o.maxPatchOperations,
           })
         : new ServerPeer(sink, {
             generation: o.generation,
@@ -204,6 +221,10 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             pingTimeout: o.pingTimeout,
             maxSegmentSize: o.maxSegmentSize,
             maxMessageSize: o.maxMessageSize,
+            maxDepth: o.maxDepth,
+            maxPatchOperations: o.maxPatchOperations,
+            unfinishedMessageTimeout: o.unfinishedMessageTimeout,
+            unfinishedBudget: this.unfinished,
             remoteAddress: remoteAddress(req),
           });
     this.connections.add(peer);

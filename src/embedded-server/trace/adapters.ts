@@ -152,13 +152,26 @@ export function clientFrames(bus: TraceBus, client: JugglerClient, connId: strin
 type SyncSource = SeedPeer | ClientPeer | ServerPeer | Replica;
 
 /**
+ * A sync patch as a trace event carries it, with its size as JSON text. A patch JSON.stringify cannot
+ * serialize (nested past what the stack holds: peers refuse those since issue 11, but a local value is
+ * not bounded) is traced empty with size -1 instead of throwing from inside the peer's event.
+ */
+export function tracedPatch(patch: readonly unknown[]): { patch: unknown[]; size: number } {
+  try {
+    return { patch: patch as unknown[], size: JSON.stringify(patch).length };
+  } catch {
+    return { patch: [], size: -1 };
+  }
+}
+
+/**
  * Traces a sync peer's data changes (seed: local and remote data; 0.6/0.7 client and server: the
  * state), or one replica's as `replica` (default 'state'). Returns the function that stops it.
  */
 export function syncChanges(bus: TraceBus, peer: SyncSource, peerId: string, replica: 'local' | 'remote' | 'state' = 'state'): () => void {
   const record = (which: 'local' | 'remote' | 'state') => (e: ChangeEvent) => {
     if (!bus.enabled) return;
-    bus.record({ kind: 'sync', peerId, replica: which, revision: e.revision, patch: e.patch, size: JSON.stringify(e.patch).length });
+    bus.record({ kind: 'sync', peerId, replica: which, revision: e.revision, ...tracedPatch(e.patch) });
   };
   if (peer instanceof SeedPeer) {
     const offs = [peer.on('localChange', record('local')), peer.on('remoteChange', record('remote'))];
