@@ -135,8 +135,9 @@ export class Reassembler {
         }
         if (header === '0' && this.parts.length === 0) return { kind: 'message', text: payload };
         this.parts.push(payload);
-        this.size += payload.length;
         if (header === '1') {
+          // only what waits for a later frame is held, and charged to the budget
+          this.size += payload.length;
           this.hold(payload.length);
           return { kind: 'segment' };
         }
