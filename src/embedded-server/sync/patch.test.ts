@@ -239,3 +239,46 @@ describe('apply within limits (issue 11)', () => {
     expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(5000) }])).toThrow(expect.objectContaining({ code: 'TOO_DEEP' }));
   });
 });
+
+describe('long runs of array edits (issue 11, item 7)', () => {
+  it('give the same data as the operations applied one by one, for 200 random runs (seed 11)', () => {
+    const r = new SeededRandom(11);
+    for (let round = 0; round < 200; round++) {
+      const start = Array.from({ length: r.int(1500) }, (_, i) => i);
+      const doc = { list: start, other: { keep: true } } as JsonValue;
+      let length = start.length;
+      const ops: Patch = [];
+      for (let n = 32 + r.int(400); n > 0; n--) {
+        const k = r.int(4);
+        if (k === 0 || length === 0) {
+          ops.push({ op: 'add', path: `/list/${r.next() < 0.2 ? '-' : r.int(length + 1)}`, value: { n } });
+          length++;
+        } else if (k === 1) {
+          ops.push({ op: 'add', path: '/list/0', value: n });
+          length++;
+        } else if (k === 2) {
+          ops.push({ op: 'remove', path: `/list/${r.int(length)}` });
+          length--;
+        } else ops.push({ op: 'replace', path: `/list/${r.int(length)}`, value: [n] });
+      }
+      let oneByOne = doc;
+      for (const op of ops) oneByOne = applyPatch(oneByOne, [op]);
+      const before = JSON.stringify(doc);
+      expect(applyPatch(doc, ops)).toEqual(oneByOne);
+      expect(JSON.stringify(doc)).toBe(before);
+    }
+  });
+
+  it('a bad index inside a run names that operation, as outside one; under an object they are members', () => {
+    const ops: Patch = Array.from({ length: 40 }, () => ({ op: 'add', path: '/a/0', value: 1 }));
+    ops.push({ op: 'remove', path: '/a/99' });
+    expect(() => applyPatch({ a: [] }, ops)).toThrow(
+      /patch operation 40 \(remove "\/a\/99"\).*index 99 does not exist \(array length 40\)/,
+    );
+    ops[40] = { op: 'add', path: '/a/01', value: 1 };
+    expect(() => applyPatch({ a: [] }, ops)).toThrow(/patch operation 40 .*"01" is not an array index/);
+    expect(() => applyPatch({ a: 1 }, ops)).toThrow(/patch operation 0 \(add "\/a\/0"\).*cannot add a member to number 1/);
+    // under an object the same paths name members
+    expect(applyPatch({ a: {} }, ops)).toEqual({ a: { '0': 1, '01': 1 } });
+  });
+});

@@ -1,0 +1,143 @@
+// Hostile data-sync peers (issue 11, items 3 and 7), measured on a real SyncServer in this process:
+// 1. the event-loop block of the largest patch a peer may send (maxPatchOperations operations: prepends at
+//    /arr/0, then inserts in the middle), seen by another connection's pings;
+// 2. the memory held while N connections send 0.7 segments that never end, reconnecting when closed,
+//    with the default caps (64 Mi per message, 60 s, 128 Mi across connections).
+// Prints figures and the command that reproduces them; asserts nothing.
+//   npx tsx bench/sync-hostile.ts [--connections 36] [--seconds 20]
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { DEFAULT_MAX_PATCH_OPERATIONS } from '../src/embedded-server/sync/patch';
+import { SyncServer } from '../src/embedded-server/sync/ws-server';
+import { fmt, summarise } from './summary';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CONNECTIONS = arg('connections', 36);
+const SECONDS = arg('seconds', 20);
+const MiB = 2 ** 20;
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.on('error', () => {}); // a refused or cut attacker just tries again
+  });
+}
+
+/** Sends `frame` from a new connection and measures the longest event-loop stall until it is applied. */
+async function blockWhileApplied(frame: string, server: SyncServer) {
+  const applied = new Promise<void>((resolve) => server.on('connection', (c) => c.on('remoteChange' as never, () => resolve())));
+  const attacker = await open(server.url);
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const t0 = performance.now();
+  attacker.send(frame);
+  await applied;
+  const ms = performance.now() - t0;
+  // the histogram learns of a stall when its timer fires late, after the stall: let it fire
+  await new Promise((r) => setTimeout(r, 50));
+  h.disable();
+  attacker.close();
+  return { maxBlockMs: h.max / 1e6, totalMs: ms };
+}
+
+async function largestPatch(): Promise<{ label: string; maxBlockMs: number; totalMs: number; mib: number }[]> {
+  const out = [];
+  const n = DEFAULT_MAX_PATCH_OPERATIONS - 1;
+  for (const [label, path] of [
+    ['prepends at /arr/0', () => '/arr/0'],
+    ['inserts in the middle', (i: number) => `/arr/${Math.floor(i / 2)}`],
+  ] as const) {
+    const server = await SyncServer.listen({ generation: 'seed' });
+    const ops = Array.from({ length: n }, (_, i) => `{"op":"add","path":"${path(i)}","value":${i}}`);
+    const frame = `{"type":"DATA","payload":[{"op":"replace","path":"","value":{"arr":[]}},${ops.join(',')}]}`;
+    const r = await blockWhileApplied(frame, server);
+    out.push({ label: `${fmt(n + 1)} operations, ${label}`, ...r, mib: frame.length / MiB });
+    await server.close();
+  }
+  return out;
+}
+
+async function unfinishedSegments() {
+  const server = await SyncServer.listen({ generation: '0.7', pingDelay: null });
+  const segment = `1${'x'.repeat(64 * 1024)}`;
+  const closes = new Map<string, number>();
+  let stop = false;
+  let sent = 0;
+  const attack = async () => {
+    while (!stop) {
+      const ws = await open(server.url).catch(() => undefined);
+      if (!ws) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        ws.on('close', (code, reason) => {
+          const key = `${code} ${reason.toString().split(':')[0]}`;
+          closes.set(key, (closes.get(key) ?? 0) + 1);
+          resolve();
+        });
+        const pump = () => {
+          while (!stop && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1 * MiB) {
+            ws.send(segment);
+            sent += segment.length;
+          }
+          if (!stop && ws.readyState === WebSocket.OPEN) setTimeout(pump, 5);
+          else if (stop) ws.terminate();
+        };
+        pump();
+      });
+    }
+  };
+  const base = process.memoryUsage();
+  let peakHeap = base.heapUsed;
+  let peakRss = base.rss;
+  let peakHeld = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeld = Math.max(peakHeld, server.unfinished.used);
+  }, 100);
+  const attackers = Array.from({ length: CONNECTIONS }, attack);
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  stop = true;
+  clearInterval(sampler);
+  await server.close();
+  await Promise.allSettled(attackers);
+  return { base, peakHeap, peakRss, peakHeld, sent, closes };
+}
+
+async function main(): Promise<void> {
+  console.log(`juggler data sync against hostile peers (node ${process.version})\n`);
+  console.log(`largest allowed patch (maxPatchOperations ${fmt(DEFAULT_MAX_PATCH_OPERATIONS)}), one seed DATA frame:`);
+  const patches = await largestPatch();
+  for (const p of patches)
+    console.log(
+      `  ${p.label} (${p.mib.toFixed(1)} MiB): longest event-loop block ${fmt(p.maxBlockMs)} ms, received to applied ${fmt(p.totalMs)} ms`,
+    );
+  const seg = await unfinishedSegments();
+  console.log(
+    `\n${CONNECTIONS} connections sending unfinished 0.7 segments of 64 KiB for ${SECONDS} s (${fmt(seg.sent / MiB)} Mi characters sent):`,
+  );
+  console.log(
+    `  heap ${fmt(seg.base.heapUsed / MiB)} MiB before, peak ${fmt(seg.peakHeap / MiB)} MiB; RSS ${fmt(seg.base.rss / MiB)} → peak ${fmt(seg.peakRss / MiB)} MiB`,
+  );
+  console.log(`  peak held by unfinished messages: ${fmt(seg.peakHeld / MiB)} Mi characters (maxUnfinishedTotal 128 Mi)`);
+  console.log(`  closes: ${[...seg.closes.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  console.log(`\nreproduce: npx tsx bench/sync-hostile.ts --connections ${CONNECTIONS} --seconds ${SECONDS}`);
+  summarise('sync-hostile', [
+    ...patches.map((p) => ({ name: `event-loop block, ${p.label}`, value: `${fmt(p.maxBlockMs)} ms` })),
+    {
+      name: `peak heap / RSS, ${CONNECTIONS} connections of unfinished segments for ${SECONDS} s`,
+      value: `${fmt(seg.peakHeap / MiB)} / ${fmt(seg.peakRss / MiB)} MiB`,
+    },
+  ]);
+  process.exit(0);
+}
+
+void main();
