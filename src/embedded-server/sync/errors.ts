@@ -49,6 +49,8 @@ export type SyncErrorCode =
   | 'TOO_DEEP'
   /** A patch with more operations than maxPatchOperations. */
   | 'TOO_MANY_OPERATIONS'
+  /** A patch whose copy operations would duplicate more than maxCopiedValues values. */
+  | 'PATCH_TOO_LARGE'
   /** 0.7: a message's segments did not end within unfinishedMessageTimeout. */
   | 'UNFINISHED_MESSAGE_TIMEOUT'
   /** 0.7: the server's unfinished messages together exceed maxUnfinishedTotal; the largest is dropped. */

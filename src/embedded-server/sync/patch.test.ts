@@ -235,6 +235,22 @@ describe('apply within limits (issue 11)', () => {
     expect(applyPatch(doc, [{ op: 'copy', from: '/x/a', path: '/y/z' }], { maxDepth: 9 })).toEqual({ x: deep(8), y: { z: deep(7) } });
   });
 
+  it('copies past maxCopiedValues are refused with 1009: copying the root into itself doubles the data each time', () => {
+    const ops: Patch = [{ op: 'replace', path: '', value: { a: [1, 2, 3, 4, 5, 6, 7, 8] } }];
+    for (let i = 0; i < 30; i++) ops.push({ op: 'copy', from: '', path: `/a${i}` });
+    expect(() => applyPatch(null, ops)).toThrow(
+      expect.objectContaining({
+        code: 'PATCH_TOO_LARGE',
+        closeCode: 1009,
+        message: expect.stringMatching(/limit of 1000000 \(raise maxCopiedValues\)/),
+      }),
+    );
+    expect(applyPatch({ a: [1, 2] }, [{ op: 'copy', from: '/a', path: '/b' }], { maxCopiedValues: 3 })).toEqual({ a: [1, 2], b: [1, 2] });
+    expect(() => applyPatch({ a: [1, 2] }, [{ op: 'copy', from: '/a', path: '/b' }], { maxCopiedValues: 2 })).toThrow(
+      expect.objectContaining({ code: 'PATCH_TOO_LARGE' }),
+    );
+  });
+
   it('the default depth limit refuses the 5,000-deep value of the attack', () => {
     expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(5000) }])).toThrow(expect.objectContaining({ code: 'TOO_DEEP' }));
   });

@@ -42,6 +42,8 @@ export interface PeerOptions {
   maxDepth?: number;
   /** Most operations in one received patch; more closes with 1009 (TOO_MANY_OPERATIONS). Default 100,000 (patch.ts). */
   maxPatchOperations?: number;
+  /** Most values the copy operations of one received patch may duplicate; more closes with 1009 (PATCH_TOO_LARGE). Default 1,000,000. */
+  maxCopiedValues?: number;
   /**
    * 0.7 only: ms from a message's first segment to its last; later closes with 1008
    * (UNFINISHED_MESSAGE_TIMEOUT). null: no limit. Default 60,000 (segmenter.ts).
@@ -72,7 +74,7 @@ export abstract class Peer<Events extends PeerEvents = PeerEvents> extends Emitt
     this.maxSegmentSize = options.maxSegmentSize ?? DEFAULT_MAX_SEGMENT_SIZE;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.patchLimits = { maxDepth: this.maxDepth, maxOperations: options.maxPatchOperations };
+    this.patchLimits = { maxDepth: this.maxDepth, maxOperations: options.maxPatchOperations, maxCopiedValues: options.maxCopiedValues };
     if (generation === '0.7') {
       this.reassembler = new Reassembler({
         maxMessageSize: this.maxMessageSize,

@@ -61,6 +61,8 @@ export interface SyncServerOptions {
   maxDepth?: number;
   /** Most operations in one received patch (seed DATA); more closes with 1009. Default 100,000. */
   maxPatchOperations?: number;
+  /** Most values the copy operations of one received patch may duplicate; more closes with 1009. Default 1,000,000. */
+  maxCopiedValues?: number;
   /** 0.7: ms a segmented message may take from its first segment to its last; later closes with 1008. Default 60,000. */
   unfinishedMessageTimeout?: number | null;
   /**
@@ -211,6 +213,7 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             maxMessageSize: o.maxMessageSize,
             maxDepth: o.maxDepth,
             maxPatchOperations: o.maxPatchOperations,
+            maxCopiedValues: o.maxCopiedValues,
           })
         : new ServerPeer(sink, {
             generation: o.generation,
@@ -223,6 +226,7 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             maxMessageSize: o.maxMessageSize,
             maxDepth: o.maxDepth,
             maxPatchOperations: o.maxPatchOperations,
+            maxCopiedValues: o.maxCopiedValues,
             unfinishedMessageTimeout: o.unfinishedMessageTimeout,
             unfinishedBudget: this.unfinished,
             remoteAddress: remoteAddress(req),
