@@ -6,7 +6,7 @@
 // well-behaved client is still served. Needs the built CLI (npm run build:node).
 import { afterAll, describe, expect, test } from 'vitest';
 import { type CliProcess, runCli } from '../../../test/cli-process';
-import { Opcode, RawWebSocket } from '../../../test/raw-ws';
+import { buildFrame, Opcode, RawWebSocket } from '../../../test/raw-ws';
 import { DEFAULT_MAX_DEPTH } from './json-depth';
 import { DEFAULT_MAX_PATCH_OPERATIONS } from './patch';
 import type { SeedPeer } from './seed-peer';
@@ -99,7 +99,7 @@ describe('0.7 unfinished segments are capped', () => {
     ws.text(`1${'x'.repeat(600)}`);
     expect(await ws.ended).toEqual({ code: 1009, reason: expect.stringMatching(/^MESSAGE_TOO_BIG: .*raise maxMessageSize/) });
     ws.destroy();
-    expect(server.unfinished.used).toBe(0);
+    await until(() => server.unfinished.used === 0, 'the budget released');
     await served(server.port, '0.7', 1);
   });
 
@@ -113,7 +113,7 @@ describe('0.7 unfinished segments are capped', () => {
       reason: expect.stringMatching(/^UNFINISHED_MESSAGE_TIMEOUT: .*within 300 ms.*unfinishedMessageTimeout/),
     });
     ws.destroy();
-    expect(server.unfinished.used).toBe(0);
+    await until(() => server.unfinished.used === 0, 'the budget released');
     // a message that ends in time is not affected by the timer of the one before it
     const ok = await RawWebSocket.open(server.port, '/ws');
     ok.text('1{"type":"request",');
@@ -143,10 +143,46 @@ describe('0.7 unfinished segments are capped', () => {
     small.text('0{"type":"request","id":2,"name":"x","data":"small"}');
     expect(await third.waitUntil(() => third.messages.some((m) => m.includes('"third"')), 5000)).toBe(true);
     expect(await small.waitUntil(() => small.messages.some((m) => m.includes('"small"')), 5000)).toBe(true);
-    expect(server.unfinished.used).toBe(0);
+    await until(() => server.unfinished.used === 0, 'the budget released');
     expect(small.closeFrame).toBeUndefined();
     small.destroy();
     third.destroy();
+  });
+});
+
+describe('websocket frames that never finish arriving are capped like segments (every generation)', () => {
+  /** The first `sent` bytes of a text frame of `size` bytes: ws buffers them until the rest comes. */
+  const partialFrame = (size: number, sent: number) => buildFrame({ opcode: Opcode.text, payload: 'x'.repeat(size) }).subarray(0, sent);
+
+  test('a frame unfinished after unfinishedMessageTimeout closes with 1008', async () => {
+    const server = await SyncServer.listen({ generation: 'seed', unfinishedMessageTimeout: 300 });
+    servers.push(server);
+    const ws = await RawWebSocket.open(server.port, '/ws');
+    ws.write(partialFrame(100_000, 5000));
+    expect(await ws.ended).toEqual({ code: 1008, reason: expect.stringMatching(/^UNFINISHED_MESSAGE_TIMEOUT: .*within 300 ms/) });
+    ws.destroy();
+    await until(() => server.unfinished.used === 0, 'the bytes released');
+    await served(server.port, 'seed', 1);
+  });
+
+  test('past maxUnfinishedTotal the connection holding the most bytes is closed with 1009; the other finishes its frame', async () => {
+    const server = await SyncServer.listen({ generation: '0.6', maxUnfinishedTotal: 50_000, requestHandler: (_c, _n, d) => d });
+    servers.push(server);
+    const big = await RawWebSocket.open(server.port, '/ws');
+    big.write(partialFrame(200_000, 40_000));
+    await until(() => server.unfinished.used >= 40_000, 'the first frame held');
+    const small = await RawWebSocket.open(server.port, '/ws');
+    const request = buildFrame({
+      opcode: Opcode.text,
+      payload: JSON.stringify({ type: 'request', id: 4, name: 'x', data: 'y'.repeat(20_000) }),
+    });
+    small.write(request.subarray(0, 15_000));
+    expect(await big.ended).toEqual({ code: 1009, reason: expect.stringMatching(/^UNFINISHED_TOTAL_EXCEEDED: /) });
+    big.destroy();
+    small.write(request.subarray(15_000));
+    expect(await small.waitUntil(() => small.messages.some((m) => m.includes('"id":4,')), 5000)).toBe(true);
+    await until(() => server.unfinished.used === 0, 'the budget released');
+    small.destroy();
   });
 });
 

@@ -50,10 +50,18 @@ export const DEFAULT_UNFINISHED_MESSAGE_TIMEOUT = 60_000;
  */
 export const DEFAULT_MAX_UNFINISHED_TOTAL = 128 * 1024 * 1024;
 
+/** What holds part of an unfinished message: 0.7 segments, or a websocket frame still arriving. */
+export interface UnfinishedHolder {
+  /** Units held now. */
+  readonly held: number;
+  /** Forget what is held (releasing it from the budget) and end the connection with `error`. */
+  drop(error: SyncError): void;
+}
+
 /** The share of the unfinished-message memory of one server: one per server, shared by its connections. */
 export class UnfinishedBudget {
   private total = 0;
-  private readonly holders = new Set<Reassembler>();
+  private readonly holders = new Set<UnfinishedHolder>();
 
   /** `limit`: UTF-16 units all holders may keep together. */
   constructor(readonly limit: number = DEFAULT_MAX_UNFINISHED_TOTAL) {
@@ -66,7 +74,7 @@ export class UnfinishedBudget {
   }
 
   /** `holder` keeps `units` more; the largest holders are dropped until the total fits again. */
-  grow(holder: Reassembler, units: number): void {
+  grow(holder: UnfinishedHolder, units: number): void {
     this.total += units;
     this.holders.add(holder);
     while (this.total > this.limit) {
@@ -83,7 +91,7 @@ export class UnfinishedBudget {
   }
 
   /** `holder` keeps nothing any more (its message ended or was dropped); `units` is what it held. */
-  release(holder: Reassembler, units: number): void {
+  release(holder: UnfinishedHolder, units: number): void {
     if (this.holders.delete(holder)) this.total -= units;
   }
 }
@@ -100,7 +108,7 @@ export interface ReassemblerOptions {
 }
 
 /** Joins received segments back into user messages. Accepts segments of any length, within the caps. */
-export class Reassembler {
+export class Reassembler implements UnfinishedHolder {
   private parts: string[] = [];
   private size = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
