@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { DEFAULT_MAX_PATCH_OPERATIONS } from '../src/embedded-server/sync/patch';
 import { SyncServer } from '../src/embedded-server/sync/ws-server';
+import { buildFrame, Opcode, RawWebSocket } from '../test/raw-ws';
 import { fmt, summarise } from './summary';
 
 const arg = (name: string, fallback: number) => {
@@ -62,36 +63,58 @@ async function largestPatch(): Promise<{ label: string; maxBlockMs: number; tota
   return out;
 }
 
-async function unfinishedSegments() {
-  const server = await SyncServer.listen({ generation: '0.7', pingDelay: null });
+/**
+ * `segments`: 0.7 `1` frames of 64 KiB that never end the message. `frame`: one websocket frame that
+ * declares 190 MB and sends 64 KiB chunks of it, never the end (any generation; seed here).
+ */
+async function unfinishedFlood(kind: 'segments' | 'frame') {
+  const server = await SyncServer.listen({ generation: kind === 'segments' ? '0.7' : 'seed', pingDelay: null });
   const segment = `1${'x'.repeat(64 * 1024)}`;
+  const chunk = Buffer.alloc(64 * 1024, 0x78);
   const closes = new Map<string, number>();
   let stop = false;
   let sent = 0;
-  const attack = async () => {
-    while (!stop) {
-      const ws = await open(server.url).catch(() => undefined);
-      if (!ws) {
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        ws.on('close', (code, reason) => {
-          const key = `${code} ${reason.toString().split(':')[0]}`;
-          closes.set(key, (closes.get(key) ?? 0) + 1);
-          resolve();
-        });
-        const pump = () => {
-          while (!stop && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1 * MiB) {
-            ws.send(segment);
-            sent += segment.length;
-          }
-          if (!stop && ws.readyState === WebSocket.OPEN) setTimeout(pump, 5);
-          else if (stop) ws.terminate();
-        };
-        pump();
+  const count = (code: number, reason: string) => {
+    const key = `${code} ${reason.split(':')[0]}`;
+    closes.set(key, (closes.get(key) ?? 0) + 1);
+  };
+  const floodSegments = async () => {
+    const ws = await open(server.url).catch(() => undefined);
+    if (!ws) return new Promise((r) => setTimeout(r, 50));
+    return new Promise<void>((resolve) => {
+      ws.on('close', (code, reason) => {
+        count(code, reason.toString());
+        resolve();
       });
-    }
+      const pump = () => {
+        while (!stop && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 1 * MiB) {
+          ws.send(segment);
+          sent += segment.length;
+        }
+        if (!stop && ws.readyState === WebSocket.OPEN) setTimeout(pump, 5);
+        else if (stop) ws.terminate();
+      };
+      pump();
+    });
+  };
+  const floodFrame = async () => {
+    const raw = await RawWebSocket.open(server.port, '/ws').catch(() => undefined);
+    if (!raw) return new Promise((r) => setTimeout(r, 50));
+    raw.write(buildFrame({ opcode: Opcode.text, payload: Buffer.alloc(0), lengthOverride: 190_000_000n }).subarray(0, 14));
+    const pump = () => {
+      while (!stop && !raw.isEnded && raw.socket.writableLength < 1 * MiB) {
+        raw.write(chunk);
+        sent += chunk.length;
+      }
+      if (!stop && !raw.isEnded && raw.closeFrame === undefined) setTimeout(pump, 5);
+      else raw.destroy();
+    };
+    pump();
+    const { code, reason } = await raw.ended;
+    count(code, reason);
+  };
+  const attack = async () => {
+    while (!stop) await (kind === 'segments' ? floodSegments() : floodFrame());
   };
   const base = process.memoryUsage();
   let peakHeap = base.heapUsed;
@@ -120,22 +143,25 @@ async function main(): Promise<void> {
     console.log(
       `  ${p.label} (${p.mib.toFixed(1)} MiB): longest event-loop block ${fmt(p.maxBlockMs)} ms, received to applied ${fmt(p.totalMs)} ms`,
     );
-  const seg = await unfinishedSegments();
-  console.log(
-    `\n${CONNECTIONS} connections sending unfinished 0.7 segments of 64 KiB for ${SECONDS} s (${fmt(seg.sent / MiB)} Mi characters sent):`,
-  );
-  console.log(
-    `  heap ${fmt(seg.base.heapUsed / MiB)} MiB before, peak ${fmt(seg.peakHeap / MiB)} MiB; RSS ${fmt(seg.base.rss / MiB)} → peak ${fmt(seg.peakRss / MiB)} MiB`,
-  );
-  console.log(`  peak held by unfinished messages: ${fmt(seg.peakHeld / MiB)} Mi characters (maxUnfinishedTotal 128 Mi)`);
-  console.log(`  closes: ${[...seg.closes.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  const floods = [];
+  for (const kind of ['segments', 'frame'] as const) {
+    const f = await unfinishedFlood(kind);
+    floods.push({ kind, ...f });
+    const what = kind === 'segments' ? 'unfinished 0.7 segments of 64 KiB' : 'one 190 MB frame each, never finished, in 64 KiB chunks';
+    console.log(`\n${CONNECTIONS} connections sending ${what} for ${SECONDS} s (${fmt(f.sent / MiB)} MiB sent), reconnecting when closed:`);
+    console.log(
+      `  heap ${fmt(f.base.heapUsed / MiB)} MiB before, peak ${fmt(f.peakHeap / MiB)} MiB; RSS ${fmt(f.base.rss / MiB)} → peak ${fmt(f.peakRss / MiB)} MiB`,
+    );
+    console.log(`  peak held by unfinished messages: ${fmt(f.peakHeld / MiB)} Mi (maxUnfinishedTotal 128 Mi)`);
+    console.log(`  closes: ${[...f.closes.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  }
   console.log(`\nreproduce: npx tsx bench/sync-hostile.ts --connections ${CONNECTIONS} --seconds ${SECONDS}`);
   summarise('sync-hostile', [
     ...patches.map((p) => ({ name: `event-loop block, ${p.label}`, value: `${fmt(p.maxBlockMs)} ms` })),
-    {
-      name: `peak heap / RSS, ${CONNECTIONS} connections of unfinished segments for ${SECONDS} s`,
-      value: `${fmt(seg.peakHeap / MiB)} / ${fmt(seg.peakRss / MiB)} MiB`,
-    },
+    ...floods.map((f) => ({
+      name: `peak heap / RSS, ${CONNECTIONS} connections of unfinished ${f.kind === 'segments' ? '0.7 segments' : 'frames'} for ${SECONDS} s`,
+      value: `${fmt(f.peakHeap / MiB)} / ${fmt(f.peakRss / MiB)} MiB`,
+    })),
   ]);
   process.exit(0);
 }
