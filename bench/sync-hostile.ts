@@ -7,7 +7,7 @@
 //   npx tsx bench/sync-hostile.ts [--connections 36] [--seconds 20]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { DEFAULT_MAX_PATCH_OPERATIONS } from '../src/embedded-server/sync/patch';
+import { applyPatch, DEFAULT_MAX_PATCH_OPERATIONS } from '../src/embedded-server/sync/patch';
 import { SyncServer } from '../src/embedded-server/sync/ws-server';
 import { buildFrame, Opcode, RawWebSocket } from '../test/raw-ws';
 import { fmt, summarise } from './summary';
@@ -46,7 +46,9 @@ async function blockWhileApplied(frame: string, server: SyncServer) {
   return { maxBlockMs: h.max / 1e6, totalMs: ms };
 }
 
-async function largestPatch(): Promise<{ label: string; maxBlockMs: number; totalMs: number; mib: number }[]> {
+async function largestPatch(): Promise<
+  { label: string; maxBlockMs: number; totalMs: number; parseMs: number; applyMs: number; mib: number }[]
+> {
   const out = [];
   const n = DEFAULT_MAX_PATCH_OPERATIONS - 1;
   for (const [label, path] of [
@@ -57,7 +59,18 @@ async function largestPatch(): Promise<{ label: string; maxBlockMs: number; tota
     const ops = Array.from({ length: n }, (_, i) => `{"op":"add","path":"${path(i)}","value":${i}}`);
     const frame = `{"type":"DATA","payload":[{"op":"replace","path":"","value":{"arr":[]}},${ops.join(',')}]}`;
     const r = await blockWhileApplied(frame, server);
-    out.push({ label: `${fmt(n + 1)} operations, ${label}`, ...r, mib: frame.length / MiB });
+    // the parts of the block, best of 3: parsing the frame, and applying its patch
+    let parseMs = Number.POSITIVE_INFINITY;
+    let applyMs = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < 3; k++) {
+      let t = performance.now();
+      const payload = (JSON.parse(frame) as { payload: unknown }).payload;
+      parseMs = Math.min(parseMs, performance.now() - t);
+      t = performance.now();
+      applyPatch(null, payload);
+      applyMs = Math.min(applyMs, performance.now() - t);
+    }
+    out.push({ label: `${fmt(n + 1)} operations, ${label}`, ...r, parseMs, applyMs, mib: frame.length / MiB });
     await server.close();
   }
   return out;
@@ -141,7 +154,7 @@ async function main(): Promise<void> {
   const patches = await largestPatch();
   for (const p of patches)
     console.log(
-      `  ${p.label} (${p.mib.toFixed(1)} MiB): longest event-loop block ${fmt(p.maxBlockMs)} ms, received to applied ${fmt(p.totalMs)} ms`,
+      `  ${p.label} (${p.mib.toFixed(1)} MiB): longest event-loop block ${fmt(p.maxBlockMs)} ms, received to applied ${fmt(p.totalMs)} ms; alone: JSON.parse ${fmt(p.parseMs)} ms, applyPatch ${fmt(p.applyMs)} ms`,
     );
   const floods = [];
   for (const kind of ['segments', 'frame'] as const) {
