@@ -1,7 +1,6 @@
 // The host's side of tracing: hands each engine part the trace adapter it needs, and keeps the few
 // summaries the UI wants without scanning the bus (per-URI run durations of the demo callee).
 import type { SyncChange } from '../../shared/bridge/contract';
-import { jsonSize } from '../../shared/json-size';
 import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
@@ -9,7 +8,7 @@ import type { JugglerClient } from '../client/client';
 import { DurationStats } from '../playground/duration-stats';
 import type { PlaygroundInvocation } from '../playground/playground';
 import type { ServerHooks } from '../server/server';
-import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks } from '../trace/adapters';
+import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks, tracedPatch } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
 import { CalleeRuns } from './callee-runs';
 
@@ -28,20 +27,6 @@ class Durations {
     const d = this.#byUri.get(uri);
     return d ? { avgMs: d.avgMs, p95Ms: d.p95Ms } : { avgMs: 0, p95Ms: 0 };
   }
-}
-
-/** Operations kept, without their values, of a patch too long for the trace. */
-const OUTLINE_OPS = 50;
-
-function outline(patch: unknown[]): unknown[] {
-  return patch.slice(0, OUTLINE_OPS).map((op) => {
-    const o = (typeof op === 'object' && op !== null ? op : {}) as { op?: unknown; path?: unknown; from?: unknown };
-    return {
-      op: typeof o.op === 'string' ? o.op : '?',
-      path: typeof o.path === 'string' ? o.path.slice(0, 200) : '?',
-      ...(typeof o.from === 'string' ? { from: o.from.slice(0, 200) } : {}),
-    };
-  });
 }
 
 export class HostTracer {
@@ -103,19 +88,12 @@ export class HostTracer {
 
   syncChange(c: SyncChange): void {
     if (!this.bus.enabled) return;
-    // measured without JSON.stringify (no stack overflow on a deep value); a patch longer than the
-    // frame text limit is held as its first operations' op and path only, so that the trace's
-    // 1,000,000 events cannot hold a 4 MB patch each (issue 11, item 6)
-    const size = jsonSize(c.patch);
-    const truncated = size > this.bus.textLimit;
     this.bus.record({
       kind: 'sync',
       peerId: c.peerId,
       replica: c.replica,
       revision: c.revision,
-      patch: truncated ? outline(c.patch) : c.patch,
-      size,
-      ...(truncated ? { truncated } : {}),
+      ...tracedPatch(c.patch, this.bus.textLimit),
     });
   }
 

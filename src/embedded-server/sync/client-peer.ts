@@ -68,7 +68,7 @@ export class ClientPeer extends Peer<ClientPeerEvents> {
     const msg = decodeServerMessage(text, this.generation);
     switch (msg.type) {
       case 'state':
-        this.state.apply(msg.diff);
+        this.state.apply(msg.diff, this.patchLimits);
         return;
       case 'notify':
         this.emit('notify', { name: msg.name, data: msg.data });

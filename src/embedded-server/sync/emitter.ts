@@ -1,6 +1,8 @@
 // A minimal typed event emitter that runs in Node and browsers (no node:events in peer code).
-// Like EventTarget, a throwing listener does not stop the others nor the protocol code that emitted:
-// its error is rethrown from a microtask, where the host reports it as uncaught.
+// Like EventTarget, a throwing listener does not stop the others nor the protocol code that emitted. Its
+// error goes to listenerFailed, which logs it; a peer also closes its connection there. It is never
+// rethrown: a peer's data reaches listeners (a CLI's log line, a trace adapter), and one listener failing
+// on one frame used to become an uncaught exception that ended the whole process (issue 11, item 2).
 export class Emitter<Events extends { [name: string]: unknown }> {
   private readonly listeners = new Map<keyof Events, Set<(event: never) => void>>();
 
@@ -26,10 +28,13 @@ export class Emitter<Events extends { [name: string]: unknown }> {
       try {
         (listener as (event: Events[K]) => void)(event);
       } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
+        this.listenerFailed(name, err);
       }
     }
+  }
+
+  /** A listener of `name` threw `error`. Logs it; subclasses may also end what the event belonged to. */
+  protected listenerFailed(name: keyof Events, error: unknown): void {
+    console.error(`juggler sync: a '${String(name)}' listener failed:`, error);
   }
 }

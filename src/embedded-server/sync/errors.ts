@@ -16,8 +16,10 @@ export const CloseCode = {
   invalidPayload: 1007,
   /** The frame comes from another generation than the one this peer is configured for. */
   policyViolation: 1008,
-  /** A message over the configured size limit. */
+  /** A message over the configured size limit, nested too deep, or a patch with too many operations. */
   messageTooBig: 1009,
+  /** Our own code failed on a message (a listener of this connection threw): only this connection ends. */
+  internalError: 1011,
 } as const;
 
 export type SyncErrorCode =
@@ -43,6 +45,18 @@ export type SyncErrorCode =
   | 'PATCH_FAILED'
   /** A message over the configured size limit. */
   | 'MESSAGE_TOO_BIG'
+  /** A message or the data a patch builds nests deeper than maxDepth. */
+  | 'TOO_DEEP'
+  /** A patch with more operations than maxPatchOperations. */
+  | 'TOO_MANY_OPERATIONS'
+  /** A patch whose copy operations would duplicate more than maxCopiedValues values. */
+  | 'PATCH_TOO_LARGE'
+  /** 0.7: a message's segments did not end within unfinishedMessageTimeout. */
+  | 'UNFINISHED_MESSAGE_TIMEOUT'
+  /** 0.7: the server's unfinished messages together exceed maxUnfinishedTotal; the largest is dropped. */
+  | 'UNFINISHED_TOTAL_EXCEEDED'
+  /** A listener of this connection's events threw: logged, and the connection is closed with 1011. */
+  | 'LISTENER_FAILED'
   /** No frame arrived within the ping timeout. */
   | 'PING_TIMEOUT'
   /** The other side answered a request (0.6/0.7) or an rpc call (seed) with success: false. */

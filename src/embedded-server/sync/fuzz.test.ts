@@ -170,6 +170,13 @@ function makeCase(r: SeededRandom, gen: Generation): Case {
         d.wrap(
           `{"type":"${gen === 'seed' ? 'DATA' : 'request'}","id":6,"name":"x","data":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"payload":[]}`,
         ),
+      // the frames of issue 11 that ended whole processes: a ping request (echoed) and a DATA value
+      () =>
+        d.wrap(
+          gen === 'seed'
+            ? `{"type":"DATA","payload":[{"op":"replace","path":"","value":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}]}`
+            : `{"type":"request","id":7,"name":"","data":${'['.repeat(5000)}1${']'.repeat(5000)}}`,
+        ),
     ];
     return { kind: 'deep-nesting', act: text(r.pick(forms)()) };
   }
@@ -182,6 +189,13 @@ function makeCase(r: SeededRandom, gen: Generation): Case {
       ['bad-segment-header', text(`${r.pick(['4', '9', 'x', '{', ' ', '\u0000'])}{"type":"request","id":1,"name":"echo","data":null}`)],
       ['empty-frame', text('')],
       ['unfinished-segment', text('1{"type":"request",')],
+      [
+        'unfinished-deep-segments',
+        (ws) => {
+          ws.text('1{"type":"request","id":8,');
+          ws.text(`1"name":"","data":${'['.repeat(3000)}`);
+        },
+      ],
       [
         'segments-over-limit',
         (ws) => {

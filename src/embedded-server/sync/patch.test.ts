@@ -190,3 +190,111 @@ describe('apply copies only what it changes', () => {
     expect(JSON.stringify(doc)).toBe(snapshot);
   });
 });
+
+describe('apply within limits (issue 11)', () => {
+  const deep = (n: number): JsonValue => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as JsonValue;
+
+  it('a patch of more operations than maxOperations is refused before any work, with 1009', () => {
+    const ops = Array.from({ length: 11 }, () => ({ op: 'add', path: '/0', value: 1 }));
+    expect(() => applyPatch([], ops, { maxOperations: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'TOO_MANY_OPERATIONS',
+        closeCode: 1009,
+        message: expect.stringMatching(/11 operations.*limit of 10.*maxPatchOperations/),
+      }),
+    );
+    expect(applyPatch([], ops.slice(0, 10), { maxOperations: 10 })).toHaveLength(10);
+  });
+
+  it('a value that would nest the data deeper than maxDepth is refused with 1009: by itself, or under a deep path', () => {
+    expect(applyPatch(null, [{ op: 'replace', path: '', value: deep(10) }], { maxDepth: 10 })).toEqual(deep(10));
+    expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(11) }], { maxDepth: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'TOO_DEEP',
+        closeCode: 1009,
+        message: expect.stringMatching(/operation 0 .*limit of 10 levels.*maxDepth/),
+      }),
+    );
+    // a value of depth 1 added 10 tokens down nests 11 deep
+    const path = `${'/a'.repeat(9)}/b`;
+    expect(() => applyPatch(deep(10), [{ op: 'add', path, value: {} }], { maxDepth: 10 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(applyPatch(deep(10), [{ op: 'add', path, value: 2 }], { maxDepth: 10 })).toBeTruthy();
+  });
+
+  it('copying or moving a subtree further down is measured too; moving it up is not refused', () => {
+    const doc = { x: deep(8), y: {} } as JsonValue;
+    expect(() => applyPatch(doc, [{ op: 'copy', from: '/x', path: '/y/z' }], { maxDepth: 9 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(() => applyPatch(doc, [{ op: 'move', from: '/x', path: '/y/z' }], { maxDepth: 9 })).toThrow(
+      expect.objectContaining({ code: 'TOO_DEEP' }),
+    );
+    expect(applyPatch(doc, [{ op: 'move', from: '/x/a', path: '/x' }], { maxDepth: 9 })).toEqual({ x: deep(7), y: {} });
+    expect(applyPatch(doc, [{ op: 'copy', from: '/x/a', path: '/y/z' }], { maxDepth: 9 })).toEqual({ x: deep(8), y: { z: deep(7) } });
+  });
+
+  it('copies past maxCopiedValues are refused with 1009: copying the root into itself doubles the data each time', () => {
+    const ops: Patch = [{ op: 'replace', path: '', value: { a: [1, 2, 3, 4, 5, 6, 7, 8] } }];
+    for (let i = 0; i < 30; i++) ops.push({ op: 'copy', from: '', path: `/a${i}` });
+    expect(() => applyPatch(null, ops)).toThrow(
+      expect.objectContaining({
+        code: 'PATCH_TOO_LARGE',
+        closeCode: 1009,
+        message: expect.stringMatching(/limit of 1000000 \(raise maxCopiedValues\)/),
+      }),
+    );
+    expect(applyPatch({ a: [1, 2] }, [{ op: 'copy', from: '/a', path: '/b' }], { maxCopiedValues: 3 })).toEqual({ a: [1, 2], b: [1, 2] });
+    expect(() => applyPatch({ a: [1, 2] }, [{ op: 'copy', from: '/a', path: '/b' }], { maxCopiedValues: 2 })).toThrow(
+      expect.objectContaining({ code: 'PATCH_TOO_LARGE' }),
+    );
+  });
+
+  it('the default depth limit refuses the 5,000-deep value of the attack', () => {
+    expect(() => applyPatch(null, [{ op: 'replace', path: '', value: deep(5000) }])).toThrow(expect.objectContaining({ code: 'TOO_DEEP' }));
+  });
+});
+
+describe('long runs of array edits (issue 11, item 7)', () => {
+  it('give the same data as the operations applied one by one, for 200 random runs (seed 11)', () => {
+    const r = new SeededRandom(11);
+    for (let round = 0; round < 200; round++) {
+      const start = Array.from({ length: r.int(1500) }, (_, i) => i);
+      const doc = { list: start, other: { keep: true } } as JsonValue;
+      let length = start.length;
+      const ops: Patch = [];
+      for (let n = 32 + r.int(400); n > 0; n--) {
+        const k = r.int(4);
+        if (k === 0 || length === 0) {
+          ops.push({ op: 'add', path: `/list/${r.next() < 0.2 ? '-' : r.int(length + 1)}`, value: { n } });
+          length++;
+        } else if (k === 1) {
+          ops.push({ op: 'add', path: '/list/0', value: n });
+          length++;
+        } else if (k === 2) {
+          ops.push({ op: 'remove', path: `/list/${r.int(length)}` });
+          length--;
+        } else ops.push({ op: 'replace', path: `/list/${r.int(length)}`, value: [n] });
+      }
+      let oneByOne = doc;
+      for (const op of ops) oneByOne = applyPatch(oneByOne, [op]);
+      const before = JSON.stringify(doc);
+      expect(applyPatch(doc, ops)).toEqual(oneByOne);
+      expect(JSON.stringify(doc)).toBe(before);
+    }
+  });
+
+  it('a bad index inside a run names that operation, as outside one; under an object they are members', () => {
+    const ops: Patch = Array.from({ length: 40 }, () => ({ op: 'add', path: '/a/0', value: 1 }));
+    ops.push({ op: 'remove', path: '/a/99' });
+    expect(() => applyPatch({ a: [] }, ops)).toThrow(
+      /patch operation 40 \(remove "\/a\/99"\).*index 99 does not exist \(array length 40\)/,
+    );
+    ops[40] = { op: 'add', path: '/a/01', value: 1 };
+    expect(() => applyPatch({ a: [] }, ops)).toThrow(/patch operation 40 .*"01" is not an array index/);
+    expect(() => applyPatch({ a: 1 }, ops)).toThrow(/patch operation 0 \(add "\/a\/0"\).*cannot add a member to number 1/);
+    // under an object the same paths name members
+    expect(applyPatch({ a: {} }, ops)).toEqual({ a: { '0': 1, '01': 1 } });
+  });
+});

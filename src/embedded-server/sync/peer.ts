@@ -4,8 +4,10 @@
 import { Emitter } from './emitter';
 import { CloseCode, connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
+import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from './json-depth';
 import { Keepalive, type KeepaliveOptions } from './keepalive';
-import { DEFAULT_MAX_SEGMENT_SIZE, Reassembler, segment } from './segmenter';
+import type { PatchLimits } from './patch';
+import { DEFAULT_MAX_SEGMENT_SIZE, DEFAULT_UNFINISHED_MESSAGE_TIMEOUT, Reassembler, segment, type UnfinishedBudget } from './segmenter';
 
 /** What a peer writes to. `send` must keep frames in order. */
 export interface FrameSink {
@@ -33,6 +35,22 @@ export interface PeerOptions {
   maxSegmentSize?: number;
   /** Largest user message we accept, in UTF-16 units. Default 64 Mi (the upstream suite sends 8 MiB). */
   maxMessageSize?: number;
+  /**
+   * Deepest nesting of arrays and objects we accept in a received message (its envelope included) and in
+   * the data a received patch builds; deeper closes with 1009 (TOO_DEEP). Default 256 (json-depth.ts).
+   */
+  maxDepth?: number;
+  /** Most operations in one received patch; more closes with 1009 (TOO_MANY_OPERATIONS). Default 100,000 (patch.ts). */
+  maxPatchOperations?: number;
+  /** Most values the copy operations of one received patch may duplicate; more closes with 1009 (PATCH_TOO_LARGE). Default 1,000,000. */
+  maxCopiedValues?: number;
+  /**
+   * 0.7 only: ms from a message's first segment to its last; later closes with 1008
+   * (UNFINISHED_MESSAGE_TIMEOUT). null: no limit. Default 60,000 (segmenter.ts).
+   */
+  unfinishedMessageTimeout?: number | null;
+  /** 0.7 only: the server-wide cap on unfinished messages this connection shares. Default none. */
+  unfinishedBudget?: UnfinishedBudget;
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
@@ -42,6 +60,9 @@ export abstract class Peer<Events extends PeerEvents = PeerEvents> extends Emitt
   private readonly reassembler: Reassembler | undefined;
   private readonly maxSegmentSize: number;
   private readonly maxMessageSize: number;
+  private readonly maxDepth: number;
+  /** The bounds a received patch is applied within. */
+  protected readonly patchLimits: PatchLimits;
   private keepalive: Keepalive | undefined;
 
   protected constructor(
@@ -52,7 +73,16 @@ export abstract class Peer<Events extends PeerEvents = PeerEvents> extends Emitt
     super();
     this.maxSegmentSize = options.maxSegmentSize ?? DEFAULT_MAX_SEGMENT_SIZE;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    if (generation === '0.7') this.reassembler = new Reassembler(this.maxMessageSize);
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.patchLimits = { maxDepth: this.maxDepth, maxOperations: options.maxPatchOperations, maxCopiedValues: options.maxCopiedValues };
+    if (generation === '0.7') {
+      this.reassembler = new Reassembler({
+        maxMessageSize: this.maxMessageSize,
+        timeout: options.unfinishedMessageTimeout === undefined ? DEFAULT_UNFINISHED_MESSAGE_TIMEOUT : options.unfinishedMessageTimeout,
+        budget: options.unfinishedBudget,
+        onDropped: (error) => this.fail(error),
+      });
+    }
   }
 
   get isOpen(): boolean {
@@ -91,15 +121,21 @@ export abstract class Peer<Events extends PeerEvents = PeerEvents> extends Emitt
             CloseCode.messageTooBig,
           );
         }
-        this.handleMessage(frame);
+        this.handleChecked(frame);
         return;
       }
       const event = this.reassembler.push(frame);
       if (event.kind === 'ping') this.sink.send(`3${event.payload}`);
-      else if (event.kind === 'message') this.handleMessage(event.text);
+      else if (event.kind === 'message') this.handleChecked(event.text);
     } catch (err) {
       this.fail(err as SyncError);
     }
+  }
+
+  /** Refuses a message nested deeper than maxDepth before anything parses or copies it. */
+  private handleChecked(text: string): void {
+    if (textDepth(text, this.maxDepth) > this.maxDepth) throw tooDeep('a message', this.maxDepth);
+    this.handleMessage(text);
   }
 
   /** The socket closed (either side): pending work fails with CONNECTION_CLOSED. */
@@ -134,10 +170,22 @@ export abstract class Peer<Events extends PeerEvents = PeerEvents> extends Emitt
     this.finish({ code: error.closeCode, reason, error });
   }
 
+  /**
+   * A listener of this connection's events threw (a log line or a trace that could not handle the data):
+   * logged, and this connection ends with 1011, the process and the other connections go on.
+   */
+  protected override listenerFailed(name: keyof Events, error: unknown): void {
+    super.listenerFailed(name, error);
+    if (!this.open || name === 'error' || name === 'close') return;
+    const why = error instanceof Error ? error.message : String(error);
+    this.fail(protocolError('LISTENER_FAILED', `a '${String(name)}' listener failed on this connection: ${why}`, CloseCode.internalError));
+  }
+
   private finish(event: CloseEvent): void {
     if (!this.open) return;
     this.open = false;
     this.keepalive?.stop();
+    this.reassembler?.clear();
     this.onClosed();
     this.emit('close', event);
   }

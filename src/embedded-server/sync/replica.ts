@@ -4,7 +4,7 @@
 // between them (patch.ts applies copy on write): values, befores and afters are read-only.
 import { Emitter } from './emitter';
 import { cloneJson, type JsonValue } from './json-value';
-import { applyPatch, diff, type Patch } from './patch';
+import { applyPatch, diff, type Patch, type PatchLimits } from './patch';
 
 export interface ChangeEvent {
   /** 1 for the first change of this replica, then +1 per change; never reused, also across reconnects. */
@@ -42,9 +42,12 @@ export class Replica extends Emitter<{ change: ChangeEvent }> {
     return this.commit(patch, after);
   }
 
-  /** Applies a received patch; throws PATCH_FAILED and keeps the current value when it cannot. */
-  apply(patch: unknown): ChangeEvent {
-    const after = applyPatch(this.current, patch);
+  /**
+   * Applies a received patch within `limits`; throws PATCH_FAILED (or TOO_DEEP, TOO_MANY_OPERATIONS) and
+   * keeps the current value when it cannot.
+   */
+  apply(patch: unknown, limits?: PatchLimits): ChangeEvent {
+    const after = applyPatch(this.current, patch, limits);
     return this.commit(patch as Patch, after);
   }
 

@@ -90,7 +90,7 @@ export class SeedPeer extends Peer<SeedPeerEvents> {
     const msg = decodeSeed(text);
     switch (msg.type) {
       case 'DATA':
-        this.remote.apply(msg.payload);
+        this.remote.apply(msg.payload, this.patchLimits);
         return;
       case 'MESSAGE':
         if (this.rpcLayer && isRpcPayload(msg.payload)) this.rpcLayer.handle(msg.payload);

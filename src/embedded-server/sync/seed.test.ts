@@ -358,5 +358,39 @@ describe('seed generation', () => {
   });
 });
 
+describe('a listener that throws (issue 11, item 2)', () => {
+  it('is logged and closes only its connection with 1011: nothing is rethrown, the other connections go on', async () => {
+    const server = await serve({ syncDelay: 0 });
+    const logged: unknown[][] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const badP = nextConnection<SeedPeer>(server);
+      const bad = await seedClient(server, { syncDelay: 0 });
+      const badConn = await badP;
+      badConn.on('message', () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+      const goodP = nextConnection<SeedPeer>(server);
+      const good = await seedClient(server, { syncDelay: 0 });
+      const goodConn = await goodP;
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => bad.on('close', resolve));
+      bad.send({ hello: 1 });
+      expect(await closed).toMatchObject({
+        code: CloseCode.internalError,
+        reason: expect.stringMatching(/^LISTENER_FAILED: a 'message' listener failed/),
+      });
+      expect(logged.flat().some((a) => a instanceof RangeError)).toBe(true);
+      const got: unknown[] = [];
+      goodConn.on('message', (m) => got.push(m));
+      good.send('still here');
+      await until(() => got.length === 1, 'the other connection served');
+      good.close();
+    } finally {
+      console.error = error;
+    }
+  });
+});
+
 // keep the import used when the file is read alone
 void WebSocket;

@@ -1,6 +1,7 @@
 // The 0.7 transport framing on its own: cutting on code-point boundaries and reassembling.
 import { describe, expect, it } from 'vitest';
-import { Reassembler, segment } from './segmenter';
+import type { SyncError } from './errors';
+import { Reassembler, segment, UnfinishedBudget } from './segmenter';
 
 describe('segment', () => {
   it('a short message is one 0 frame, also when empty', () => {
@@ -45,5 +46,38 @@ describe('Reassembler', () => {
     const small = new Reassembler(4);
     small.push('1abc');
     expect(() => small.push('0de')).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_BIG', closeCode: 1009 }));
+  });
+});
+
+describe('Reassembler caps (issue 11, item 3)', () => {
+  it('an unfinished message is dropped after its timeout, with 1008; a finished one stops the timer', async () => {
+    const dropped: SyncError[] = [];
+    const r = new Reassembler({ timeout: 30, onDropped: (e) => dropped.push(e) });
+    r.push('1ab');
+    expect(r.push('0c')).toEqual({ kind: 'message', text: 'abc' });
+    r.push('1xyz');
+    expect(r.held).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(dropped).toEqual([expect.objectContaining({ code: 'UNFINISHED_MESSAGE_TIMEOUT', closeCode: 1008 })]);
+    expect(r.held).toBe(0);
+  });
+
+  it('past the shared budget the largest holder is dropped, with 1009, and its share is released', () => {
+    const budget = new UnfinishedBudget(10);
+    const dropped: string[] = [];
+    const a = new Reassembler({ budget, onDropped: (e) => dropped.push(`a ${e.code} ${e.closeCode}`) });
+    const b = new Reassembler({ budget, onDropped: (e) => dropped.push(`b ${e.code}`) });
+    a.push('1123456');
+    b.push('1123');
+    expect(budget.used).toBe(9);
+    b.push('1xx');
+    expect(dropped).toEqual(['a UNFINISHED_TOTAL_EXCEEDED 1009']);
+    expect(budget.used).toBe(5);
+    // the holder that pushes past the budget while holding the most gets the error from push itself
+    expect(() => b.push(`1${'y'.repeat(6)}`)).toThrow(expect.objectContaining({ code: 'UNFINISHED_TOTAL_EXCEEDED', closeCode: 1009 }));
+    expect(budget.used).toBe(0);
+    a.push('1z');
+    a.clear();
+    expect(budget.used).toBe(0);
   });
 });

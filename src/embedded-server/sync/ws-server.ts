@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { StaticFolder } from '../http/static-folder';
+import { ArrivingFrames } from './arriving-frames';
 import { BASIC_AUTH_CHALLENGE, type BasicAuthOptions, isAuthorized } from './basic-auth';
 import type { SyncDelay } from './batcher';
 import { Emitter } from './emitter';
@@ -17,6 +18,7 @@ import { remoteAddress } from './remote-address';
 import { Replica } from './replica';
 import type { RpcOptions } from './rpc';
 import { SeedPeer } from './seed-peer';
+import { DEFAULT_UNFINISHED_MESSAGE_TIMEOUT, UnfinishedBudget } from './segmenter';
 import { type RequestHandler, ServerPeer } from './server-peer';
 
 export type ServerConnection = SeedPeer | ServerPeer;
@@ -56,6 +58,23 @@ export interface SyncServerOptions {
   maxSegmentSize?: number;
   /** Largest message we accept, in UTF-16 units. Default 64 Mi. */
   maxMessageSize?: number;
+  /** Deepest nesting of a received message and of the data a patch builds; deeper closes with 1009. Default 256. */
+  maxDepth?: number;
+  /** Most operations in one received patch (seed DATA); more closes with 1009. Default 100,000. */
+  maxPatchOperations?: number;
+  /** Most values the copy operations of one received patch may duplicate; more closes with 1009. Default 1,000,000. */
+  maxCopiedValues?: number;
+  /**
+   * ms a message may take to arrive: from the first byte of a websocket frame to its end (every
+   * generation), from the first 0.7 segment to the last; later closes with 1008. Default 60,000.
+   */
+  unfinishedMessageTimeout?: number | null;
+  /**
+   * What the unfinished messages of all connections may hold together: 0.7 segments (UTF-16 units) and
+   * websocket frames still arriving (bytes); past it the connection holding the most is closed with 1009.
+   * Default 128 Mi (at most 256 MB).
+   */
+  maxUnfinishedTotal?: number;
   /** 0.6/0.7: one state for all connections (true, default) or one per connection (false). */
   sharedState?: boolean;
   /** 0.6/0.7: answers requests. Without one, requests fail with "request handler not implemented". */
@@ -74,6 +93,9 @@ export class SyncServer extends Emitter<SyncServerEvents> {
   /** The shared state (0.6/0.7 with sharedState), null until set. */
   readonly state = new Replica('server state');
   readonly connections = new Set<ServerConnection>();
+  /** 0.7: what the unfinished messages of all connections hold together, against maxUnfinishedTotal. */
+  readonly unfinished: UnfinishedBudget;
+  private readonly unfinishedMessageTimeout: number | null;
   private readonly sockets = new Map<ServerConnection, WebSocket>();
   private readonly wss: WebSocketServer;
   private readonly path: string;
@@ -91,6 +113,9 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     this.path = options.path ?? '/ws';
     this.ownServer = options.server === undefined;
     this.staticFolder = options.staticDir ? new StaticFolder(options.staticDir) : undefined;
+    this.unfinished = new UnfinishedBudget(options.maxUnfinishedTotal);
+    this.unfinishedMessageTimeout =
+      options.unfinishedMessageTimeout === undefined ? DEFAULT_UNFINISHED_MESSAGE_TIMEOUT : options.unfinishedMessageTimeout;
     const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     // a UTF-16 unit takes at most 3 bytes of UTF-8; plus the JSON envelope
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageSize * 3 + 1024 });
@@ -198,6 +223,9 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             pingTimeout: o.pingTimeout,
             rpc: o.rpc,
             maxMessageSize: o.maxMessageSize,
+            maxDepth: o.maxDepth,
+            maxPatchOperations: o.maxPatchOperations,
+            maxCopiedValues: o.maxCopiedValues,
           })
         : new ServerPeer(sink, {
             generation: o.generation,
@@ -208,11 +236,30 @@ export class SyncServer extends Emitter<SyncServerEvents> {
             pingTimeout: o.pingTimeout,
             maxSegmentSize: o.maxSegmentSize,
             maxMessageSize: o.maxMessageSize,
+            maxDepth: o.maxDepth,
+            maxPatchOperations: o.maxPatchOperations,
+            maxCopiedValues: o.maxCopiedValues,
+            unfinishedMessageTimeout: o.unfinishedMessageTimeout,
+            unfinishedBudget: this.unfinished,
             remoteAddress: remoteAddress(req),
           });
     this.connections.add(peer);
     this.sockets.set(peer, ws);
-    ws.on('message', (data, isBinary) => peer.receive(isBinary ? (data as Buffer) : data.toString(), isBinary));
+    // before ws's own listener, so that a message completed by a chunk is delivered after it is counted
+    const arriving = new ArrivingFrames(this.unfinished, this.unfinishedMessageTimeout, (error) => {
+      peer.close(error.closeCode, error.closeReason());
+      // what ws buffered goes with the socket: do not wait for a close handshake the sender may never do
+      setTimeout(() => ws.terminate(), 100).unref();
+    });
+    const onData = (chunk: Buffer) => arriving.received(chunk.length);
+    req.socket.prependListener('data', onData);
+    const delivered = () => arriving.delivered();
+    ws.on('ping', delivered);
+    ws.on('pong', delivered);
+    ws.on('message', (data, isBinary) => {
+      arriving.delivered();
+      peer.receive(isBinary ? (data as Buffer) : data.toString(), isBinary);
+    });
     // ws reports a frame that breaks the websocket protocol (invalid UTF-8, oversize, bad opcode, unmasked)
     // as 'error' and closes with the right code but no reason; its receiver is internal, but listening
     // first lets us send that code with a reason the other side can act on (ws then finds the close under
@@ -221,6 +268,8 @@ export class SyncServer extends Emitter<SyncServerEvents> {
     receiver?.prependListener('error', (err: Error) => peer.close(...websocketErrorClose(err, this.wss.options.maxPayload ?? 0)));
     ws.on('error', () => {});
     ws.on('close', (code, reason) => {
+      req.socket.off('data', onData);
+      arriving.delivered();
       this.connections.delete(peer);
       this.sockets.delete(peer);
       peer.transportClosed(code, reason.toString());

@@ -3,6 +3,7 @@
 // `bus.enabled` before building anything, so a disabled trace costs one property read per hook. The hot
 // kinds go through the bus's column writers (recordFrame, recordRedis, recordCallee): no event object.
 
+import { jsonSize } from '../../shared/json-size';
 import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
@@ -209,6 +210,31 @@ export function clientFrames(bus: TraceBus, client: JugglerClient, connId: strin
 
 type SyncSource = SeedPeer | ClientPeer | ServerPeer | Replica;
 
+/** Operations kept, without their values, of a patch too long for the trace. */
+const OUTLINE_OPS = 50;
+
+function outline(patch: readonly unknown[]): unknown[] {
+  return patch.slice(0, OUTLINE_OPS).map((op) => {
+    const o = (typeof op === 'object' && op !== null ? op : {}) as { op?: unknown; path?: unknown; from?: unknown };
+    return {
+      op: typeof o.op === 'string' ? o.op : '?',
+      path: typeof o.path === 'string' ? o.path.slice(0, 200) : '?',
+      ...(typeof o.from === 'string' ? { from: o.from.slice(0, 200) } : {}),
+    };
+  });
+}
+
+/**
+ * A sync patch as the trace holds it: measured without JSON.stringify (a value nested thousands deep
+ * would overflow the stack: peers refuse those since issue 11, but a local value is not bounded), and a
+ * patch longer than the bus's text limit held as its first operations' op and path only, so that the
+ * trace's 1,000,000 events cannot hold a 4 MB patch each (issue 11, item 6).
+ */
+export function tracedPatch(patch: readonly unknown[], textLimit: number): { patch: unknown[]; size: number; truncated?: true } {
+  const size = jsonSize(patch);
+  return size > textLimit ? { patch: outline(patch), size, truncated: true } : { patch: patch as unknown[], size };
+}
+
 /**
  * Traces a sync peer's data changes (seed: local and remote data; 0.6/0.7 client and server: the
  * state), or one replica's as `replica` (default 'state'). Returns the function that stops it.
@@ -216,7 +242,7 @@ type SyncSource = SeedPeer | ClientPeer | ServerPeer | Replica;
 export function syncChanges(bus: TraceBus, peer: SyncSource, peerId: string, replica: 'local' | 'remote' | 'state' = 'state'): () => void {
   const record = (which: 'local' | 'remote' | 'state') => (e: ChangeEvent) => {
     if (!bus.enabled) return;
-    bus.record({ kind: 'sync', peerId, replica: which, revision: e.revision, patch: e.patch, size: JSON.stringify(e.patch).length });
+    bus.record({ kind: 'sync', peerId, replica: which, revision: e.revision, ...tracedPatch(e.patch, bus.textLimit) });
   };
   if (peer instanceof SeedPeer) {
     const offs = [peer.on('localChange', record('local')), peer.on('remoteChange', record('remote'))];
