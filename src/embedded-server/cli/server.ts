@@ -24,6 +24,9 @@ flags:
   --allow-empty-subprotocol  accept clients that offer no subprotocol (default: refuse with 400)
   --call-cap N               most calls waiting per URI; more are NACKed (default 0: unlimited)
   --read-limit BYTES         largest incoming frame (default ${serverDefaults.readLimit})
+  --read-queue-limit N       unanswered requests per connection before reading it pauses
+                             (default ${serverDefaults.readQueueLimit})
+  --read-queue-bytes BYTES   bytes of those requests before reading pauses (default ${serverDefaults.readQueueBytes})
   --max-connections N        refuse connections beyond N with 503 (default 0: unlimited)
   --config FILE              YAML config in the Go server's format (redis, caller_broker, server);
                              flags given on the command line win over it
@@ -48,6 +51,8 @@ export const serverCommand: Command = {
         'call-cap': { type: 'string' },
         'read-limit': { type: 'string' },
         'max-connections': { type: 'string' },
+        'read-queue-limit': { type: 'string' },
+        'read-queue-bytes': { type: 'string' },
         config: { type: 'string' },
       },
     });
@@ -56,6 +61,12 @@ export const serverCommand: Command = {
       if (v === undefined) return undefined;
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number ≥ 0, got "${v}"`);
+      return n;
+    };
+    // 0 would pause a connection before its first request: these limits must let at least one through
+    const positive = (v: string | undefined, flag: string) => {
+      const n = int(v, flag);
+      if (n === 0) throw new Error(`--${flag} must be at least 1, got "${v}"`);
       return n;
     };
     const { host, port } = parseListenAddr(values.addr ?? cfg.addr ?? '127.0.0.1:9000');
@@ -76,6 +87,8 @@ export const serverCommand: Command = {
         allowEmptySubprotocol: values['allow-empty-subprotocol'] ?? cfg.server.allowEmptySubprotocol,
         readLimit: int(values['read-limit'], 'read-limit') ?? cfg.server.readLimit,
         maxConnections: int(values['max-connections'], 'max-connections') ?? cfg.server.maxConnections,
+        readQueueLimit: positive(values['read-queue-limit'], 'read-queue-limit'),
+        readQueueBytes: positive(values['read-queue-bytes'], 'read-queue-bytes'),
       },
       hooks: { onError: (err) => io.stderr.write(`juggler server: ${err.message}\n`) },
     });

@@ -13,6 +13,10 @@ export type ServerMetrics = {
   ClosedForErrors: number;
   /** Not in Go: results that arrived for a connection that was gone. */
   OrphanResults: number;
+  /** Not in Go: requests read and not yet answered, all connections (a gauge; bounded by the read-queue limits). */
+  QueuedRequests: number;
+  /** Not in Go: times a connection's reading was paused because its unanswered requests passed a read-queue limit. */
+  ReadPauses: number;
 } & { [K in `Msgs${MessageTypeName}`]: number };
 
 export function newServerMetrics(): ServerMetrics {
@@ -26,6 +30,8 @@ export function newServerMetrics(): ServerMetrics {
     RecoveredPanics: 0,
     ClosedForErrors: 0,
     OrphanResults: 0,
+    QueuedRequests: 0,
+    ReadPauses: 0,
   } as ServerMetrics;
   for (const name of Object.keys(MessageType) as MessageTypeName[]) m[`Msgs${name}`] = 0;
   return m;

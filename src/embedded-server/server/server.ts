@@ -267,7 +267,15 @@ export class JugglerServer {
       at: performance.now(),
     });
     countMsg(this.metrics, msg.meta.type);
-    conn.queue = conn.queue.then(() => this.#process(conn, msg));
+    const bytes = dataLength(data);
+    this.metrics.QueuedRequests++;
+    if (conn.enqueued(bytes)) this.metrics.ReadPauses++;
+    conn.queue = conn.queue.then(() =>
+      this.#process(conn, msg).finally(() => {
+        this.metrics.QueuedRequests--;
+        conn.dequeued(bytes);
+      }),
+    );
   }
 
   async #process(conn: Connection, msg: Request): Promise<void> {
@@ -352,7 +360,8 @@ export class JugglerServer {
         continue;
       }
       const idle = now - conn.lastSeen;
-      if (idle > this.options.readTimeoutMs) {
+      // a paused connection is silent because we stopped reading it, not because the client is gone
+      if (idle > this.options.readTimeoutMs && !conn.readPaused) {
         this.metrics.ClosedForErrors++;
         conn.close(CloseCode.GoingAway, `read timeout: nothing received for ${this.options.readTimeoutMs} ms`);
       } else if (ping > 0 && idle > ping && conn.ws.readyState === WebSocket.OPEN) {
