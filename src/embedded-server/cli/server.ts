@@ -1,7 +1,7 @@
 // `juggler server`: the juggler.0 websocket server on redis.
 import { parseArgs } from 'node:util';
 import { RedisBroker } from '../broker/redis/broker';
-import { defaultRedisUrl } from '../broker/redis/options';
+import { defaultCommandTimeoutMs, defaultRedisUrl } from '../broker/redis/options';
 import { loadServerConfig, redisAddrToUrl, type ServerConfig } from '../server/config-file';
 import { serverDefaults } from '../server/options';
 import { JugglerServer } from '../server/server';
@@ -21,6 +21,8 @@ flags:
   --pubsub-redis URL         separate redis for pub-sub (default: the --redis one)
   --redis-cluster            treat --redis (and --pubsub-redis) as seed nodes of a Redis Cluster
   --redis-ca FILE            PEM CA that signed the rediss:// server's certificate (default: Node's CAs)
+  --redis-timeout MS         a redis command unanswered this long fails, and its request gets NACK 500
+                             (default ${defaultCommandTimeoutMs}; 0: wait forever)
   --allow-empty-subprotocol  accept clients that offer no subprotocol (default: refuse with 400)
   --call-cap N               most calls waiting per URI; more are NACKed (default 0: unlimited)
   --read-limit BYTES         largest incoming frame (default ${serverDefaults.readLimit})
@@ -47,6 +49,7 @@ export const serverCommand: Command = {
         'pubsub-redis': { type: 'string' },
         'redis-cluster': { type: 'boolean' },
         'redis-ca': { type: 'string' },
+        'redis-timeout': { type: 'string' },
         'allow-empty-subprotocol': { type: 'boolean' },
         'call-cap': { type: 'string' },
         'read-limit': { type: 'string' },
@@ -77,6 +80,7 @@ export const serverCommand: Command = {
       cluster: values['redis-cluster'] ?? cfg.redis.cluster,
       callCap: int(values['call-cap'], 'call-cap') ?? cfg.redis.callCap,
       tlsCaFile: values['redis-ca'] ?? cfg.redis.tlsCaFile,
+      commandTimeoutMs: int(values['redis-timeout'], 'redis-timeout') ?? cfg.redis.commandTimeoutMs,
       clientName: 'server',
       onHealth: (ev) => io.stderr.write(`juggler server: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });

@@ -67,8 +67,13 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       {
         one: (i) => cmd.jugglerPush(i.timeoutKey, i.listKey, i.ttl, i.payload, i.cap),
         many: (keys, args) => cmd.jugglerPushMany(keys.length, ...keys, ...args),
+        // same connection as the push, so redis runs it right after the push it cancels
+        cancel: (tks) => {
+          cmd.del(...tks).catch(() => undefined);
+        },
       },
       opts.cluster,
+      opts.commandTimeoutMs,
     );
   }
 
@@ -104,6 +109,8 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       clusterNodes: opts.clusterNodes,
       reconnectMaxDelayMs: opts.reconnectMaxDelayMs,
       name: `juggler:${opts.clientName ?? 'broker'}:${role}`,
+      // blocking pops wait on purpose: only the other connections get the command timeout
+      commandTimeoutMs: role === 'calls' || role === 'results' ? undefined : opts.commandTimeoutMs,
       tlsCa: opts.tlsCaFile ? readCaFile(opts.tlsCaFile) : undefined,
     };
   }
@@ -129,11 +136,11 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const ttl = String(Math.max(1, Math.floor(ttlMs)));
     const t0 = performance.now();
     try {
-      await this.#pushes.push({ timeoutKey, listKey, ttl, payload, cap: String(cap) });
+      await this.#pushes.push({ timeoutKey, listKey, ttl, payload, cap: String(cap), deadline: t0 + Number(ttl) });
       this.#op({ command: 'EVALSHA push', key: listKey, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: p.msg_uuid });
     } catch (err) {
-      const be = toBrokerError(err, `push ${kind} to ${listKey}`);
-      if (be.code === 'UNAVAILABLE') this.metrics.RedisErrors++;
+      const be = toBrokerError(err, `push ${kind} to ${listKey}`, this.#opts.commandTimeoutMs);
+      if (be.code === 'UNAVAILABLE' || be.code === 'TIMEOUT') this.metrics.RedisErrors++;
       this.#op({
         command: 'EVALSHA push',
         key: listKey,
@@ -167,7 +174,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       this.#op({ command: 'PUBLISH', key: channel, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: pp.msg_uuid });
     } catch (err) {
       this.metrics.RedisErrors++;
-      throw toBrokerError(err, `PUBLISH ${channel}`);
+      throw toBrokerError(err, `PUBLISH ${channel}`, this.#opts.commandTimeoutMs);
     }
   }
 

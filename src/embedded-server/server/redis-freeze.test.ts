@@ -1,0 +1,97 @@
+// A frozen redis (SIGSTOP): its connections stay open and nothing is answered. Requests must get
+// NACK 500 within the redis command timeout (or their own call timeout, if shorter) instead of
+// waiting for redis, a call NACKed that way must never run once redis runs again, and service must
+// resume by itself after SIGCONT. This file owns its redis-server so that it can freeze it.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type RedisProcess, startRedis } from '../../../test/redis-server';
+import { RawPeer, type Stack, startStack } from '../../../test/stack';
+
+const COMMAND_TIMEOUT_MS = 1000;
+const FROZEN_MS = 4000;
+let redis: RedisProcess;
+let stack: Stack;
+const ran: unknown[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+  stack = await startStack({
+    redis: { url: redis.url, reconnectMaxDelayMs: 200, commandTimeoutMs: COMMAND_TIMEOUT_MS },
+    callee: {
+      'freeze.echo': (a) => {
+        ran.push(a);
+        return a;
+      },
+    },
+  });
+});
+afterAll(async () => {
+  redis?.thaw();
+  await stack?.close();
+  await redis?.stop();
+});
+
+const call = (args: unknown, timeoutMs: number) => ({
+  meta: { type: 1, uuid: crypto.randomUUID() },
+  payload: { uri: 'freeze.echo', timeout: timeoutMs * 1e6, args },
+});
+
+async function echoWorks(p: RawPeer, args: unknown): Promise<boolean> {
+  const c = call(args, 3000);
+  p.send(c);
+  const ack = await p.next((m) => m.payload?.for === c.meta.uuid && (m.meta.type === 8 || m.meta.type === 7), 4000);
+  if (ack.meta.type !== 8) return false;
+  const res = await p.forType(9, c.meta.uuid, 4000);
+  return res.payload.args === args;
+}
+
+test('frozen redis: NACK 500 within the command timeout or the call timeout; NACKed calls never run after SIGCONT; service resumes', async () => {
+  const p = await RawPeer.connect(stack.url);
+  expect(await echoWorks(p, 'before')).toBe(true);
+
+  redis.freeze();
+  const frozenAt = performance.now();
+  const short = call('short-timeout', 300);
+  const long = call('long-timeout', 30_000);
+  const pub = { meta: { type: 2, uuid: crypto.randomUUID() }, payload: { channel: 'frozen', args: 1 } };
+  p.send(short);
+  p.send(long);
+  p.send(pub);
+
+  const nackShort = await p.forType(7, short.meta.uuid, FROZEN_MS);
+  const shortMs = performance.now() - frozenAt;
+  expect(nackShort.payload).toMatchObject({
+    for_type: 1,
+    code: 500,
+    message: expect.stringMatching(/redis did not answer within the timeout of 300 ms/),
+  });
+  const nackLong = await p.forType(7, long.meta.uuid, FROZEN_MS);
+  const longMs = performance.now() - frozenAt;
+  expect(nackLong.payload).toMatchObject({
+    for_type: 1,
+    code: 500,
+    message: expect.stringMatching(new RegExp(`redis did not answer within ${COMMAND_TIMEOUT_MS} ms.*--redis-timeout`)),
+  });
+  const nackPub = await p.forType(7, pub.meta.uuid, FROZEN_MS);
+  expect(nackPub.payload).toMatchObject({ for_type: 2, code: 500, message: expect.stringMatching(/did not answer/) });
+  // the NACKs came while redis was still frozen: from the timeouts, not from redis
+  expect(performance.now() - frozenAt).toBeLessThan(FROZEN_MS);
+  console.log(
+    `frozen redis: NACK after ${shortMs.toFixed(0)} ms (call timeout 300 ms), ${longMs.toFixed(0)} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`,
+  );
+
+  await new Promise((r) => setTimeout(r, Math.max(0, FROZEN_MS - (performance.now() - frozenAt))));
+  redis.thaw();
+
+  // service resumes by itself; the calls pushed before this one were popped before it
+  const back = performance.now();
+  let recovered = false;
+  while (!recovered && performance.now() - back < 10_000) {
+    recovered = await echoWorks(p, `after-${crypto.randomUUID()}`).catch(() => false);
+    if (!recovered) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(recovered).toBe(true);
+  expect(ran).not.toContain('short-timeout');
+  expect(ran).not.toContain('long-timeout');
+  expect(stack.calleeBroker!.metrics.ExpiredCalls).toBeGreaterThanOrEqual(2);
+  expect(p.ws.readyState).toBe(p.ws.OPEN);
+  p.close();
+}, 60_000);
