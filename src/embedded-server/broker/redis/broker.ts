@@ -5,7 +5,7 @@ import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, Pub
 import { BrokerError } from '../broker';
 import { calleeClientName } from './client-names';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
-import { callKey, callTimeoutKey, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
+import { callKey, callTimeoutKey, crossSlotReason, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
 import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
@@ -153,14 +153,23 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     }
   }
 
+  /** Refuses, before any redis command, a push whose two keys a cluster could not take in one script. */
+  #checkSlots(what: string, tagged: string): void {
+    if (!this.#opts.cluster) return;
+    const why = crossSlotReason(tagged);
+    if (why) throw new BrokerError('INVALID_KEY', `${what} cannot be used on a redis cluster: ${why}`);
+  }
+
   /** Pushes a call: `SET juggler:calls:timeout:{U}:M T PX T` + `LPUSH juggler:calls:{U}`, atomically. */
   async call(cp: CallPayload, timeoutMs: number): Promise<void> {
+    this.#checkSlots(`the URI "${cp.uri}"`, cp.uri);
     await this.#push('call', callTimeoutKey(cp.uri, cp.msg_uuid), callKey(cp.uri), cp, timeoutMs, this.#opts.callCap);
     this.metrics.Calls++;
   }
 
   /** Pushes a result for connection `rp.conn_uuid` with the time its call had left. */
   async result(rp: ResultPayload, timeoutMs: number): Promise<void> {
+    this.#checkSlots(`the connection id "${rp.conn_uuid}"`, rp.conn_uuid);
     await this.#push('result', resultTimeoutKey(rp.conn_uuid, rp.msg_uuid), resultKey(rp.conn_uuid), rp, timeoutMs, this.#opts.resultCap);
     this.metrics.Results++;
   }
