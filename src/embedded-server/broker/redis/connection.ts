@@ -134,10 +134,9 @@ export function whenReady(client: RedisClient, maxMs: number): Promise<void> {
  */
 export function toBrokerError(err: unknown, what: string, commandTimeoutMs?: number): BrokerError {
   if (err instanceof BrokerError) return err;
-  if (err instanceof PushTimeoutError && err.reason === 'deadline')
-    return new BrokerError('TIMEOUT', `${what}: ${err.message}`, { cause: err });
   if (err instanceof PushTimeoutError || isCommandTimeout(err)) {
-    const within = commandTimeoutMs ? `within ${commandTimeoutMs} ms` : 'within the command timeout';
+    const ms = err instanceof PushTimeoutError ? err.timeoutMs : commandTimeoutMs;
+    const within = ms ? `within ${ms} ms` : 'within the command timeout';
     return new BrokerError(
       'TIMEOUT',
       `${what}: redis did not answer ${within}; it may be frozen or overloaded (if it is only slow, raise the redis command timeout: commandTimeoutMs, --redis-timeout)`,

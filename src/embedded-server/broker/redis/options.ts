@@ -25,8 +25,8 @@ export interface RedisBrokerOptions {
   /**
    * How long a redis command may go unanswered before it fails (a CALL or PUB then gets NACK 500), ms;
    * 0: wait forever. The blocking pops of callees and result readers have their own connections and no
-   * such limit. A push still unanswered at its call's own timeout fails then, and is removed from redis
-   * behind it. Default 5000. CLI: --redis-timeout.
+   * such limit. (Whatever this is, a push still unanswered at its call's own timeout is removed from
+   * redis behind it, so that it never runs late.) Default 5000. CLI: --redis-timeout.
    */
   commandTimeoutMs?: number;
   /** Longest wait between reconnection attempts after redis went away, ms. Default 500. */

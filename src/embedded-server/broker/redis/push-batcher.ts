@@ -5,9 +5,10 @@
 //
 // A push must not outlive its own deadline in redis. The TTL of its timeout key only starts when redis
 // runs the script, so a push that a frozen or overloaded redis runs late would start a call (or deliver a
-// result) long after its caller gave up. So when a push is still unanswered at its deadline, or after
-// the command timeout, it is refused here and a DEL of its timeout key is sent behind it on the same
-// connection: redis runs the two in that order, and a callee that pops the item finds it expired.
+// result) long after its caller gave up. So a push still unanswered at its deadline gets a DEL of its
+// timeout key sent behind it on the same connection: redis runs the two in that order, and whoever pops
+// the item finds it expired (the caller sees what any expired call gives: no result). A push still
+// unanswered after the command timeout is refused as well (NACK 500), and deleted behind it the same way.
 import { groupBySlot } from './slots';
 
 export interface PushItem {
@@ -22,14 +23,11 @@ export interface PushItem {
   deadline: number;
 }
 
-/** Why a push was given up before redis answered it; its timeout key is deleted behind it. */
+/** A push redis did not answer within the command timeout; its timeout key is deleted behind it. */
 export class PushTimeoutError extends Error {
   override readonly name = 'PushTimeoutError';
-  constructor(
-    readonly reason: 'command-timeout' | 'deadline',
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly timeoutMs: number) {
+    super(`redis did not answer within ${timeoutMs} ms`);
   }
 }
 
@@ -51,6 +49,8 @@ interface Queued {
   reject(err: Error): void;
   /** Answered, or given up (then later answers are ignored). */
   settled?: boolean;
+  /** Its timeout key was deleted behind it (once is enough). */
+  cancelled?: boolean;
 }
 
 /** ioredis' rejection when its commandTimeout passed. */
@@ -64,7 +64,7 @@ export class PushBatcher {
     private readonly sender: PushSender,
     /** In a cluster, only the items of one slot can share a script call. */
     private readonly cluster: boolean,
-    /** Give up a push that redis has not answered after this long, ms (0: only its deadline). */
+    /** Refuse a push that redis has not answered after this long, ms (0: never; it is still cancelled at its deadline). */
     private readonly commandTimeoutMs = 0,
   ) {}
 
@@ -92,19 +92,20 @@ export class PushBatcher {
     const done = () => clearTimeout(timer);
     // one timer per script call (not per item): at the nearest deadline or the command timeout
     const arm = () => {
-      const open = q.filter((x) => !x.settled);
-      if (open.length === 0) return;
       let at = Number.POSITIVE_INFINITY;
-      for (const x of open) at = Math.min(at, x.item.deadline);
-      if (this.commandTimeoutMs > 0) at = Math.min(at, sentAt + this.commandTimeoutMs);
+      for (const x of q) if (!x.settled && !x.cancelled) at = Math.min(at, x.item.deadline);
+      if (this.commandTimeoutMs > 0 && q.some((x) => !x.settled)) at = Math.min(at, sentAt + this.commandTimeoutMs);
+      if (at === Number.POSITIVE_INFINITY) return;
       timer = setTimeout(expire, Math.max(0, at - performance.now()));
       timer.unref?.();
     };
     const expire = () => {
       const now = performance.now();
-      const timedOut = this.commandTimeoutMs > 0 && now - sentAt >= this.commandTimeoutMs;
-      const late = q.filter((x) => !x.settled && (timedOut || x.item.deadline <= now));
-      this.#giveUp(late, (x) => (timedOut ? this.#timeoutError() : deadlineError(x.item, sentAt)));
+      if (this.commandTimeoutMs > 0 && now - sentAt >= this.commandTimeoutMs) {
+        this.#refuse(q.filter((x) => !x.settled));
+        return;
+      }
+      this.#cancel(q.filter((x) => !x.settled && x.item.deadline <= now));
       arm();
     };
     const answered = (x: Queued, r: number | Error) => {
@@ -115,12 +116,8 @@ export class PushBatcher {
     };
     const failed = (err: Error) => {
       done();
-      // ioredis' own commandTimeout may fire before our timer: the same give-up, with our message
-      if (isCommandTimeout(err))
-        this.#giveUp(
-          q.filter((x) => !x.settled),
-          () => this.#timeoutError(),
-        );
+      // ioredis' own commandTimeout may fire before our timer: the same refusal, with our message
+      if (isCommandTimeout(err)) this.#refuse(q.filter((x) => !x.settled));
       for (const x of q) answered(x, err);
     };
     arm();
@@ -147,24 +144,20 @@ export class PushBatcher {
     }, failed);
   }
 
-  /** Refuses these pushes and deletes their timeout keys behind them, so that redis drops them when it runs them. */
-  #giveUp(q: Queued[], why: (x: Queued) => Error): void {
-    if (q.length === 0) return;
+  /** Refuses these pushes (command timeout) and cancels them in redis. */
+  #refuse(q: Queued[]): void {
     for (const x of q) {
       x.settled = true;
-      x.reject(why(x));
+      x.reject(new PushTimeoutError(this.commandTimeoutMs));
     }
-    for (const g of groupBySlot(q, (x) => x.item.timeoutKey, this.cluster)) this.sender.cancel(g.map((x) => x.item.timeoutKey));
+    this.#cancel(q);
   }
 
-  #timeoutError(): PushTimeoutError {
-    return new PushTimeoutError('command-timeout', `redis did not answer within ${this.commandTimeoutMs} ms`);
+  /** Deletes the timeout keys of these pushes behind them, so that redis drops them when it runs them. */
+  #cancel(q: Queued[]): void {
+    const todo = q.filter((x) => !x.cancelled);
+    if (todo.length === 0) return;
+    for (const x of todo) x.cancelled = true;
+    for (const g of groupBySlot(todo, (x) => x.item.timeoutKey, this.cluster)) this.sender.cancel(g.map((x) => x.item.timeoutKey));
   }
-}
-
-function deadlineError(item: PushItem, sentAt: number): PushTimeoutError {
-  return new PushTimeoutError(
-    'deadline',
-    `redis did not answer within the timeout of ${item.ttl} ms (waited ${Math.round(performance.now() - sentAt)} ms); not started, so that it does not run late`,
-  );
 }
