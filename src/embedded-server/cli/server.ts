@@ -6,7 +6,7 @@ import { loadServerConfig, redisAddrToUrl, type ServerConfig } from '../server/c
 import { serverDefaults } from '../server/options';
 import { JugglerServer } from '../server/server';
 import { parseListenAddr } from './addr';
-import type { Command } from './command';
+import { type Command, UsageError } from './command';
 
 const help = `usage: juggler server [flags]
 
@@ -63,13 +63,13 @@ export const serverCommand: Command = {
     const int = (v: string | undefined, flag: string) => {
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number ≥ 0, got "${v}"`);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number ≥ 0, got "${v}"`);
       return n;
     };
     // 0 would pause a connection before its first request: these limits must let at least one through
     const positive = (v: string | undefined, flag: string) => {
       const n = int(v, flag);
-      if (n === 0) throw new Error(`--${flag} must be at least 1, got "${v}"`);
+      if (n === 0) throw new UsageError(`--${flag} must be at least 1, got "${v}"`);
       return n;
     };
     const { host, port } = parseListenAddr(values.addr ?? cfg.addr ?? '127.0.0.1:9000');
