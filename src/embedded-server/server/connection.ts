@@ -101,6 +101,11 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.#markClosed({ code, reason, by: 'server' });
+    // a paused socket would never read the client's close frame; what else it reads is dropped (closed)
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.ws.resume();
+    }
     try {
       this.ws.close(code, truncateUtf8(reason, 123));
     } catch {
