@@ -71,6 +71,19 @@ describe('redis cluster', () => {
     p.close();
   });
 
+  test('channels are not keys: a channel starting with "}" is subscribed and published to as any other', async () => {
+    // PUBLISH and SUBSCRIBE (not the sharded SPUBLISH) reach every node whatever the name's slot
+    const p = await RawPeer.connect(stack.url);
+    const s = crypto.randomUUID();
+    p.send({ meta: { type: 3, uuid: s }, payload: { channel: '}odd', pattern: false } });
+    await p.forType(8, s, 5000);
+    const id = crypto.randomUUID();
+    p.send({ meta: { type: 2, uuid: id }, payload: { channel: '}odd', args: 'x' } });
+    await p.forType(8, id, 5000);
+    expect((await p.forType(10, id, 5000)).payload).toMatchObject({ channel: '}odd', args: 'x' });
+    p.close();
+  });
+
   test('the URIs refused are exactly those whose call list and timeout key redis puts in different slots', async () => {
     // redis' own CLUSTER KEYSLOT is the reference (cluster-key-slot reads "{}" differently from redis)
     const n = cluster.nodes[0]!;
