@@ -32,6 +32,10 @@ export interface RedisProcess {
   stop(hard?: boolean): Promise<void>;
   /** Start it again on the same port. */
   start(): Promise<void>;
+  /** SIGSTOP: redis keeps its connections open and answers nothing, as a frozen or swapping host does. */
+  freeze(): void;
+  /** SIGCONT after freeze(): redis runs what it was sent meanwhile. */
+  thaw(): void;
 }
 
 function waitReady(child: ChildProcess, port: number): Promise<void> {
@@ -81,6 +85,8 @@ export async function startRedis(opts: { port?: number; extraArgs?: string[] } =
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill(hard ? 'SIGKILL' : 'SIGTERM');
+      // a frozen redis (freeze()) only acts on SIGTERM once it runs again
+      c.kill('SIGCONT');
     });
   };
   await start();
@@ -90,6 +96,12 @@ export async function startRedis(opts: { port?: number; extraArgs?: string[] } =
     start,
     async stop(hard) {
       await stop(hard);
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
   };
 }

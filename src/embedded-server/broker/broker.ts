@@ -63,7 +63,11 @@ export type BrokerErrorCode =
   /** Redis did not answer (down, unreachable, or refused the command). */
   | 'UNAVAILABLE'
   /** The broker was closed. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** Redis did not answer within the command timeout, or a push within its own call's timeout. */
+  | 'TIMEOUT'
+  /** The request names keys redis cannot serve together (e.g. a URI whose keys fall in different cluster slots). */
+  | 'INVALID_KEY';
 
 export class BrokerError extends Error {
   override readonly name = 'BrokerError';

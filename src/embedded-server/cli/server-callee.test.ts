@@ -61,6 +61,20 @@ test('usage errors and an unreachable redis are reported in words, with exit cod
   expect(down.stderr()).not.toContain('hunter2');
 });
 
+test('--read-queue-limit, --read-queue-bytes and --redis-timeout are honoured; a read-queue limit of 0 is a usage error', async () => {
+  const zero = start(['server', '--addr', '127.0.0.1:0', '--redis', redisUrl, '--read-queue-limit', '0']);
+  expect(await new Promise((r) => zero.child.once('exit', r))).toBe(2);
+  expect(zero.stderr()).toMatch(/--read-queue-limit must be at least 1, got "0"/);
+  const args = ['--read-queue-limit', '8', '--read-queue-bytes', '65536', '--redis-timeout', '2000'];
+  const server = start(['server', '--addr', '127.0.0.1:0', '--redis', redisUrl, ...args]);
+  const [, url] = await server.waitFor(/listening on (ws:\/\/\S+)/);
+  const peer = await RawPeer.connect(url!);
+  const ids = Array.from({ length: 50 }, () => crypto.randomUUID());
+  for (const id of ids) peer.send({ meta: { type: 2, uuid: id }, payload: { channel: 'cli.flood', args: 1 } });
+  for (const id of ids) expect((await peer.forType(8, id, 5000)).payload.for).toBe(id);
+  peer.close();
+});
+
 test('a YAML config in the Go format is honoured, and a typo in it is named', async () => {
   const dir = tmpdir();
   const good = join(dir, `juggler-${process.pid}-good.yaml`);

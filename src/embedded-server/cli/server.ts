@@ -1,12 +1,12 @@
 // `juggler server`: the juggler.0 websocket server on redis.
 import { parseArgs } from 'node:util';
 import { RedisBroker } from '../broker/redis/broker';
-import { defaultRedisUrl } from '../broker/redis/options';
+import { defaultCommandTimeoutMs, defaultRedisUrl } from '../broker/redis/options';
 import { loadServerConfig, redisAddrToUrl, type ServerConfig } from '../server/config-file';
 import { serverDefaults } from '../server/options';
 import { JugglerServer } from '../server/server';
 import { parseListenAddr } from './addr';
-import type { Command } from './command';
+import { type Command, UsageError } from './command';
 
 const help = `usage: juggler server [flags]
 
@@ -21,9 +21,14 @@ flags:
   --pubsub-redis URL         separate redis for pub-sub (default: the --redis one)
   --redis-cluster            treat --redis (and --pubsub-redis) as seed nodes of a Redis Cluster
   --redis-ca FILE            PEM CA that signed the rediss:// server's certificate (default: Node's CAs)
+  --redis-timeout MS         a redis command unanswered this long fails, and its request gets NACK 500
+                             (default ${defaultCommandTimeoutMs}; 0: wait forever)
   --allow-empty-subprotocol  accept clients that offer no subprotocol (default: refuse with 400)
   --call-cap N               most calls waiting per URI; more are NACKed (default 0: unlimited)
   --read-limit BYTES         largest incoming frame (default ${serverDefaults.readLimit})
+  --read-queue-limit N       unanswered requests per connection before reading it pauses
+                             (default ${serverDefaults.readQueueLimit})
+  --read-queue-bytes BYTES   bytes of those requests before reading pauses (default ${serverDefaults.readQueueBytes})
   --max-connections N        refuse connections beyond N with 503 (default 0: unlimited)
   --no-debug-endpoints       do not answer GET /debug/vars (Go's expvar JSON, read by Go's juggler-load)
                              and GET /metrics (Prometheus text) on the websocket's HTTP address
@@ -46,11 +51,14 @@ export const serverCommand: Command = {
         'pubsub-redis': { type: 'string' },
         'redis-cluster': { type: 'boolean' },
         'redis-ca': { type: 'string' },
+        'redis-timeout': { type: 'string' },
         'allow-empty-subprotocol': { type: 'boolean' },
         'call-cap': { type: 'string' },
         'read-limit': { type: 'string' },
         'max-connections': { type: 'string' },
         'no-debug-endpoints': { type: 'boolean' },
+        'read-queue-limit': { type: 'string' },
+        'read-queue-bytes': { type: 'string' },
         config: { type: 'string' },
       },
     });
@@ -58,7 +66,13 @@ export const serverCommand: Command = {
     const int = (v: string | undefined, flag: string) => {
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number ≥ 0, got "${v}"`);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number ≥ 0, got "${v}"`);
+      return n;
+    };
+    // 0 would pause a connection before its first request: these limits must let at least one through
+    const positive = (v: string | undefined, flag: string) => {
+      const n = int(v, flag);
+      if (n === 0) throw new UsageError(`--${flag} must be at least 1, got "${v}"`);
       return n;
     };
     const { host, port } = parseListenAddr(values.addr ?? cfg.addr ?? '127.0.0.1:9000');
@@ -69,6 +83,7 @@ export const serverCommand: Command = {
       cluster: values['redis-cluster'] ?? cfg.redis.cluster,
       callCap: int(values['call-cap'], 'call-cap') ?? cfg.redis.callCap,
       tlsCaFile: values['redis-ca'] ?? cfg.redis.tlsCaFile,
+      commandTimeoutMs: int(values['redis-timeout'], 'redis-timeout') ?? cfg.redis.commandTimeoutMs,
       clientName: 'server',
       onHealth: (ev) => io.stderr.write(`juggler server: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
     });
@@ -79,6 +94,8 @@ export const serverCommand: Command = {
         allowEmptySubprotocol: values['allow-empty-subprotocol'] ?? cfg.server.allowEmptySubprotocol,
         readLimit: int(values['read-limit'], 'read-limit') ?? cfg.server.readLimit,
         maxConnections: int(values['max-connections'], 'max-connections') ?? cfg.server.maxConnections,
+        readQueueLimit: positive(values['read-queue-limit'], 'read-queue-limit'),
+        readQueueBytes: positive(values['read-queue-bytes'], 'read-queue-bytes'),
       },
       hooks: { onError: (err) => io.stderr.write(`juggler server: ${err.message}\n`) },
     });

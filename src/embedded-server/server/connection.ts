@@ -24,6 +24,13 @@ export class Connection {
   lastSeen = performance.now();
   /** False once a bad frame was read: the connection is closing after its queued requests. */
   reading = true;
+  /** Requests read and not yet answered (waiting in `queue` or being processed), and their bytes. */
+  queued = 0;
+  queuedBytes = 0;
+  /** The most requests ever queued at once on this connection (what the read-queue limit bounds). */
+  queuedPeak = 0;
+  /** True while its socket is paused because `queued` or `queuedBytes` passed the read-queue limits. */
+  readPaused = false;
   /** Sends not yet flushed to the socket, and when the oldest of them started. */
   #unflushed = 0;
   #oldestUnflushedAt = 0;
@@ -37,6 +44,31 @@ export class Connection {
     private readonly onWrite: (conn: Connection, text: string, msg: Response) => void,
     private readonly onClosing: (conn: Connection, info: CloseInfo) => void,
   ) {}
+
+  /**
+   * A request was read: counts it, and stops reading the socket once past a read-queue limit, so that
+   * a flood waits in the client's TCP buffers, not in our heap. True when this paused the socket.
+   */
+  enqueued(bytes: number): boolean {
+    this.queued++;
+    this.queuedBytes += bytes;
+    if (this.queued > this.queuedPeak) this.queuedPeak = this.queued;
+    if (this.readPaused || (this.queued <= this.opts.readQueueLimit && this.queuedBytes <= this.opts.readQueueBytes)) return false;
+    this.readPaused = true;
+    this.ws.pause();
+    return true;
+  }
+
+  /** A request was answered (or dropped): reading resumes once the queue is down to half its limits. */
+  dequeued(bytes: number): void {
+    this.queued--;
+    this.queuedBytes -= bytes;
+    if (!this.readPaused || this.queued > this.opts.readQueueLimit / 2 || this.queuedBytes > this.opts.readQueueBytes / 2) return;
+    this.readPaused = false;
+    // the client was not silent, we were not listening: the read timeout starts again now
+    this.lastSeen = performance.now();
+    this.ws.resume();
+  }
 
   /** Writes one frame (after the out chain), enforcing the write limit and the write-queue limit. */
   write(msg: Response): void {
@@ -69,6 +101,11 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.#markClosed({ code, reason, by: 'server' });
+    // a paused socket would never read the client's close frame; what else it reads is dropped (closed)
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.ws.resume();
+    }
     try {
       this.ws.close(code, truncateUtf8(reason, 123));
     } catch {

@@ -1,7 +1,7 @@
 // Fuzzing the juggler.0 server from a fixed seed: frames recorded from the Go server, mutated byte by byte
 // and field by field, invalid UUIDs, deep nesting, huge values, binary frames, invalid UTF-8, and frames
 // no websocket library would send (fragments, oversized or fragmented control frames, reserved bits,
-// unknown opcodes, unmasked frames, lying length headers), written on a bare TCP socket. Every case must
+// unknown opcodes, unmasked frames, lying length headers), and pipelined request floods, written on a bare TCP socket. Every case must
 // end with that one connection closed with a close code and a reason, or with its requests answered
 // (ACK/NACK) and a probe request after them ACKed; a control client is served after every batch, and the
 // heap returns near its baseline once the connections are gone.
@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { Opcode, RawWebSocket } from '../../../test/raw-ws';
+import { buildFrame, Opcode, RawWebSocket } from '../../../test/raw-ws';
 import { type Stack, startStack } from '../../../test/stack';
 import type { JugglerClient } from '../client/client';
 import { connect } from '../client/node';
@@ -96,6 +96,8 @@ const HOSTILE: (() => unknown)[] = [
   () => ({ __proto__: { polluted: true }, constructor: { prototype: 1 } }),
   () => 'CALL',
   () => 'juggler:calls:{x}',
+  // a URI that would split its keys across cluster slots (refused with 400 on a cluster)
+  () => '}x',
   () => '00000000-0000-0000-0000-00000000000g',
   () => [[[[[[[[[[1]]]]]]]]]],
 ];
@@ -242,6 +244,20 @@ function makeCase(r: SeededRandom, i: number): Case {
     const [kind, act] = r.pick(bad);
     return { kind, act };
   }
+  if (k < 97) {
+    // pipelined PUBs of 1 KB, far past the read-queue limit: reading that socket pauses until they are
+    // answered (ReadPauses), then the probe after them is answered too
+    return {
+      kind: 'pub-flood',
+      act: (ws) => {
+        const filler = 'x'.repeat(1000);
+        const frames = Array.from({ length: 600 }, () =>
+          buildFrame({ opcode: Opcode.text, payload: frame(2, { channel: `${run}.pubflood`, args: filler }) }),
+        );
+        ws.write(Buffer.concat(frames));
+      },
+    };
+  }
   if (k < 98) {
     // a flood of SUBs on one connection: every one ACKed, and all undone when it closes
     return {
@@ -341,6 +357,9 @@ test(`${CASES} fuzzed cases: each closes only its connection with a code and a r
       `reproduce: FUZZ_SEED=${SEED} FUZZ_CASES=${CASES} npx vitest run src/embedded-server/server/fuzz.test.ts`,
   );
   expect(stack.server.connections.size).toBe(1);
+  // the request floods were held back at the read-queue limit, and none is left queued
+  if (tally.get('pub-flood: ack')) expect(stack.server.metrics.ReadPauses).toBeGreaterThan(0);
+  expect(stack.server.metrics.QueuedRequests).toBe(0);
   // generous: the heap is shared with the test's own sockets and vitest; a leak per case would be far more
   expect(growthMB).toBeLessThan(24);
 

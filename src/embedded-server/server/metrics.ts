@@ -18,6 +18,10 @@ export type ServerMetrics = {
    * the callee found the call expired, or its result expired): what the client sees as an expired call.
    */
   CallsTimedOut: number;
+  /** Not in Go: requests read and not yet answered, all connections (a gauge; bounded by the read-queue limits). */
+  QueuedRequests: number;
+  /** Not in Go: times a connection's reading was paused because its unanswered requests passed a read-queue limit. */
+  ReadPauses: number;
 } & { [K in `Msgs${MessageTypeName}`]: number };
 
 export function newServerMetrics(): ServerMetrics {
@@ -32,6 +36,8 @@ export function newServerMetrics(): ServerMetrics {
     ClosedForErrors: 0,
     OrphanResults: 0,
     CallsTimedOut: 0,
+    QueuedRequests: 0,
+    ReadPauses: 0,
   } as ServerMetrics;
   for (const name of Object.keys(MessageType) as MessageTypeName[]) m[`Msgs${name}`] = 0;
   return m;

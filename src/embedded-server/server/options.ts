@@ -16,6 +16,14 @@ export interface ServerOptions {
    * Node's counterpart of Go's AcquireWriteLockTimeout: writes never block, they queue.
    */
   writeQueueLimit?: number;
+  /**
+   * Requests read from one connection and not yet answered; beyond it the server stops reading that
+   * socket (TCP backpressure on the client) until half of them are answered, as Go's blocking read loop
+   * does. A pipelining client then waits for its own answers; other connections are not affected.
+   */
+  readQueueLimit?: number;
+  /** Bytes of those unanswered requests; beyond it reading pauses the same way. */
+  readQueueBytes?: number;
   /** Ping idle connections this often, ms (0: never). */
   pingIntervalMs?: number;
   /** Accept clients that offer no subprotocol at all. Go: AllowEmptySubprotocol. */
@@ -42,6 +50,10 @@ export const serverDefaults: Required<Omit<ServerOptions, 'closeUri' | 'panicUri
   writeLimit: 16 << 20,
   writeTimeoutMs: 10_000,
   writeQueueLimit: 8 << 20,
+  // requests of one connection are processed one at a time, so reading further ahead only queues them:
+  // 256 keeps a pipelining client busy while holding at most a few MiB for it
+  readQueueLimit: 256,
+  readQueueBytes: 4 << 20,
   pingIntervalMs: 20_000,
   allowEmptySubprotocol: false,
   callTimeoutMs: 60_000,

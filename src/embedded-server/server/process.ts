@@ -22,6 +22,7 @@ import type { JugglerServer } from './server';
 function nackFor(req: Request, err: unknown): Response {
   if (err instanceof BrokerError) {
     if (err.code === 'CAPACITY_EXCEEDED') return newNack(req, NackCode.CapacityExceeded, err.message);
+    if (err.code === 'INVALID_KEY') return newNack(req, NackCode.BadRequest, err.message);
     if (err.code === 'CLOSED') return newNack(req, NackCode.ShuttingDown, 'the server is shutting down');
     return newNack(req, NackCode.BrokerUnavailable, err.message);
   }

@@ -274,11 +274,17 @@ export class JugglerServer {
       at: performance.now(),
     });
     countMsg(this.metrics, msg.meta.type);
-    conn.queue = conn.queue.then(() => this.#process(conn, msg));
+    const bytes = dataLength(data);
+    this.metrics.QueuedRequests++;
+    if (conn.enqueued(bytes)) this.metrics.ReadPauses++;
+    conn.queue = conn.queue.then(() => this.#process(conn, msg, bytes));
   }
 
-  async #process(conn: Connection, msg: Request): Promise<void> {
-    if ((conn.state as ConnState) === 'closed') return;
+  async #process(conn: Connection, msg: Request, bytes: number): Promise<void> {
+    if ((conn.state as ConnState) === 'closed') {
+      this.#dequeued(conn, bytes);
+      return;
+    }
     const t0 = performance.now();
     let answered = false;
     const ctx: MsgContext = {
@@ -297,8 +303,16 @@ export class JugglerServer {
       this.metrics.RecoveredPanics++;
       this.#hooks.onError?.(err as Error);
       if (!answered && conn.state !== 'closed') this.#send(conn, newNack(msg, 500, `internal error: ${(err as Error).message}`));
+    } finally {
+      // counted out here rather than with .finally() on the queue: no extra promise per request
+      this.#dequeued(conn, bytes);
     }
     if (performance.now() - t0 > this.options.slowProcessMsgThresholdMs) this.metrics.SlowProcessMsg++;
+  }
+
+  #dequeued(conn: Connection, bytes: number): void {
+    this.metrics.QueuedRequests--;
+    conn.dequeued(bytes);
   }
 
   /** The end of the chain: process a request, or write a response. */
@@ -359,7 +373,8 @@ export class JugglerServer {
         continue;
       }
       const idle = now - conn.lastSeen;
-      if (idle > this.options.readTimeoutMs) {
+      // a paused connection is silent because we stopped reading it, not because the client is gone
+      if (idle > this.options.readTimeoutMs && !conn.readPaused) {
         this.metrics.ClosedForErrors++;
         conn.close(CloseCode.GoingAway, `read timeout: nothing received for ${this.options.readTimeoutMs} ms`);
       } else if (ping > 0 && idle > ping && conn.ws.readyState === WebSocket.OPEN) {

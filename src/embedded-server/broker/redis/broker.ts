@@ -5,7 +5,7 @@ import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, Pub
 import { BrokerError } from '../broker';
 import { calleeClientName } from './client-names';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
-import { callKey, callTimeoutKey, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
+import { callKey, callTimeoutKey, crossSlotReason, resultKey, resultTimeoutKey, uriOfCallKey } from './keys';
 import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
@@ -67,8 +67,13 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       {
         one: (i) => cmd.jugglerPush(i.timeoutKey, i.listKey, i.ttl, i.payload, i.cap),
         many: (keys, args) => cmd.jugglerPushMany(keys.length, ...keys, ...args),
+        // same connection as the push, so redis runs it right after the push it cancels
+        cancel: (tks) => {
+          cmd.del(...tks).catch(() => undefined);
+        },
       },
       opts.cluster,
+      opts.commandTimeoutMs,
     );
   }
 
@@ -104,6 +109,8 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       clusterNodes: opts.clusterNodes,
       reconnectMaxDelayMs: opts.reconnectMaxDelayMs,
       name: `juggler:${opts.clientName ?? 'broker'}:${role}`,
+      // blocking pops wait on purpose: only the other connections get the command timeout
+      commandTimeoutMs: role === 'calls' || role === 'results' ? undefined : opts.commandTimeoutMs,
       tlsCa: opts.tlsCaFile ? readCaFile(opts.tlsCaFile) : undefined,
     };
   }
@@ -129,11 +136,11 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     const ttl = String(Math.max(1, Math.floor(ttlMs)));
     const t0 = performance.now();
     try {
-      await this.#pushes.push({ timeoutKey, listKey, ttl, payload, cap: String(cap) });
+      await this.#pushes.push({ timeoutKey, listKey, ttl, payload, cap: String(cap), deadline: t0 + Number(ttl) });
       this.#op({ command: 'EVALSHA push', key: listKey, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: p.msg_uuid });
     } catch (err) {
-      const be = toBrokerError(err, `push ${kind} to ${listKey}`);
-      if (be.code === 'UNAVAILABLE') this.metrics.RedisErrors++;
+      const be = toBrokerError(err, `push ${kind} to ${listKey}`, this.#opts.commandTimeoutMs);
+      if (be.code === 'UNAVAILABLE' || be.code === 'TIMEOUT') this.metrics.RedisErrors++;
       this.#op({
         command: 'EVALSHA push',
         key: listKey,
@@ -146,14 +153,23 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
     }
   }
 
+  /** Refuses, before any redis command, a push whose two keys a cluster could not take in one script. */
+  #checkSlots(what: string, tagged: string): void {
+    if (!this.#opts.cluster) return;
+    const why = crossSlotReason(tagged);
+    if (why) throw new BrokerError('INVALID_KEY', `${what} cannot be used on a redis cluster: ${why}`);
+  }
+
   /** Pushes a call: `SET juggler:calls:timeout:{U}:M T PX T` + `LPUSH juggler:calls:{U}`, atomically. */
   async call(cp: CallPayload, timeoutMs: number): Promise<void> {
+    this.#checkSlots(`the URI "${cp.uri}"`, cp.uri);
     await this.#push('call', callTimeoutKey(cp.uri, cp.msg_uuid), callKey(cp.uri), cp, timeoutMs, this.#opts.callCap);
     this.metrics.Calls++;
   }
 
   /** Pushes a result for connection `rp.conn_uuid` with the time its call had left. */
   async result(rp: ResultPayload, timeoutMs: number): Promise<void> {
+    this.#checkSlots(`the connection id "${rp.conn_uuid}"`, rp.conn_uuid);
     await this.#push('result', resultTimeoutKey(rp.conn_uuid, rp.msg_uuid), resultKey(rp.conn_uuid), rp, timeoutMs, this.#opts.resultCap);
     this.metrics.Results++;
   }
@@ -167,7 +183,7 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
       this.#op({ command: 'PUBLISH', key: channel, bytes: payload.length, durationMs: performance.now() - t0, msgUUID: pp.msg_uuid });
     } catch (err) {
       this.metrics.RedisErrors++;
-      throw toBrokerError(err, `PUBLISH ${channel}`);
+      throw toBrokerError(err, `PUBLISH ${channel}`, this.#opts.commandTimeoutMs);
     }
   }
 

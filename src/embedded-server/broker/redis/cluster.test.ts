@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RedisCluster, type RedisProcess, startRedis, startRedisCluster } from '../../../../test/redis-server';
 import { RawPeer, type Stack, startStack } from '../../../../test/stack';
-import { callKey, resultKey } from './keys';
+import { callKey, callTimeoutKey, crossSlotReason, resultKey } from './keys';
 
 describe('redis cluster', () => {
   let cluster: RedisCluster;
@@ -19,6 +19,7 @@ describe('redis cluster', () => {
         'test.echo': (a) => a,
         'cluster.a': (a) => ['a', a],
         'cluster.b': (a) => ['b', a],
+        'brace}inside': (a) => ['brace', a],
       },
     });
   }, 60_000);
@@ -43,6 +44,79 @@ describe('redis cluster', () => {
       expect((await p.forType(9, id, 5000)).payload.args).toEqual(want);
     }
     p.close();
+  });
+
+  test('a URI starting with "}" gets NACK 400 naming the cause, before anything is written to redis', async () => {
+    const p = await RawPeer.connect(stack.url);
+    const id = crypto.randomUUID();
+    p.send({ meta: { type: 1, uuid: id }, payload: { uri: '}odd', timeout: 3e9, args: 1 } });
+    const nack = await p.forType(7, id, 5000);
+    expect(nack.payload).toMatchObject({
+      for_type: 1,
+      code: 400,
+      message: expect.stringMatching(/URI "}odd" cannot be used on a redis cluster: it starts with "}".*different cluster slots/),
+    });
+    for (const n of cluster.nodes) {
+      const r = new Redis(n.port, n.host);
+      try {
+        expect(await r.keys('juggler:calls*}odd*')).toEqual([]);
+      } finally {
+        r.disconnect();
+      }
+    }
+    // a "}" further in leaves a non-empty tag shared by both keys: served as before
+    const ok = crypto.randomUUID();
+    p.send({ meta: { type: 1, uuid: ok }, payload: { uri: 'brace}inside', timeout: 3e9, args: 2 } });
+    expect((await p.forType(9, ok, 5000)).payload.args).toEqual(['brace', 2]);
+    p.close();
+  });
+
+  test('channels are not keys: a channel starting with "}" is subscribed and published to as any other', async () => {
+    // PUBLISH and SUBSCRIBE (not the sharded SPUBLISH) reach every node whatever the name's slot
+    const p = await RawPeer.connect(stack.url);
+    const s = crypto.randomUUID();
+    p.send({ meta: { type: 3, uuid: s }, payload: { channel: '}odd', pattern: false } });
+    await p.forType(8, s, 5000);
+    const id = crypto.randomUUID();
+    p.send({ meta: { type: 2, uuid: id }, payload: { channel: '}odd', args: 'x' } });
+    await p.forType(8, id, 5000);
+    expect((await p.forType(10, id, 5000)).payload).toMatchObject({ channel: '}odd', args: 'x' });
+    p.close();
+  });
+
+  test('the URIs refused are exactly those whose call list and timeout key redis puts in different slots', async () => {
+    // redis' own CLUSTER KEYSLOT is the reference (cluster-key-slot reads "{}" differently from redis)
+    const n = cluster.nodes[0]!;
+    const r = new Redis(n.port, n.host);
+    try {
+      const odd = [
+        '}',
+        '}x',
+        '}}',
+        '{}',
+        'a}',
+        'a}b',
+        '{a}',
+        'a{b}c',
+        '}{a}',
+        'x}{',
+        '{',
+        '{{',
+        'a{}',
+        '{}}',
+        ' }',
+        'é}',
+        '}é',
+        'test.echo',
+      ];
+      for (const uri of odd) {
+        const list = await r.cluster('KEYSLOT', callKey(uri));
+        const timeout = await r.cluster('KEYSLOT', callTimeoutKey(uri, crypto.randomUUID()));
+        expect({ uri, refused: crossSlotReason(uri) !== undefined }).toEqual({ uri, refused: list !== timeout });
+      }
+    } finally {
+      r.disconnect();
+    }
   });
 
   test('pub-sub through the cluster reaches channel and pattern subscribers', async () => {

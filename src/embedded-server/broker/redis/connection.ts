@@ -4,6 +4,7 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { BrokerError } from '../broker';
 import { redactUrl } from './options';
+import { isCommandTimeout, PushTimeoutError } from './push-batcher';
 
 export type RedisClient = Redis | Cluster;
 
@@ -16,6 +17,8 @@ export interface ConnectionSpec {
   autoPipelining?: boolean;
   /** CA certificates (PEM) that verify a rediss:// server; default Node's built-in CAs. */
   tlsCa?: Buffer;
+  /** Fail commands unanswered after this long, ms; unset or 0 for the connections of blocking pops. */
+  commandTimeoutMs?: number;
 }
 
 function nodeOptions(spec: ConnectionSpec): RedisOptions {
@@ -25,6 +28,7 @@ function nodeOptions(spec: ConnectionSpec): RedisOptions {
     maxRetriesPerRequest: 0,
     lazyConnect: true,
     connectionName: spec.name,
+    ...(spec.commandTimeoutMs ? { commandTimeout: spec.commandTimeoutMs } : {}),
     enableAutoPipelining: spec.autoPipelining ?? false,
     // RESP2 keeps pub-sub replies and errors identical to what redis-cli and Go's redigo see
     protocol: 2,
@@ -124,9 +128,21 @@ export function whenReady(client: RedisClient, maxMs: number): Promise<void> {
   });
 }
 
-/** A redis error as a BrokerError: capacity errors from the push script, anything else UNAVAILABLE. */
-export function toBrokerError(err: unknown, what: string): BrokerError {
+/**
+ * A redis error as a BrokerError: capacity errors from the push script, unanswered commands TIMEOUT
+ * (naming the option to change), anything else UNAVAILABLE.
+ */
+export function toBrokerError(err: unknown, what: string, commandTimeoutMs?: number): BrokerError {
   if (err instanceof BrokerError) return err;
+  if (err instanceof PushTimeoutError || isCommandTimeout(err)) {
+    const ms = err instanceof PushTimeoutError ? err.timeoutMs : commandTimeoutMs;
+    const within = ms ? `within ${ms} ms` : 'within the command timeout';
+    return new BrokerError(
+      'TIMEOUT',
+      `${what}: redis did not answer ${within}; it may be frozen or overloaded (if it is only slow, raise the redis command timeout: commandTimeoutMs, --redis-timeout)`,
+      { cause: err },
+    );
+  }
   const msg = (err as Error)?.message ?? String(err);
   if (msg.includes('list capacity exceeded'))
     return new BrokerError('CAPACITY_EXCEEDED', `${what}: list capacity exceeded`, { cause: err });

@@ -9,3 +9,15 @@ export const resultKey = (connUUID: string): string => `juggler:results:{${connU
 export const resultTimeoutKey = (connUUID: string, msgUUID: string): string => `juggler:results:timeout:{${connUUID}}:${msgUUID}`;
 
 export const KEY_PREFIX = 'juggler:';
+
+/**
+ * Why a list and its timeout key would land in different cluster slots, or undefined when they share
+ * one. Redis hashes only the part between the first "{" and the next "}" when it is not empty; our keys
+ * put the URI (or connection id) there, so one that starts with "}" leaves an empty tag, each whole key
+ * is hashed, and a push (which writes both keys in one script) is refused with CROSSSLOT.
+ */
+export function crossSlotReason(tagged: string): string | undefined {
+  if (tagged.startsWith('}'))
+    return `it starts with "}", which closes the key's {hash tag} empty, so its list and timeout keys hash to different cluster slots`;
+  return undefined;
+}

@@ -22,6 +22,13 @@ export interface RedisBrokerOptions {
    * self-signed CA). Default: none, Node's built-in CAs verify the certificate. CLI: --redis-ca.
    */
   tlsCaFile?: string;
+  /**
+   * How long a redis command may go unanswered before it fails (a CALL or PUB then gets NACK 500), ms;
+   * 0: wait forever. The blocking pops of callees and result readers have their own connections and no
+   * such limit. (Whatever this is, a push still unanswered at its call's own timeout is removed from
+   * redis behind it, so that it never runs late.) Default 5000. CLI: --redis-timeout.
+   */
+  commandTimeoutMs?: number;
   /** Longest wait between reconnection attempts after redis went away, ms. Default 500. */
   reconnectMaxDelayMs?: number;
   /** Name shown by CLIENT LIST (`juggler:<role>`), so that the inspector can tell callees apart. */
@@ -47,6 +54,7 @@ export interface RedisOp {
 }
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
+export const defaultCommandTimeoutMs = 5000;
 
 type Hooks = 'onOp' | 'onHealth' | 'pubsubUrl' | 'clientName' | 'tlsCaFile';
 export type ResolvedRedisBrokerOptions = Required<Omit<RedisBrokerOptions, Hooks>> & Pick<RedisBrokerOptions, Hooks>;
@@ -60,6 +68,7 @@ export function withDefaults(o: RedisBrokerOptions): ResolvedRedisBrokerOptions 
     callCap: o.callCap ?? 0,
     resultCap: o.resultCap ?? 0,
     reconnectMaxDelayMs: o.reconnectMaxDelayMs ?? 500,
+    commandTimeoutMs: o.commandTimeoutMs ?? defaultCommandTimeoutMs,
     clientName: o.clientName,
     tlsCaFile: o.tlsCaFile,
     onOp: o.onOp,
