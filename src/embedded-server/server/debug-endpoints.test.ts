@@ -155,7 +155,10 @@ test("GET /debug/vars answers Go's expvar JSON: cmdline, the memstats Go's juggl
 
   // the same counters as the Go server after 40 calls over 2 connections (Go's per-connection goroutine
   // counters have no Node counterpart and are absent, which Go's JSON decoding reads as 0)
-  const juggler = vars.juggler as Record<string, number>;
+  // SlowProcessMsg counts messages that took long to process: on a loaded machine some do, as they
+  // would on the Go server; it is a Go counter name too, so it may show up beside the recording's
+  const { SlowProcessMsg: slow, ...juggler } = vars.juggler as Record<string, number>;
+  if (slow !== undefined) expect(slow).toBeGreaterThan(0);
   const goCounters = Object.keys(goVars.juggler).filter((k) => !k.endsWith('Goros'));
   expect(Object.keys(juggler).sort()).toEqual(goCounters.sort());
   expect(juggler).toEqual(Object.fromEntries(goCounters.map((k) => [k, goVars.juggler[k]])));
