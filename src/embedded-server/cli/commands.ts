@@ -4,6 +4,7 @@ import type { Command } from './command';
 import { loadCommand } from './load';
 import { serverCommand } from './server';
 import { syncClientCommand } from './sync-client';
+import { syncProxyCommand } from './sync-proxy';
 import { syncServerCommand } from './sync-server';
 import { upCommand } from './up';
 
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   loadCommand,
   syncServerCommand,
   syncClientCommand,
+  syncProxyCommand,
 ];

@@ -24,7 +24,9 @@ export interface FrameTrace extends TraceBase {
   kind: 'frame';
   proto: 'juggler' | 'sync';
   /** Which side saw it: the Studio's server, or one of its playground clients. */
-  side: 'server' | 'client';
+  side: 'server' | 'client' | 'proxy';
+  /** The proxy that saw it (its upstream URL), for side 'proxy'. */
+  source?: string;
   connId: string;
   dir: 'in' | 'out';
   /** juggler.0 type name, or the sync frame's type (DATA, MESSAGE, request...). */
@@ -84,7 +86,9 @@ export interface SyncTrace extends TraceBase {
 export interface ConnTrace extends TraceBase {
   kind: 'conn';
   proto: 'juggler' | 'sync';
-  side: 'server' | 'client';
+  side: 'server' | 'client' | 'proxy';
+  /** The proxy that saw it (its upstream URL), for side 'proxy'. */
+  source?: string;
   connId: string;
   state: 'connecting' | 'connected' | 'closed';
   code?: number;
