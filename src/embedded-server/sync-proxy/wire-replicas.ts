@@ -89,7 +89,10 @@ export class WireReplicas extends Emitter<WireReplicasEvents> {
     try {
       if (this.#generation === undefined) {
         const g = detectGeneration(text);
-        if (g === undefined) return this.#fail(from, `cannot tell the generation from ${JSON.stringify(text.slice(0, 40))}`);
+        if (g === undefined) {
+          this.#fail(from, `cannot tell the generation from ${JSON.stringify(text.slice(0, 40))}`);
+          return;
+        }
         this.#generation = g;
         this.emit('generation', g);
       }
