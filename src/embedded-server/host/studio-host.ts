@@ -24,6 +24,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
+import { SyncAttach } from './sync-attach';
 import { SyncDemo } from './sync-demo';
 import type { SyncHistoryLimits } from './sync-history';
 import { HostTracer } from './tracer';
@@ -70,6 +71,8 @@ export class StudioHost {
   readonly inspect: HostInspection;
   readonly loads: LoadRuns;
   readonly attachment: HostAttachment;
+  /** Sync servers watched or proxied from the Sync view (sync.attach, sync.proxy). */
+  readonly syncAttach: SyncAttach;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -115,6 +118,15 @@ export class StudioHost {
       },
       log: (level, text) => {
         tracer.log(level, 'attach', text);
+        this.log(text);
+      },
+    });
+    this.syncAttach = new SyncAttach({
+      demo: sync,
+      record: (e) => tracer.bus.record(e),
+      onTargets: (targets) => this.dispatcher.emit('sync.targets', targets),
+      log: (level, text) => {
+        tracer.log(level, 'sync', text);
         this.log(text);
       },
     });
@@ -442,6 +454,7 @@ export class StudioHost {
     for (const t of this.#timers) clearInterval(t);
     this.loads.stopAll();
     await this.attachment.close();
+    await this.syncAttach.close();
     await this.clients.closeAll();
     await this.inspect.close();
     await this.server.close();
