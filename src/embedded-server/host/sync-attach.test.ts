@@ -181,6 +181,10 @@ describe('sync attach', () => {
     expect(pairs.find((p) => p.owner === `${pid2}-client`)).toMatchObject({ mirror: `${pid2}-server`, diverged: true, alarm: true });
     expect(pairs.filter(mine).some((p) => p.alarm)).toBe(false);
     expect((await h.bridge.call('sync.targets'))[0]!.decodeFailures).toBe(1);
+    // the refused frame is traced as the proxy saw it, with why the server could not take it
+    expect(syncFrames(`${target.targetId}/c2`).find((f) => f.dir === 'in' && f.error)?.error).toMatch(
+      /the server cannot apply the client's patch/,
+    );
   });
 
   it('a proxy forwards only: an edit or a send on its peers is refused with the reason', async () => {

@@ -367,6 +367,7 @@ export class SyncAttach {
         type: f.binary ? undefined : frameType(f.text),
         size: f.size,
         text: f.text,
+        ...(f.error ? { error: f.error } : {}),
       }),
     );
     proxy.on('refused', (e) => {

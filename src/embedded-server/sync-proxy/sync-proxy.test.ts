@@ -96,7 +96,7 @@ describe('sync proxy', () => {
 
   it('a patch the server refuses: the frame is forwarded, the server closes (code and reason reach the client), the replicas differ', async () => {
     const { url } = await syncServer('seed');
-    const { proxy, closes } = await proxyTo(url, 'seed');
+    const { proxy, closes, frames } = await proxyTo(url, 'seed');
     const raw = await rawSocket(proxy.url);
     raw.ws.send(JSON.stringify({ type: 'DATA', payload: [{ op: 'replace', path: '', value: { a: 0 } }] }));
     await until(
@@ -120,6 +120,8 @@ describe('sync proxy', () => {
     expect(conn.replicas.client.local.value).toEqual({ a: 2 });
     expect(conn.replicas.server.remote.value).toEqual({ a: 0 });
     expect(proxy.decodeFailures).toBe(1);
+    // the refused frame is reported with why, and was forwarded (the server closed on it)
+    expect(frames.filter((f) => f.dir === 'in').at(-1)).toMatchObject({ error: expect.stringContaining('the server cannot apply') });
   });
 
   it("the client's close code and reason reach the server", async () => {

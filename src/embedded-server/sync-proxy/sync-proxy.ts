@@ -47,6 +47,8 @@ export interface ProxyFrame {
   text: string;
   binary: boolean;
   size: number;
+  /** Why the frame could not be decoded (it was forwarded all the same). */
+  error?: string;
 }
 
 export interface ProxyClose {
@@ -205,8 +207,11 @@ export class SyncProxy extends Emitter<SyncProxyEvents> {
   #pipe(remote: string, client: WebSocket, server: WebSocket, early: [RawData, boolean][]): void {
     const id = `c${++this.#seq}`;
     const replicas = new WireReplicas(this.options.generation);
+    // the failure of the frame being decoded, put on its frame event
+    let failure: string | undefined;
     replicas.on('decodeError', (e) => {
       this.#decodeFailures++;
+      failure = e.message;
       this.emit('decodeError', { ...e, connId: id });
     });
     const conn = { id, remote, replicas, client, server };
@@ -222,11 +227,19 @@ export class SyncProxy extends Emitter<SyncProxyEvents> {
         if (to.bufferedAmount >= HIGH_WATER) from.pause();
       }
       const text = isBinary ? '' : buf.toString();
-      this.emit('frame', { connId: id, dir, text: isBinary ? `<binary ${buf.length} bytes>` : text, binary: isBinary, size: buf.length });
       const side = dir === 'in' ? 'client' : 'server';
+      failure = undefined;
       if (isBinary) replicas.binary(side);
       else if (side === 'client') replicas.fromClient(text);
       else replicas.fromServer(text);
+      this.emit('frame', {
+        connId: id,
+        dir,
+        text: isBinary ? `<binary ${buf.length} bytes>` : text,
+        binary: isBinary,
+        size: buf.length,
+        ...(failure ? { error: failure } : {}),
+      });
     };
     client.on('message', (d, b) => forward(client, server, 'in', d, b));
     server.on('message', (d, b) => forward(server, client, 'out', d, b));
