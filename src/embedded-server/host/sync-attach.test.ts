@@ -9,6 +9,7 @@ import type { SyncPeerInfo } from '../../shared/bridge/contract';
 import type { FrameTrace } from '../../shared/trace/events';
 import type { Generation } from '../sync/generation';
 import { rawSocket } from '../sync/test-support';
+import { KEEP_CLOSED_CONNECTIONS } from './sync-attach';
 
 let h: Harness;
 const procs: CliProcess[] = [];
@@ -185,6 +186,37 @@ describe('sync attach', () => {
     expect(syncFrames(`${target.targetId}/c2`).find((f) => f.dir === 'in' && f.error)?.error).toMatch(
       /the server cannot apply the client's patch/,
     );
+  });
+
+  it(`a proxy keeps the last ${KEEP_CLOSED_CONNECTIONS} closed connections in view, and a pinned one beyond them`, async () => {
+    const url = await syncServer('seed', false);
+    const target = await h.bridge.call('sync.proxy', { upstream: url, generation: 'seed' });
+    const n = KEEP_CLOSED_CONNECTIONS + 3;
+    for (let i = 1; i <= n; i++) {
+      const raw = await rawSocket(target.listenUrl!);
+      raw.ws.send(JSON.stringify({ type: 'DATA', payload: [{ op: 'replace', path: '', value: { i } }] }));
+      await eventually(
+        async () => JSON.stringify((await peer(`${target.targetId}-c${i}-server`))?.remote) === JSON.stringify({ i }),
+        `c${i}`,
+      );
+      if (i === 1) await h.bridge.call('sync.pin', { peerId: `${target.targetId}-c1-server`, pinned: true });
+      raw.ws.close();
+      await raw.closed;
+    }
+    await eventually(async () => (await h.bridge.call('sync.targets'))[0]?.connections?.open === 0, 'every connection closed');
+    const ids = (await h.bridge.call('sync.peers'))
+      .filter((p) => p.target?.targetId === target.targetId && p.role === 'server')
+      .map((p) => p.target!.connId);
+    expect(ids).toEqual(['c1', ...Array.from({ length: KEEP_CLOSED_CONNECTIONS }, (_, k) => `c${n - KEEP_CLOSED_CONNECTIONS + 1 + k}`)]);
+  });
+
+  it('attach with an explicit generation to a URL that refuses says why', async () => {
+    const url = (await syncServer('0.6')).replace(/\/ws$/, '/nope');
+    await expect(h.bridge.call('sync.attach', { url, generation: '0.6' })).rejects.toMatchObject({
+      code: 'FAILED',
+      message: expect.stringMatching(/cannot connect to .* as a 0\.6 client: Unexpected server response: 404/),
+    });
+    expect(await h.bridge.call('sync.targets')).toEqual([]);
   });
 
   it('a proxy forwards only: an edit or a send on its peers is refused with the reason', async () => {

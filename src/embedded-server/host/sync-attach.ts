@@ -14,7 +14,7 @@ import type { TraceInput } from '../../shared/trace/events';
 import { probeGeneration } from '../sync/generation-probe';
 import { SyncClient } from '../sync/reconnecting-client';
 import type { WebSocketConstructor } from '../sync/ws-client';
-import { SyncProxy } from '../sync-proxy/sync-proxy';
+import { type ProxyClose, SyncProxy } from '../sync-proxy/sync-proxy';
 import type { SyncDemo, WatchedPeer } from './sync-demo';
 
 /** Closed proxied connections kept (with their two peers) per proxy, newest first; pinned ones on top. */
@@ -101,6 +101,8 @@ export class SyncAttach {
     const ref: SyncTargetRef = { targetId, kind: 'attach', url };
     const record = this.o.record;
     let lastError = '';
+    // the first connection's failure ends attach at once (later ones are retried in the background)
+    let firstFailed: (() => void) | undefined;
     // the observer's socket: every frame traced, and why a connection failed kept for the user
     class ObservedWebSocket extends WebSocket {
       constructor(address: string) {
@@ -121,6 +123,7 @@ export class SyncAttach {
         });
         this.on('error', (err) => {
           lastError = err.message;
+          firstFailed?.();
         });
       }
       override send(data: unknown, ...rest: unknown[]): void {
@@ -190,8 +193,13 @@ export class SyncAttach {
     client.on('localChange', (e) => peer.record('local', e));
     const firstConnection = new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), CONNECT_WAIT_MS);
+      firstFailed = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
       client.on('connected', () => {
         clearTimeout(t);
+        firstFailed = undefined;
         resolve(true);
       });
     });
@@ -277,22 +285,29 @@ export class SyncAttach {
     // closed connections, oldest first: beyond the bound, unpinned ones are forgotten
     const closed: { peers: WatchedPeer[] }[] = [];
 
+    // one listener for every connection's close (a listener per connection would pile up on the proxy)
+    const onClose = new Map<string, (e: ProxyClose) => void>();
+    proxy.on('close', (e) => {
+      onClose.get(e.connId)?.(e);
+      onClose.delete(e.connId);
+    });
+    const refuse = () => {
+      throw new BridgeError(BridgeErrorCode.NotSupported, 'a sync proxy forwards the real peers\u2019 frames: it sends nothing of its own');
+    };
+
     proxy.on('connection', (c) => {
       const ref: SyncTargetRef = { targetId, kind: 'proxy', url: upstream, connId: c.id };
+      const connId = `${targetId}/${c.id}`;
       let open = true;
       const r = c.replicas;
-      const refuse = () => {
-        throw new BridgeError(
-          BridgeErrorCode.NotSupported,
-          'a sync proxy forwards the real peers\u2019 frames: it sends nothing of its own',
-        );
-      };
-      const gen = () => r.generation ?? (info.generation as SyncGeneration | null) ?? 'seed';
-      const make = (side: 'client' | 'server') =>
+      // the two ends join the view once the generation is known (given, or from the first frame that tells),
+      // so that no peer is ever shown with a generation guessed
+      let peers: { client: WatchedPeer; server: WatchedPeer } | undefined;
+      const make = (side: 'client' | 'server', generation: SyncGeneration) =>
         this.o.demo.watch({
           peerId: `${targetId}-${c.id}-${side}`,
           role: side,
-          generation: gen(),
+          generation,
           target: ref,
           connected: () => open,
           local: () => r[side].local.value,
@@ -300,15 +315,19 @@ export class SyncAttach {
           setLocal: refuse,
           send: refuse,
         });
-      const peers = { client: make('client'), server: make('server') };
-      for (const p of Object.values(peers)) target.peers.add(p);
-      r.on('change', (e) => peers[e.side].record(e.replica, e.change));
+      const join = (g: SyncGeneration) => {
+        if (peers) return;
+        peers = { client: make('client', g), server: make('server', g) };
+        target.peers.add(peers.client);
+        target.peers.add(peers.server);
+      };
+      if (r.generation) join(r.generation);
       r.on('generation', (g) => {
         if (info.generation === null) info.generation = g;
-        peers.client.setGeneration(g);
-        peers.server.setGeneration(g);
+        join(g);
         this.#changed();
       });
+      r.on('change', (e) => peers?.[e.side].record(e.replica, e.change));
       r.on('decodeError', (e) => {
         info.decodeFailures = proxy.decodeFailures;
         info.lastError = `${c.id}: ${e.message}`;
@@ -316,30 +335,12 @@ export class SyncAttach {
         this.#changed();
       });
       info.connections = { open: proxy.connections.size, total: (info.connections?.total ?? 0) + 1 };
-      record({
-        kind: 'conn',
-        proto: 'sync',
-        side: 'proxy',
-        source: upstream,
-        connId: `${targetId}/${c.id}`,
-        state: 'connected',
-        remote: c.remote,
-      });
+      record({ kind: 'conn', proto: 'sync', side: 'proxy', source: upstream, connId, state: 'connected', remote: c.remote });
       this.#changed();
-      proxy.on('close', (e) => {
-        if (e.connId !== c.id || !open) return;
+      onClose.set(c.id, (e) => {
         open = false;
-        record({
-          kind: 'conn',
-          proto: 'sync',
-          side: 'proxy',
-          source: upstream,
-          connId: `${targetId}/${c.id}`,
-          state: 'closed',
-          code: e.code,
-          reason: e.reason,
-        });
-        closed.push({ peers: [peers.client, peers.server] });
+        record({ kind: 'conn', proto: 'sync', side: 'proxy', source: upstream, connId, state: 'closed', code: e.code, reason: e.reason });
+        if (peers) closed.push({ peers: [peers.client, peers.server] });
         // unpinned closed connections beyond the bound go, oldest first
         let unpinned = closed.filter((x) => !x.peers.some((p) => p.pinned));
         while (unpinned.length > KEEP_CLOSED_CONNECTIONS) {
@@ -352,7 +353,7 @@ export class SyncAttach {
           unpinned = closed.filter((x) => !x.peers.some((p) => p.pinned));
         }
         info.connections = { open: Math.max(0, (info.connections?.open ?? 1) - 1), total: info.connections?.total ?? 0 };
-        peers.client.changed();
+        peers?.client.changed();
         this.#changed();
       });
     });

@@ -65,8 +65,6 @@ export interface WatchedPeer {
   /** Connected state or data changed without a change event (a reconnect): the overview is sent again. */
   changed(): void;
   readonly pinned: boolean;
-  /** The generation became known (a proxy that detects it from the first frame). */
-  setGeneration(g: Generation): void;
   /** Forgets the peer and its history. */
   remove(): void;
 }
@@ -226,10 +224,6 @@ export class SyncDemo {
       changed: () => this.#overviewChanged(),
       get pinned() {
         return entry.pinned;
-      },
-      setGeneration: (g) => {
-        entry.generation = g;
-        this.#overviewChanged();
       },
       remove: () => {
         this.#forget(entry);
