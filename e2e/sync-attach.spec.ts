@@ -61,7 +61,7 @@ test('the Sync view attaches to a separately started sync server: the generation
   await expect(column.locator('[data-testid$="-remote"]')).toContainText('tick');
   // the demo state ticks every second: the attached peer's history grows
   const historyOption = app.getByTestId('history-select').locator('option', { hasText: /^attach-\d+ remote/ });
-  await expect(historyOption).toHaveText(/\((?:[2-9]|\d\d+) changes/, { timeout: 15_000 });
+  await expect(historyOption).toHaveText(/\(0\.7, (?:[2-9]|\d\d+) changes/, { timeout: 15_000 });
 
   await target.getByTestId('sync-detach').click();
   await expect(target).toHaveCount(0);
