@@ -67,3 +67,35 @@ test('the Sync view attaches to a separately started sync server: the generation
   await expect(target).toHaveCount(0);
   await expect(column).toHaveCount(0);
 });
+
+test('a recording sync proxy started from the Sync view: a real client through it, both real replicas shown in step', async ({ app }) => {
+  await app.getByTestId('nav-sync').click();
+  await app.getByTestId('sync-proxy-upstream').fill(serverUrl);
+  await app.getByTestId('sync-proxy-submit').click();
+  const target = app.locator('[data-testid^="sync-target-proxy-"]');
+  await expect(target.getByTestId('sync-target-generation')).toHaveText('generation not known yet');
+  const listenUrl = (await target.getByTestId('sync-target-listen').textContent())!.trim();
+  const client = spawn(
+    process.execPath,
+    [join(__dirname, '..', 'bin', 'juggler.js'), 'sync-client', '--addr', listenUrl, '--generation', '0.7'],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  try {
+    await expect(target.getByTestId('sync-target-generation')).toHaveText('generation 0.7 (detected)');
+    const realClient = app.locator('[data-testid^="peer-proxy-"][data-testid$="-client"]');
+    const realServer = app.locator('[data-testid^="peer-proxy-"][data-testid$="-server"]');
+    await expect(realClient.locator('[data-testid$="-remote"]')).toContainText('tick');
+    await expect(realServer.locator('[data-testid$="-local"]')).toContainText('tick');
+    await expect(realClient.getByTestId('peer-generation')).toHaveText('0.7');
+    await expect(app.getByTestId('sync-divergence-alarm')).toHaveCount(0);
+  } finally {
+    if (client.pid && client.exitCode === null) {
+      process.kill(client.pid, 'SIGTERM');
+      await new Promise((r) => client.once('exit', r));
+    }
+  }
+  await target.getByTestId('sync-detach').click();
+  await expect(target).toHaveCount(0);
+});

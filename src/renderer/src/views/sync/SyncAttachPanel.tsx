@@ -36,8 +36,11 @@ function TargetRow({ t }: { t: SyncTarget }) {
           <span className={t.connected ? 'sv-ok' : 'sv-err'}>{t.connected ? 'connected, watching only' : 'reconnecting'}</span>
         ) : (
           <span className="sv-muted">
-            point clients at <span className="mono">{t.listenUrl}</span>; {t.connections?.open ?? 0} open, {t.connections?.total ?? 0} in
-            all
+            point clients at{' '}
+            <span className="mono" data-testid="sync-target-listen">
+              {t.listenUrl}
+            </span>
+            ; {t.connections?.open ?? 0} open, {t.connections?.total ?? 0} in all
             {t.decodeFailures ? `; ${t.decodeFailures} frames not decoded (forwarded)` : ''}
           </span>
         )}
