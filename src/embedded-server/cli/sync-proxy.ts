@@ -1,6 +1,7 @@
 // `juggler sync-proxy`: stands between a real sync client and a real sync server, forwards every frame
 // unchanged and prints what each side's data becomes (issue 12, item 5). The Studio runs the same proxy
 // (host/sync-attach.ts) and shows both replicas with the divergence alarm.
+import { redactUrl } from '../../shared/redact-url';
 import { isGeneration } from '../sync/generation';
 import { SyncProxy } from '../sync-proxy/sync-proxy';
 import { parseListenAddr } from './addr';
@@ -64,7 +65,7 @@ export const syncProxyCommand: Command = {
     proxy.on('close', (e) => log(`${e.connId} closed by the ${e.by}: ${e.code}${e.reason ? ` ${e.reason}` : ''}`));
     proxy.on('refused', (e) => log(`refused ${e.remote}: HTTP ${e.status} ${e.reason}`));
     proxy.on('decodeError', (e) => log(`${e.connId} cannot decode a frame from the ${e.from} (forwarded anyway): ${e.message}`));
-    log(`listening on ${proxy.url} -> ${upstream}`);
+    log(`listening on ${proxy.url} -> ${redactUrl(upstream)}`);
     await io.stopSignal;
     await proxy.close();
     return 0;

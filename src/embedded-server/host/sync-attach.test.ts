@@ -9,6 +9,7 @@ import type { SyncPeerInfo } from '../../shared/bridge/contract';
 import type { FrameTrace } from '../../shared/trace/events';
 import type { Generation } from '../sync/generation';
 import { rawSocket } from '../sync/test-support';
+import { SyncServer } from '../sync/ws-server';
 import { KEEP_CLOSED_CONNECTIONS } from './sync-attach';
 
 let h: Harness;
@@ -217,6 +218,27 @@ describe('sync attach', () => {
       message: expect.stringMatching(/cannot connect to .* as a 0\.6 client: Unexpected server response: 404/),
     });
     expect(await h.bridge.call('sync.targets')).toEqual([]);
+  });
+
+  it('credentials in the URL reach a basic-auth server (attach and proxy) and are never shown, traced or logged', async () => {
+    const server = await SyncServer.listen({ generation: '0.6', port: 0, syncDelay: 0, basicAuth: { user: 'ann', password: 's3cret' } });
+    try {
+      server.setState({ secret: false });
+      const url = server.url.replace('ws://', 'ws://ann:s3cret@');
+      const attached = await h.bridge.call('sync.attach', { url, generation: 'detect' });
+      expect(attached).toMatchObject({ generation: '0.6', url: server.url.replace('ws://', 'ws://ann:***@') });
+      await eventually(async () => JSON.stringify((await peer(attached.targetId))?.remote) === '{"secret":false}', 'the state');
+      const proxy = await h.bridge.call('sync.proxy', { upstream: url, generation: '0.6' });
+      expect(proxy.url).not.toContain('s3cret');
+      const everything = JSON.stringify([
+        await h.bridge.call('sync.targets'),
+        await h.bridge.call('sync.peers'),
+        h.host.trace.events({ limit: 100_000 }),
+      ]);
+      expect(everything).not.toContain('s3cret');
+    } finally {
+      await server.close();
+    }
   });
 
   it('a proxy forwards only: an edit or a send on its peers is refused with the reason', async () => {

@@ -10,6 +10,7 @@
 import { WebSocket } from 'ws';
 import type { SyncGeneration, SyncTarget, SyncTargetRef } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
+import { redactUrl } from '../../shared/redact-url';
 import type { TraceInput } from '../../shared/trace/events';
 import { probeGeneration } from '../sync/generation-probe';
 import { SyncClient } from '../sync/reconnecting-client';
@@ -85,6 +86,8 @@ export class SyncAttach {
   /** Watches the sync server at `url` as an observing client of `requested` (or the generation detected). */
   async attach(url: string, requested: SyncGeneration | 'detect' = 'detect'): Promise<SyncTarget> {
     checkUrl(url, 'the sync server URL');
+    // what is shown, traced and logged: the URL without its password (basic auth in the URL)
+    const shown = redactUrl(url);
     let generation: SyncGeneration;
     let tries: SyncTarget['tries'];
     if (requested === 'detect') {
@@ -92,13 +95,13 @@ export class SyncAttach {
       tries = probe.tries;
       if (!probe.generation) {
         const why = probe.tries.map((t) => `${t.generation}: ${t.reason}`).join('; ');
-        throw new BridgeError(BridgeErrorCode.Failed, `no sync generation answered at ${url} (${why})`);
+        throw new BridgeError(BridgeErrorCode.Failed, `no sync generation answered at ${shown} (${why})`);
       }
       generation = probe.generation;
     } else generation = requested;
 
     const targetId = `attach-${++this.#seq}`;
-    const ref: SyncTargetRef = { targetId, kind: 'attach', url };
+    const ref: SyncTargetRef = { targetId, kind: 'attach', url: shown };
     const record = this.o.record;
     let lastError = '';
     // the first connection's failure ends attach at once (later ones are retried in the background)
@@ -113,7 +116,7 @@ export class SyncAttach {
             kind: 'frame',
             proto: 'sync',
             side: 'client',
-            source: url,
+            source: shown,
             connId: targetId,
             dir: 'in',
             type: frameType(text),
@@ -132,7 +135,7 @@ export class SyncAttach {
           kind: 'frame',
           proto: 'sync',
           side: 'client',
-          source: url,
+          source: shown,
           connId: targetId,
           dir: 'out',
           type: frameType(text),
@@ -155,7 +158,7 @@ export class SyncAttach {
     const info: SyncTarget = {
       targetId,
       kind: 'attach',
-      url,
+      url: shown,
       requested,
       generation,
       ...(tries ? { tries } : {}),
@@ -206,7 +209,7 @@ export class SyncAttach {
     client.on('connected', () => {
       connected = true;
       info.connected = true;
-      record({ kind: 'conn', proto: 'sync', side: 'client', source: url, connId: targetId, state: 'connected', remote: url });
+      record({ kind: 'conn', proto: 'sync', side: 'client', source: shown, connId: targetId, state: 'connected', remote: shown });
       peer.changed();
       this.#changed();
     });
@@ -218,7 +221,7 @@ export class SyncAttach {
         kind: 'conn',
         proto: 'sync',
         side: 'client',
-        source: url,
+        source: shown,
         connId: targetId,
         state: 'closed',
         code: e.code,
@@ -237,10 +240,10 @@ export class SyncAttach {
       await this.detach(targetId);
       throw new BridgeError(
         BridgeErrorCode.Failed,
-        `cannot connect to ${url} as a ${generation} client${lastError ? `: ${lastError}` : ''} (check the address, path and credentials)`,
+        `cannot connect to ${shown} as a ${generation} client${lastError ? `: ${lastError}` : ''} (check the address, path and credentials)`,
       );
     }
-    this.o.log('info', `sync: attached ${url} (generation ${generation}${requested === 'detect' ? ', detected' : ''}), watching only`);
+    this.o.log('info', `sync: attached ${shown} (generation ${generation}${requested === 'detect' ? ', detected' : ''}), watching only`);
     this.#changed();
     return { ...info };
   }
@@ -252,6 +255,7 @@ export class SyncAttach {
     listen?: { host: string; port: number },
   ): Promise<SyncTarget> {
     checkUrl(upstream, 'the upstream');
+    const shown = redactUrl(upstream);
     const targetId = `proxy-${++this.#seq}`;
     let proxy: SyncProxy;
     try {
@@ -270,7 +274,7 @@ export class SyncAttach {
     const info: SyncTarget = {
       targetId,
       kind: 'proxy',
-      url: upstream,
+      url: shown,
       requested,
       generation: requested === 'detect' ? null : requested,
       connected: true,
@@ -296,7 +300,7 @@ export class SyncAttach {
     };
 
     proxy.on('connection', (c) => {
-      const ref: SyncTargetRef = { targetId, kind: 'proxy', url: upstream, connId: c.id };
+      const ref: SyncTargetRef = { targetId, kind: 'proxy', url: shown, connId: c.id };
       const connId = `${targetId}/${c.id}`;
       let open = true;
       const r = c.replicas;
@@ -335,11 +339,11 @@ export class SyncAttach {
         this.#changed();
       });
       info.connections = { open: proxy.connections.size, total: (info.connections?.total ?? 0) + 1 };
-      record({ kind: 'conn', proto: 'sync', side: 'proxy', source: upstream, connId, state: 'connected', remote: c.remote });
+      record({ kind: 'conn', proto: 'sync', side: 'proxy', source: shown, connId, state: 'connected', remote: c.remote });
       this.#changed();
       onClose.set(c.id, (e) => {
         open = false;
-        record({ kind: 'conn', proto: 'sync', side: 'proxy', source: upstream, connId, state: 'closed', code: e.code, reason: e.reason });
+        record({ kind: 'conn', proto: 'sync', side: 'proxy', source: shown, connId, state: 'closed', code: e.code, reason: e.reason });
         if (peers) closed.push({ peers: [peers.client, peers.server] });
         // unpinned closed connections beyond the bound go, oldest first
         let unpinned = closed.filter((x) => !x.peers.some((p) => p.pinned));
@@ -362,7 +366,7 @@ export class SyncAttach {
         kind: 'frame',
         proto: 'sync',
         side: 'proxy',
-        source: upstream,
+        source: shown,
         connId: `${targetId}/${f.connId}`,
         dir: f.dir,
         type: f.binary ? undefined : frameType(f.text),
@@ -376,7 +380,7 @@ export class SyncAttach {
       this.o.log('warn', `sync proxy ${targetId}: ${info.lastError}`);
       this.#changed();
     });
-    this.o.log('info', `sync: proxy ${proxy.url} -> ${upstream}`);
+    this.o.log('info', `sync: proxy ${proxy.url} -> ${shown}`);
     this.#changed();
     return { ...info };
   }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { redactUrl } from '../../shared/redact-url';
 import { Emitter } from '../sync/emitter';
 import type { Generation } from '../sync/generation';
 import { type WireDecodeError, WireReplicas } from './wire-replicas';
@@ -107,7 +108,7 @@ export class SyncProxy extends Emitter<SyncProxyEvents> {
       throw new Error(`the upstream must be a ws:// or wss:// URL, got "${options.upstream}"`);
     const http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`a juggler sync proxy: connect with a websocket; it forwards to ${options.upstream}\n`);
+      res.end(`a juggler sync proxy: connect with a websocket; it forwards to ${redactUrl(options.upstream)}\n`);
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -179,7 +180,7 @@ export class SyncProxy extends Emitter<SyncProxyEvents> {
     });
     upstream.on('error', (err) => {
       if (!settled)
-        refuse(502, 'Bad Gateway', `the sync proxy cannot reach ${target.href}: ${err.message}\n`, {
+        refuse(502, 'Bad Gateway', `the sync proxy cannot reach ${redactUrl(target.href)}: ${err.message}\n`, {
           'content-type': 'text/plain; charset=utf-8',
         });
     });

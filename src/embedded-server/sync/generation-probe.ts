@@ -5,6 +5,7 @@
 // answers and the others close on: seed `PING` (answered `PONG` since 0.5.11), 0.6 a request with an
 // empty name (echoed), 0.7 a transport `2` frame (answered `3`). Node only (the `ws` client).
 import { WebSocket } from 'ws';
+import { redactUrl } from '../../shared/redact-url';
 import { detectGeneration, GENERATIONS, type Generation } from './generation';
 
 export interface GenerationTry {
@@ -78,7 +79,7 @@ function tryGeneration(url: string, generation: Generation, options: ProbeOption
       finish({ unreachable: `the server refused the websocket upgrade: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() });
     });
     ws.on('error', (err) => {
-      if (!opened) finish({ unreachable: `cannot connect to ${url}: ${err.message}` });
+      if (!opened) finish({ unreachable: `cannot connect to ${redactUrl(url)}: ${err.message}` });
     });
     ws.on('open', () => {
       opened = true;
