@@ -3,7 +3,8 @@
 // peers (a user's app) may connect to the same server and show up too. Changes are kept, with their
 // patch and the data before and after, so the UI can scrub through revisions: within the bounds of
 // sync-history.ts, and a server peer that closes is forgotten with its history unless the user pinned
-// it (issue 11, item 6).
+// it (issue 11, item 6). Peers of sync servers the Studio did not start (host/sync-attach.ts) join
+// through watch(), so they share the history, its bounds, the pins and the events (issue 12, item 5).
 import { WebSocket } from 'ws';
 import type { SyncChange, SyncOverview, SyncPeerInfo, SyncTargetRef } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';

@@ -128,7 +128,10 @@ export interface RedisTapMessage extends TapMessage {
 
 export interface SyncPeerInfo {
   peerId: string;
-  /** Which end of the Studio's demo pair: the server side or the client side. */
+  /**
+   * Which end of the Studio's demo pair: the server side or the client side. For a watched peer
+   * (`target` set): an attached server's observer is a client; a proxied connection has both ends.
+   */
   role: 'server' | 'client';
   generation: 'seed' | '0.6' | '0.7';
   connected: boolean;
