@@ -100,6 +100,8 @@ describe('sync attach', () => {
       for (const t of target.tries!.slice(0, -1))
         expect(t).toMatchObject({ ok: false, reason: expect.stringMatching(/closed the connection \(\d+/) });
       expect(target.tries!.at(-1)!.reason).toMatch(/^answered /);
+      // the pings detect sent are traced, each on its try's connection
+      expect(syncFrames(`${target.targetId}/probe-${generation}`).map((f) => f.dir)).toEqual(['out', 'in']);
     });
   }
 

@@ -88,10 +88,26 @@ export class SyncAttach {
     checkUrl(url, 'the sync server URL');
     // what is shown, traced and logged: the URL without its password (basic auth in the URL)
     const shown = redactUrl(url);
+    const targetId = `attach-${++this.#seq}`;
+    const record = this.o.record;
     let generation: SyncGeneration;
     let tries: SyncTarget['tries'];
     if (requested === 'detect') {
-      const probe = await probeGeneration(url);
+      // the probe's pings are frames the Studio sends to that system: traced like the observer's
+      const probe = await probeGeneration(url, {
+        onFrame: (g, dir, text) =>
+          record({
+            kind: 'frame',
+            proto: 'sync',
+            side: 'client',
+            source: shown,
+            connId: `${targetId}/probe-${g}`,
+            dir,
+            type: frameType(text),
+            size: Buffer.byteLength(text),
+            text,
+          }),
+      });
       tries = probe.tries;
       if (!probe.generation) {
         const why = probe.tries.map((t) => `${t.generation}: ${t.reason}`).join('; ');
@@ -100,9 +116,7 @@ export class SyncAttach {
       generation = probe.generation;
     } else generation = requested;
 
-    const targetId = `attach-${++this.#seq}`;
     const ref: SyncTargetRef = { targetId, kind: 'attach', url: shown };
-    const record = this.o.record;
     let lastError = '';
     // the first connection's failure ends attach at once (later ones are retried in the background)
     let firstFailed: (() => void) | undefined;

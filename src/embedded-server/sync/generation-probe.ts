@@ -25,6 +25,8 @@ export interface ProbeOptions {
   listenMs?: number;
   /** How long it waits for the answer to its ping (or for the connection), ms. Default 3000. */
   answerMs?: number;
+  /** Every frame a try sends or receives (`out`: the probe's ping), so that a tracer can show them. */
+  onFrame?: (generation: Generation, dir: 'in' | 'out', text: string) => void;
 }
 
 const PINGS: Record<Generation, { frame: string; what: string }> = {
@@ -85,12 +87,14 @@ function tryGeneration(url: string, generation: Generation, options: ProbeOption
       opened = true;
       timer = setTimeout(() => {
         pinged = true;
+        options.onFrame?.(generation, 'out', PINGS[generation].frame);
         ws.send(PINGS[generation].frame);
         timer = setTimeout(() => finish({ ok: false, reason: `no answer to ${PINGS[generation].what} within ${answerMs} ms` }), answerMs);
       }, listenMs);
     });
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
+      options.onFrame?.(generation, 'in', isBinary ? '<binary>' : text);
       const spoken = detectGeneration(text);
       const preview = JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
       if (spoken === generation)
