@@ -5,6 +5,7 @@ import { loadCommand } from './load';
 import { proxyCommand } from './proxy';
 import { serverCommand } from './server';
 import { syncClientCommand } from './sync-client';
+import { syncProxyCommand } from './sync-proxy';
 import { syncServerCommand } from './sync-server';
 import { upCommand } from './up';
 
@@ -18,4 +19,5 @@ export const commands: Command[] = [
   proxyCommand,
   syncServerCommand,
   syncClientCommand,
+  syncProxyCommand,
 ];

@@ -50,6 +50,24 @@ describe('juggler sync-server / sync-client', () => {
     },
   );
 
+  it.each(['seed', '0.6', '0.7'])(
+    'generation %s, --demo: what one client shares reaches another client under "shared"',
+    async (generation) => {
+      const srv = fakeIO();
+      const serverDone = main(['sync-server', '--addr', '127.0.0.1:0', '--generation', generation, '--demo', '--delay', '0'], srv.io);
+      await until(() => /listening on ws:\/\/127\.0\.0\.1:\d+\/ws/.test(srv.out()), 'listening line');
+      const url = /listening on (\S+)/.exec(srv.out())![1]!;
+      const [a, b] = [fakeIO(), fakeIO()];
+      const aDone = main(['sync-client', '--addr', url, '--generation', generation, '--delay', '0'], a.io);
+      const bDone = main(['sync-client', '--addr', url, '--generation', generation, '--delay', '0'], b.io);
+      await until(() => a.out().includes('connected to') && b.out().includes('connected to'), 'both connected');
+      a.stdin.write(generation === 'seed' ? 'set {"from":"a"}\n' : 'request share {"from":"a"}\n');
+      await until(() => /state: .*"shared":\{"from":"a"\}/.test(b.out()), "a's change at b");
+      for (const c of [a, b, srv]) c.stop();
+      expect(await Promise.all([aDone, bDone, serverDone])).toEqual([0, 0, 0]);
+    },
+  );
+
   it('bad flags are usage errors (exit 2)', async () => {
     const { io, out } = fakeIO();
     expect(await main(['sync-server', '--generation', '0.8'], io)).toBe(2);

@@ -16,7 +16,8 @@ flags:
   --static DIR            serve DIR at / without listings (default none)
   --delay MS              batching window for state changes in ms; 0 sends every change (default 200)
   --demo                  a state that changes every second; every MESSAGE (seed) or request (0.6/0.7)
-                          is echoed back
+                          is echoed back; what one client shares reaches every connection under
+                          "shared": a request "share" with its data (0.6/0.7), its local data (seed)
   -h, --help              this text
 
 Prints "listening on ws://HOST:PORT/PATH" once ready; stops on SIGINT/SIGTERM.
@@ -64,17 +65,33 @@ export const syncServerCommand: Command = {
       path: values.path,
       staticDir: values.static,
       syncDelay: parseDelay(values.delay, 200),
-      requestHandler: demo ? (_conn, name, data) => ({ name, data }) : undefined,
+      requestHandler: demo
+        ? (_conn, name, data) => {
+            if (name === 'share') {
+              shared = data;
+              server.setState(demoState());
+            }
+            return { name, data };
+          }
+        : undefined,
     });
     const log = (line: string) => io.stdout.write(`${line}\n`);
     let tick = 0;
-    const demoState = () => ({ tick, time: new Date().toISOString() });
+    // what a client shared, seen by every connection: lets one client's change reach the others (issue 12)
+    let shared: unknown;
+    const demoState = () => ({ tick, time: new Date().toISOString(), ...(shared === undefined ? {} : { shared }) });
     server.on('connection', (conn) => {
       log(`connection opened (${server.connections.size} open)`);
       conn.on('close', (e) => log(`connection closed: ${e.code}${e.reason ? ` ${e.reason}` : ''}`));
       if (generation === 'seed') {
         const peer = conn as SeedPeer;
-        peer.on('remoteChange', (e) => log(`remote data rev ${e.revision}: ${JSON.stringify(e.patch)}`));
+        peer.on('remoteChange', (e) => {
+          log(`remote data rev ${e.revision}: ${JSON.stringify(e.patch)}`);
+          if (demo && e.after !== null) {
+            shared = e.after;
+            for (const c of server.connections) (c as SeedPeer).setLocalData(demoState());
+          }
+        });
         peer.on('message', (m) => {
           log(`message: ${JSON.stringify(m)}`);
           if (demo) peer.send(m);

@@ -6,11 +6,13 @@ import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { TRACE_KINDS, type TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
 import { bool, num, obj, oneOf, str } from '../bridge/params';
+import { parseListenAddr } from '../cli/addr';
 import type { BinaryText } from '../inspect/binary-text';
 import { TraceError } from '../trace/errors';
 import { exportText, importSession } from '../trace/session-file';
 import type { StudioHost } from './studio-host';
 
+const syncGenerations = ['seed', '0.6', '0.7', 'detect'] as const;
 const traceKinds: readonly TraceKind[] = TRACE_KINDS;
 
 export function buildMethodTable(host: StudioHost): MethodTable {
@@ -234,6 +236,30 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       return host.sync.pin(str(o, 'peerId', 'sync.pin'), bool(o, 'pinned', 'sync.pin'));
     },
     'sync.overview': () => host.sync.overview(),
+    'sync.attach': (p) => {
+      const o = obj(p, 'sync.attach');
+      return host.syncAttach.attach(
+        str(o, 'url', 'sync.attach', { nonEmpty: true }),
+        o.generation === undefined ? 'detect' : oneOf(o, 'generation', syncGenerations, 'sync.attach'),
+      );
+    },
+    'sync.proxy': (p) => {
+      const o = obj(p, 'sync.proxy');
+      const listen = str(o, 'listen', 'sync.proxy', { optional: true });
+      let addr: { host: string; port: number } | undefined;
+      try {
+        addr = listen ? parseListenAddr(listen, 'listen') : undefined;
+      } catch (err) {
+        throw new BridgeError(BridgeErrorCode.BadParams, `sync.proxy: ${(err as Error).message}`);
+      }
+      return host.syncAttach.proxy(
+        str(o, 'upstream', 'sync.proxy', { nonEmpty: true }),
+        o.generation === undefined ? 'detect' : oneOf(o, 'generation', syncGenerations, 'sync.proxy'),
+        addr,
+      );
+    },
+    'sync.detach': (p) => host.syncAttach.detach(str(obj(p, 'sync.detach'), 'targetId', 'sync.detach', { nonEmpty: true })),
+    'sync.targets': () => host.syncAttach.list(),
     'sync.message': (p) => {
       const o = obj(p, 'sync.message');
       host.sync.message(str(o, 'peerId', 'sync.message'), o.message ?? null);

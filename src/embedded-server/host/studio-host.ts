@@ -25,6 +25,7 @@ import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { HostProxies } from './proxies';
+import { SyncAttach } from './sync-attach';
 import { SyncDemo } from './sync-demo';
 import type { SyncHistoryLimits } from './sync-history';
 import { HostTracer } from './tracer';
@@ -72,6 +73,8 @@ export class StudioHost {
   readonly loads: LoadRuns;
   readonly attachment: HostAttachment;
   readonly proxies: HostProxies;
+  /** Sync servers watched or proxied from the Sync view (sync.attach, sync.proxy). */
+  readonly syncAttach: SyncAttach;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -118,6 +121,15 @@ export class StudioHost {
       },
       log: (level, text) => {
         tracer.log(level, 'attach', text);
+        this.log(text);
+      },
+    });
+    this.syncAttach = new SyncAttach({
+      demo: sync,
+      record: (e) => tracer.bus.record(e),
+      onTargets: (targets) => this.dispatcher.emit('sync.targets', targets),
+      log: (level, text) => {
+        tracer.log(level, 'sync', text);
         this.log(text);
       },
     });
@@ -445,6 +457,7 @@ export class StudioHost {
     for (const t of this.#timers) clearInterval(t);
     this.loads.stopAll();
     await this.attachment.close();
+    await this.syncAttach.close();
     await this.clients.closeAll();
     await this.proxies.closeAll();
     await this.inspect.close();

@@ -3,10 +3,12 @@
 // peers (a user's app) may connect to the same server and show up too. Changes are kept, with their
 // patch and the data before and after, so the UI can scrub through revisions: within the bounds of
 // sync-history.ts, and a server peer that closes is forgotten with its history unless the user pinned
-// it (issue 11, item 6).
+// it (issue 11, item 6). Peers of sync servers the Studio did not start (host/sync-attach.ts) join
+// through watch(), so they share the history, its bounds, the pins and the events (issue 12, item 5).
 import { WebSocket } from 'ws';
-import type { SyncChange, SyncOverview, SyncPeerInfo } from '../../shared/bridge/contract';
+import type { SyncChange, SyncOverview, SyncPeerInfo, SyncTargetRef } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
+import type { Generation } from '../sync/generation';
 import { SyncClient } from '../sync/reconnecting-client';
 import type { ChangeEvent } from '../sync/replica';
 import type { SeedPeer } from '../sync/seed-peer';
@@ -27,6 +29,9 @@ export const sampleDocument = {
 interface PeerEntry {
   peerId: string;
   role: 'server' | 'client';
+  generation: Generation;
+  /** A peer of an attached sync server or of a sync proxy (host/sync-attach.ts); none for the demo pair. */
+  target?: SyncTargetRef;
   connected: () => boolean;
   local: () => unknown;
   remote: () => unknown;
@@ -35,6 +40,34 @@ interface PeerEntry {
   revisions: { local: number; remote: number };
   /** Kept after it closes (server peers; the Studio client is never forgotten). */
   pinned: boolean;
+  /** An attached server's observer: kept until detached. */
+  alwaysKept?: boolean;
+}
+
+/** A peer the Studio watches outside its demo pair (sync attach, sync proxy): its owner feeds it. */
+export interface WatchedPeerSpec {
+  peerId: string;
+  role: 'server' | 'client';
+  generation: Generation;
+  target: SyncTargetRef;
+  connected: () => boolean;
+  local: () => unknown;
+  remote: () => unknown;
+  /** What an explicit edit or send from the Sync view does; throws a BridgeError when it cannot. */
+  setLocal: (data: unknown) => void;
+  send: (message: unknown) => void;
+  /** An attached observer is kept until detached (unpinning it is refused). */
+  alwaysKept?: boolean;
+}
+
+/** How the owner of a watched peer reports it. */
+export interface WatchedPeer {
+  record(replica: 'local' | 'remote', e: ChangeEvent): void;
+  /** Connected state or data changed without a change event (a reconnect): the overview is sent again. */
+  changed(): void;
+  readonly pinned: boolean;
+  /** Forgets the peer and its history. */
+  remove(): void;
 }
 
 export interface SyncDemoOptions {
@@ -131,6 +164,7 @@ export class SyncDemo {
     const entry: PeerEntry = {
       peerId,
       role: 'server',
+      generation: 'seed',
       connected: () => open,
       local: () => conn.localData,
       remote: () => conn.remoteData,
@@ -158,6 +192,7 @@ export class SyncDemo {
     const entry: PeerEntry = {
       peerId: 'studio-client',
       role: 'client',
+      generation: 'seed',
       connected: () => connected,
       local: () => c.localData,
       remote: () => c.remoteData,
@@ -177,6 +212,25 @@ export class SyncDemo {
       connected = false;
       this.#overviewChanged();
     });
+  }
+
+  /** Adds a peer the Studio watches (an attached server's observer, a proxied connection's two ends). */
+  watch(spec: WatchedPeerSpec): WatchedPeer {
+    if (this.#peers.has(spec.peerId)) throw new BridgeError(BridgeErrorCode.Failed, `sync peer ${spec.peerId} exists already`);
+    const entry: PeerEntry = { ...spec, revisions: { local: 0, remote: 0 }, pinned: spec.alwaysKept ?? false };
+    this.#peers.set(spec.peerId, entry);
+    this.#overviewChanged();
+    return {
+      record: (replica, e) => this.#record(entry, replica, e),
+      changed: () => this.#overviewChanged(),
+      get pinned() {
+        return entry.pinned;
+      },
+      remove: () => {
+        this.#forget(entry);
+        this.#overviewChanged();
+      },
+    };
   }
 
   #forget(p: PeerEntry): void {
@@ -204,7 +258,8 @@ export class SyncDemo {
     return [...this.#peers.values()].map((p) => ({
       peerId: p.peerId,
       role: p.role,
-      generation: 'seed',
+      generation: p.generation,
+      ...(p.target ? { target: p.target } : {}),
       connected: p.connected(),
       local: p.local(),
       remote: p.remote(),
@@ -225,7 +280,10 @@ export class SyncDemo {
   /** Keeps a server peer after it closes, or lets it go (at once, when it is closed already). */
   pin(peerId: string, pinned: boolean): SyncOverview {
     const p = this.#get(peerId);
-    if (p.role === 'client') {
+    if (p.alwaysKept) {
+      if (!pinned)
+        throw new BridgeError(BridgeErrorCode.NotSupported, `${peerId} watches an attached sync server: it is kept until detached`);
+    } else if (p.role === 'client' && !p.target) {
       if (!pinned) throw new BridgeError(BridgeErrorCode.NotSupported, `${peerId} is the Studio's own client: it is always kept`);
     } else {
       p.pinned = pinned;
@@ -252,6 +310,7 @@ export class SyncDemo {
     try {
       p.setLocal(data);
     } catch (err) {
+      if (err instanceof BridgeError) throw err;
       throw new BridgeError(BridgeErrorCode.BadParams, `cannot set the local data of ${peerId}: ${(err as Error).message}`);
     }
     return this.peers().find((x) => x.peerId === peerId)!;

@@ -145,7 +145,10 @@ export interface RedisTapMessage extends TapMessage {
 
 export interface SyncPeerInfo {
   peerId: string;
-  /** Which end of the Studio's demo pair: the server side or the client side. */
+  /**
+   * Which end of the Studio's demo pair: the server side or the client side. For a watched peer
+   * (`target` set): an attached server's observer is a client; a proxied connection has both ends.
+   */
   role: 'server' | 'client';
   generation: 'seed' | '0.6' | '0.7';
   connected: boolean;
@@ -158,6 +161,50 @@ export interface SyncPeerInfo {
    * forgotten when it closes; the Studio client is always kept.
    */
   pinned?: boolean;
+  /** Set for a peer of an attached sync server or of a sync proxy (sync.attach, sync.proxy). */
+  target?: SyncTargetRef;
+}
+
+export type SyncGeneration = 'seed' | '0.6' | '0.7';
+
+/** Which attached sync target a peer belongs to. */
+export interface SyncTargetRef {
+  targetId: string;
+  kind: 'attach' | 'proxy';
+  /** The sync server's URL (attach) or the proxy's upstream. */
+  url: string;
+  /** A proxy's connection (c1, c2...): its client and server peers share it. */
+  connId?: string;
+}
+
+/** One generation tried by `detect`, and what happened. */
+export interface SyncGenerationTry {
+  generation: SyncGeneration;
+  ok: boolean;
+  reason: string;
+}
+
+/** A sync server the Studio watches (sync.attach: as an observing client) or proxies (sync.proxy). */
+export interface SyncTarget {
+  targetId: string;
+  kind: 'attach' | 'proxy';
+  /** The sync server's URL (for a proxy: its upstream). */
+  url: string;
+  requested: SyncGeneration | 'detect';
+  /** The generation spoken; null while a detecting proxy has seen no frame that tells. */
+  generation: SyncGeneration | null;
+  /** `detect` on attach: each generation tried in turn and why it failed or answered. */
+  tries?: SyncGenerationTry[];
+  /** attach: the observer is connected; proxy: it listens. */
+  connected: boolean;
+  /** proxy: where clients connect. */
+  listenUrl?: string;
+  /** proxy: connections open now and since it started. */
+  connections?: { open: number; total: number };
+  /** proxy: frames it could not decode (still forwarded). */
+  decodeFailures?: number;
+  lastError?: string;
+  since: number;
 }
 
 /** The sync history the host holds, its bounds, and what it let go (issue 11, item 6). */
@@ -331,6 +378,13 @@ export interface BridgeMethods {
   /** Keeps a peer (and its history) after it closes; unpinning a closed peer forgets it. */
   'sync.pin': { params: { peerId: string; pinned: boolean }; result: SyncOverview };
   'sync.overview': { params: undefined; result: SyncOverview };
+  /** Watches a sync server as an observing client peer (it sends nothing of its own); detect tries each generation. */
+  'sync.attach': { params: { url: string; generation?: SyncGeneration | 'detect' }; result: SyncTarget };
+  /** Starts a recording sync proxy to `upstream`; `listen` HOST:PORT (default a free loopback port). */
+  'sync.proxy': { params: { upstream: string; listen?: string; generation?: SyncGeneration | 'detect' }; result: SyncTarget };
+  /** Stops watching a target (an observer closes, a proxy stops) and forgets its peers. */
+  'sync.detach': { params: { targetId: string }; result: SyncTarget[] };
+  'sync.targets': { params: undefined; result: SyncTarget[] };
 
   /** Attaches a redis the Studio did not start: the inspector shows it, nothing is written to it. */
   'attach.redis': { params: { url: string; cluster?: boolean }; result: AttachStatus };
@@ -364,6 +418,8 @@ export interface BridgeEvents {
   'sync.change': SyncChange;
   /** Peers came, closed, were pinned or forgotten, or the history changed (at most every 100 ms). */
   'sync.overview': SyncOverview;
+  /** sync.attach, sync.proxy, sync.detach, or a target's state changed. */
+  'sync.targets': SyncTarget[];
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;
   /** attach.redis, attach.detach or callees.serveOnAttached changed what is attached. */
@@ -418,6 +474,10 @@ export const METHOD_NAMES = [
   'sync.message',
   'sync.pin',
   'sync.overview',
+  'sync.attach',
+  'sync.proxy',
+  'sync.detach',
+  'sync.targets',
   'attach.redis',
   'attach.detach',
   'attach.status',

@@ -28,7 +28,7 @@ export interface FrameTrace extends TraceBase {
    * proxy frames `in` is client → upstream and `out` upstream → client, as a server sees them.
    */
   side: 'server' | 'client' | 'proxy';
-  /** For proxy frames: which proxy (its upstream URL). */
+  /** The proxy that saw it (its upstream URL), for side 'proxy'; for the Studio's sync observer, the server it watches. */
   source?: string;
   connId: string;
   dir: 'in' | 'out';

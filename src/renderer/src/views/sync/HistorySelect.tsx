@@ -21,7 +21,7 @@ export function HistorySelect() {
         {peers.flatMap((p) =>
           (['local', 'remote'] as const).map((r) => (
             <option key={historyKey(p.peerId, r)} value={historyKey(p.peerId, r)}>
-              {p.peerId} {r} ({histories[historyKey(p.peerId, r)]?.length ?? 0} changes{p.connected ? '' : ', closed'}
+              {p.peerId} {r} ({p.generation}, {histories[historyKey(p.peerId, r)]?.length ?? 0} changes{p.connected ? '' : ', closed'}
               {p.pinned && p.role === 'server' ? ', pinned' : ''})
             </option>
           )),

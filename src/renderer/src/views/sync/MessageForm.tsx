@@ -1,4 +1,5 @@
-// Send a MESSAGE (any JSON value) from one peer to the other; it goes at once, not batched.
+// Send a MESSAGE (any JSON value) from one peer to the other; it goes at once, not batched. From an
+// attached 0.6/0.7 server's observer, what is sent is a request: {"name": ..., "data": ...}.
 import { useState } from 'react';
 import { parseJsonInput } from './json-input';
 import { syncStore, useSyncStore } from './use-sync-store';
@@ -30,7 +31,7 @@ export function MessageForm() {
           <select value={peer?.peerId ?? ''} onChange={(e) => setPeerId(e.target.value)}>
             {peers.map((p) => (
               <option key={p.peerId} value={p.peerId}>
-                {p.peerId}
+                {p.peerId} ({p.generation})
               </option>
             ))}
           </select>
@@ -43,6 +44,11 @@ export function MessageForm() {
           {sending ? 'Sending…' : 'Send'}
         </button>
         {!parsed.ok && <span className="sv-err">invalid JSON: {parsed.error}</span>}
+        {peer && peer.generation !== 'seed' && (
+          <span className="sv-muted">
+            a {peer.generation} client sends a request: {'{"name": "...", "data": ...}'}
+          </span>
+        )}
       </form>
     </section>
   );

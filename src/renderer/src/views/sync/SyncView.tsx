@@ -1,7 +1,8 @@
 // The Sync view: the Studio's two data-sync peers side by side, the divergence alarm, the patch
-// timeline of a replica with a revision scrubber and a diff of any two revisions, and the editors.
+// timeline of a replica with a revision scrubber and a diff of any two revisions, and the editors;
+// below the pair, the sync servers attached or proxied (issue 12, item 5), each peer with its generation.
 import { useEffect } from 'react';
-import type { SyncChange } from '../../../../shared/bridge/contract';
+import type { SyncChange, SyncPeerInfo } from '../../../../shared/bridge/contract';
 import { useAppStore } from '../../stores/use-app-store';
 import { DivergenceAlarm } from './DivergenceAlarm';
 import { HistoryBounds, PinControl } from './HistoryBounds';
@@ -11,6 +12,7 @@ import { MessageForm } from './MessageForm';
 import { PatchTimeline } from './PatchTimeline';
 import { RevisionDiff } from './RevisionDiff';
 import { RevisionScrubber } from './RevisionScrubber';
+import { SyncAttachPanel } from './SyncAttachPanel';
 import { PeerColumn } from './SyncTrees';
 import { historyKey, serverPeer } from './sync-store';
 import { syncStore, useSyncStore } from './use-sync-store';
@@ -28,6 +30,13 @@ function Notice() {
   );
 }
 
+/** What a watched peer is: an attached server seen from our observer, or one end of a proxied connection. */
+function watchedTitle(p: SyncPeerInfo): string {
+  const t = p.target!;
+  if (t.kind === 'attach') return `Attached ${t.url} (its data as our observer sees it)`;
+  return `${p.role === 'client' ? 'Real client' : 'Real server'} of ${t.connId} via proxy to ${t.url}`;
+}
+
 export function SyncView() {
   const link = useAppStore((s) => s.link);
   const peers = useSyncStore((s) => s.peers);
@@ -41,8 +50,9 @@ export function SyncView() {
     if (link === 'open') void syncStore().getState().load();
   }, [link]);
 
-  const client = peers.find((p) => p.role === 'client');
+  const client = peers.find((p) => p.role === 'client' && !p.target);
   const server = serverPeer(peers);
+  const watched = peers.filter((p) => p.target);
   return (
     <section className="view sv" data-testid="view-sync">
       <div className="sv-row">
@@ -63,6 +73,14 @@ export function SyncView() {
         {server && <PeerColumn peer={server} title="Server side" />}
         {!client && !server && !loading && <p className="sv-muted">No sync peer: the host's sync pair is not running.</p>}
       </div>
+      <SyncAttachPanel />
+      {watched.length > 0 && (
+        <div className="sv-peers" data-testid="sync-watched-peers">
+          {watched.map((p) => (
+            <PeerColumn key={p.peerId} peer={p} title={watchedTitle(p)} />
+          ))}
+        </div>
+      )}
       <div className="sv-edit-row">
         <LocalEditor />
         <div>

@@ -21,11 +21,28 @@ export interface DivergencePair {
   alarm: boolean;
 }
 
-/** Pairs of connected peers on the two ends of the Studio's demo connection. */
+/**
+ * Pairs of connected peers on the two ends of the Studio's demo connection, and the two real ends of
+ * each proxied connection (sync.proxy). A proxied pair is compared after it closed too: a patch the
+ * receiver refused closes the connection, and the copies it left apart are what the user needs to see.
+ */
 function pairsOf(peers: readonly SyncPeerInfo[]): [SyncPeerInfo, SyncPeerInfo][] {
-  const clients = peers.filter((p) => p.role === 'client' && p.connected);
-  const servers = peers.filter((p) => p.role === 'server' && p.connected);
+  const clients = peers.filter((p) => p.role === 'client' && p.connected && !p.target);
+  const servers = peers.filter((p) => p.role === 'server' && p.connected && !p.target);
   const out: [SyncPeerInfo, SyncPeerInfo][] = [];
+  const proxied = new Map<string, { client?: SyncPeerInfo; server?: SyncPeerInfo }>();
+  for (const p of peers) {
+    if (p.target?.kind !== 'proxy') continue;
+    const key = `${p.target.targetId}/${p.target.connId}`;
+    const ends = proxied.get(key) ?? {};
+    ends[p.role] = p;
+    proxied.set(key, ends);
+  }
+  for (const { client, server } of proxied.values()) {
+    if (!client || !server) continue;
+    out.push([server, client]);
+    out.push([client, server]);
+  }
   // the Studio client talks to one server connection; a user's own clients have no client peer here
   const client = clients[0];
   const server = servers[servers.length - 1];

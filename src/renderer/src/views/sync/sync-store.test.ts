@@ -4,7 +4,7 @@ import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '.
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
 import { parseJsonInput } from './json-input';
 import { changedPaths, deepEqual, diffRevisions, diffValues, formatOp, replayTo, revisionsOf, stateAt } from './revisions';
-import { createSyncStore, historyKey, type SyncBridge } from './sync-store';
+import { createSyncStore, historyKey, type SyncBridge, serverPeer } from './sync-store';
 
 /** A history made the way the host makes it: each change's before, patch and after. */
 function historyOf(start: unknown, patches: Operation[][], firstRevision = 1): SyncChange[] {
@@ -301,4 +301,76 @@ test('JSON input: a value, null included, or why not', () => {
   expect(parseJsonInput('null')).toEqual({ ok: true, value: null });
   expect(parseJsonInput('{"a":')).toMatchObject({ ok: false });
   expect(parseJsonInput('  ')).toMatchObject({ ok: false });
+});
+
+describe('attached and proxied sync targets (issue 12, item 5)', () => {
+  const proxied = (side: 'client' | 'server', connId: string, local: unknown, remote: unknown, connected = true): SyncPeerInfo => ({
+    ...peer(`proxy-1-${connId}-${side}`, side, local, remote),
+    connected,
+    target: { targetId: 'proxy-1', kind: 'proxy', url: 'ws://h/ws', connId },
+  });
+
+  test("a proxied connection's two real ends are compared, also after it closed; the demo pair keeps its own pairing", () => {
+    const peers = [
+      peer('studio-client', 'client', { a: 1 }, { s: 1 }),
+      peer('server-1', 'server', { s: 1 }, { a: 1 }),
+      proxied('client', 'c1', { x: 2 }, null, false),
+      proxied('server', 'c1', null, { x: 1 }, false),
+      { ...peer('attach-2', 'client', null, { t: 1 }), target: { targetId: 'attach-2', kind: 'attach' as const, url: 'ws://a/ws' } },
+    ];
+    let d = trackDivergence([], peers, 0);
+    d = trackDivergence(d, peers, DIVERGENCE_WINDOW_MS + 1);
+    expect(d.map((p) => [p.owner, p.mirror, p.alarm])).toEqual([
+      ['proxy-1-c1-server', 'proxy-1-c1-client', false],
+      ['proxy-1-c1-client', 'proxy-1-c1-server', true],
+      ['server-1', 'studio-client', false],
+      ['studio-client', 'server-1', false],
+    ]);
+  });
+
+  test('attach and detach go through the bridge; the targets follow sync.targets events; a failure is a notice', async () => {
+    const target = {
+      targetId: 'attach-1',
+      kind: 'attach' as const,
+      url: 'ws://h:1/ws',
+      requested: 'detect' as const,
+      generation: '0.7' as const,
+      tries: [],
+      connected: true,
+      since: 0,
+    };
+    const listeners: Record<string, (payload: never) => void> = {};
+    const bridge = {
+      call: async (method: string, params?: { url?: string }) => {
+        if (method === 'sync.attach') {
+          if (params?.url === 'ws://bad/ws') throw new Error('no sync generation answered at ws://bad/ws');
+          return target;
+        }
+        if (method === 'sync.detach') return [];
+        if (method === 'sync.peers') return [];
+        if (method === 'sync.overview') return { peers: [], history: {} };
+        if (method === 'sync.targets') return [target];
+        throw new Error(`unexpected ${method}`);
+      },
+      on: (e: string, l: (payload: never) => void) => {
+        listeners[e] = l;
+        return () => undefined;
+      },
+    } as unknown as SyncBridge;
+    const store = createSyncStore(bridge, () => 0);
+    store.getState().listen();
+    expect(await store.getState().attach('ws://h:1/ws', 'detect')).toEqual(target);
+    expect(store.getState().targets).toEqual([target]);
+    expect(store.getState().notice?.text).toBe('attached ws://h:1/ws: generation 0.7 (detected), watching only');
+    expect(await store.getState().attach('ws://bad/ws', 'detect')).toBeUndefined();
+    expect(store.getState().notice).toEqual({ text: 'cannot attach ws://bad/ws: no sync generation answered at ws://bad/ws', error: true });
+    expect(await store.getState().detach('attach-1')).toBe(true);
+    expect(store.getState().targets).toEqual([]);
+    listeners['sync.targets']?.([target] as never);
+    expect(store.getState().targets).toEqual([target]);
+  });
+
+  test("the demo pair's server side is never a proxied connection's server end", () => {
+    expect(serverPeer([peer('server-1', 'server', null, null), proxied('server', 'c1', null, null)])?.peerId).toBe('server-1');
+  });
 });

@@ -7,7 +7,14 @@
 // and after (nothing is shared between revisions as on the host), and is charged all three texts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BridgeClient } from '../../../../shared/bridge/client';
-import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import type {
+  SyncChange,
+  SyncGeneration,
+  SyncHistoryStats,
+  SyncOverview,
+  SyncPeerInfo,
+  SyncTarget,
+} from '../../../../shared/bridge/contract';
 import { jsonSize } from '../../../../shared/json-size';
 import { type DivergencePair, trackDivergence } from './divergence';
 
@@ -52,6 +59,10 @@ export interface SyncState {
   hostHistory?: SyncHistoryStats;
   /** This view's own. */
   held: HeldHistory;
+  /** Sync servers attached (watched as an observing client) or proxied (sync.attach, sync.proxy). */
+  targets: SyncTarget[];
+  /** An attach or proxy start under way (detect can take a few seconds). */
+  attaching: boolean;
 
   load(): Promise<void>;
   onChange(c: SyncChange): void;
@@ -66,6 +77,11 @@ export interface SyncState {
   pin(peerId: string, pinned: boolean): Promise<boolean>;
   /** The host's peers changed: forget the ones it forgot, learn new ones. */
   onOverview(o: SyncOverview): void;
+  /** Watches the sync server at `url` as an observing client. */
+  attach(url: string, generation: SyncGeneration | 'detect'): Promise<SyncTarget | undefined>;
+  /** Starts a recording proxy to `upstream` (listen: HOST:PORT, or a free port). */
+  startProxy(upstream: string, generation: SyncGeneration | 'detect', listen?: string): Promise<SyncTarget | undefined>;
+  detach(targetId: string): Promise<boolean>;
   listen(): () => void;
 }
 
@@ -77,7 +93,8 @@ function message(err: unknown): string {
 
 /** The server peer shown beside the Studio client: the latest connected one (a reconnect makes a new one). */
 export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undefined {
-  const servers = peers.filter((p) => p.role === 'server');
+  // the demo pair's: a proxied connection's server end belongs to its target
+  const servers = peers.filter((p) => p.role === 'server' && !p.target);
   return servers.filter((p) => p.connected).at(-1) ?? servers.at(-1);
 }
 
@@ -163,6 +180,8 @@ export function createSyncStore(
     histories: {},
     divergence: [],
     applying: false,
+    targets: [],
+    attaching: false,
     held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
 
     async load() {
@@ -172,7 +191,12 @@ export function createSyncStore(
       }
       set({ loading: true });
       try {
-        const [peers, overview] = await Promise.all([bridge.call('sync.peers'), bridge.call('sync.overview')]);
+        const [peers, overview, targets] = await Promise.all([
+          bridge.call('sync.peers'),
+          bridge.call('sync.overview'),
+          // a host without sync attach (an older one) still shows its demo pair
+          bridge.call('sync.targets').catch(() => get().targets),
+        ]);
         const entries = await Promise.all(
           peers.flatMap((p) =>
             (['local', 'remote'] as const).map(async (replica) => {
@@ -192,7 +216,7 @@ export function createSyncStore(
         let selected = get().selected;
         if (!selected || !peers.some((p) => p.peerId === selected!.peerId)) selected = defaultSelection(peers);
         const kept = bounded(histories, get().held);
-        set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, selected, error: undefined });
+        set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, selected, targets, error: undefined });
         get().checkDivergence();
       } catch (err) {
         set({ error: message(err) });
@@ -315,8 +339,60 @@ export function createSyncStore(
       if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
     },
 
+    async attach(url, generation) {
+      set({ attaching: true });
+      try {
+        const t = await bridge.call('sync.attach', { url, generation });
+        set({
+          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+          notice: {
+            text: `attached ${url}: generation ${t.generation}${generation === 'detect' ? ' (detected)' : ''}, watching only`,
+            error: false,
+          },
+        });
+        void get().load();
+        return t;
+      } catch (err) {
+        set({ notice: { text: `cannot attach ${url}: ${message(err)}`, error: true } });
+        return undefined;
+      } finally {
+        set({ attaching: false });
+      }
+    },
+
+    async startProxy(upstream, generation, listen) {
+      set({ attaching: true });
+      try {
+        const t = await bridge.call('sync.proxy', { upstream, generation, ...(listen ? { listen } : {}) });
+        set({
+          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+          notice: { text: `sync proxy to ${upstream}: point clients at ${t.listenUrl}`, error: false },
+        });
+        return t;
+      } catch (err) {
+        set({ notice: { text: `cannot start a sync proxy to ${upstream}: ${message(err)}`, error: true } });
+        return undefined;
+      } finally {
+        set({ attaching: false });
+      }
+    },
+
+    async detach(targetId) {
+      try {
+        set({ targets: await bridge.call('sync.detach', { targetId }), notice: { text: `detached ${targetId}`, error: false } });
+        return true;
+      } catch (err) {
+        set({ notice: { text: `cannot detach ${targetId}: ${message(err)}`, error: true } });
+        return false;
+      }
+    },
+
     listen() {
-      const offs = [bridge.on('sync.overview', (o) => get().onOverview(o)), bridge.on('sync.change', (c) => get().onChange(c))];
+      const offs = [
+        bridge.on('sync.overview', (o) => get().onOverview(o)),
+        bridge.on('sync.change', (c) => get().onChange(c)),
+        bridge.on('sync.targets', (targets) => set({ targets })),
+      ];
       return () => {
         for (const off of offs) off();
       };
