@@ -14,7 +14,20 @@ function broker(t: number, role: 'server' | 'callee', command: string, key: stri
   return { kind: 'redis', role, command, key, size: 0, durationMs: 0, corr: M, seq: ++seq, t, wall: t };
 }
 function frame(t: number, type: string, dir: 'in' | 'out', text: string): FrameTrace {
-  return { kind: 'frame', proto: 'juggler', side: 'server', connId: 'c1', dir, type, size: text.length, text, corr: M, seq: ++seq, t, wall: t };
+  return {
+    kind: 'frame',
+    proto: 'juggler',
+    side: 'server',
+    connId: 'c1',
+    dir,
+    type,
+    size: text.length,
+    text,
+    corr: M,
+    seq: ++seq,
+    t,
+    wall: t,
+  };
 }
 
 const calls = 'juggler:calls:{test.echo}';
@@ -82,7 +95,11 @@ describe('chains from the redis watch', () => {
   });
 
   it('frames without RES while the watch saw the result popped: pending, saying the RES was not seen', () => {
-    const c = buildChain(M, [frame(99, 'CALL', 'in', `{"meta":{"type":1,"uuid":"${M}"},"payload":{"uri":"test.echo"}}`), ...goCall()], ctx(200))!;
+    const c = buildChain(
+      M,
+      [frame(99, 'CALL', 'in', `{"meta":{"type":1,"uuid":"${M}"},"payload":{"uri":"test.echo"}}`), ...goCall()],
+      ctx(200),
+    )!;
     expect(c.verdict).toBe('pending');
     expect(c.notes).toEqual(['result popped by its server but no RES seen']);
   });
@@ -104,7 +121,18 @@ describe('chains from the redis watch', () => {
   });
 
   it("a callee's own run is drawn from its start to its end", () => {
-    const run: CalleeTrace = { kind: 'callee', calleeId: 'demo', uri: 'test.echo', durationMs: 40, outcome: 'ok', startedT: 105, corr: M, seq: ++seq, t: 160, wall: 160 };
+    const run: CalleeTrace = {
+      kind: 'callee',
+      calleeId: 'demo',
+      uri: 'test.echo',
+      durationMs: 40,
+      outcome: 'ok',
+      startedT: 105,
+      corr: M,
+      seq: ++seq,
+      t: 160,
+      wall: 160,
+    };
     const c = buildChain(M, [...goCall(), run], ctx(200))!;
     const hop = c.hops.find((h) => h.label === 'run')!;
     expect(hop.bar).toEqual({ from: 5, to: 45 });

@@ -82,7 +82,7 @@ export function buildChain(corr: string, events: readonly TraceEvent[], ctx: Cha
   drawWatchedRun(hops);
   const answeredBy = answerer(hops, watchedBy);
   if (answeredBy) chain.answeredBy = answeredBy;
-  judge(chain, kept, ctx);
+  chain.verdict = judge(chain, kept, ctx);
   return chain;
 }
 
@@ -153,7 +153,7 @@ function ms(v: number): string {
 }
 
 /** Sets the verdict, and the notes that say what it rests on. */
-function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): void {
+function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): Chain['verdict'] {
   let request: TraceEvent | undefined;
   let res: TraceEvent | undefined;
   let nack = false;
@@ -177,15 +177,15 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
     }
   }
   const notes: string[] = [];
-  const done = (verdict: Chain['verdict']) => {
-    chain.verdict = verdict;
+  const done = (verdict: Chain['verdict']): Chain['verdict'] => {
     if (notes.length > 0) chain.notes = notes;
+    return verdict;
   };
   if (nack) return done('nacked');
   if (res?.kind === 'frame') return done(resIsError(res.text, res.truncated === true) ? 'error-result' : 'ok');
   if (request?.kind === 'frame' && request.type !== 'CALL') return done('event');
   if (!request && ops.size === 0 && (evnt || publish)) {
-    if (frames === 0) notes.push('no client frames seen: the publication did not go through the Studio\'s server or a proxy');
+    if (frames === 0) notes.push("no client frames seen: the publication did not go through the Studio's server or a proxy");
     return done('event');
   }
   const pushCall = ops.get('push call');

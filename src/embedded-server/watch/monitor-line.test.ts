@@ -31,7 +31,11 @@ describe('parseMonitorLine', () => {
 
   it('reads lua, unix socket and IPv6 sources and other databases', () => {
     expect(parseMonitorLine('1.000001 [0 lua] "SET" "k" "v"').source).toBe('lua');
-    expect(parseMonitorLine('1.000001 [3 unix:/tmp/redis.sock] "PING"')).toMatchObject({ db: 3, source: 'unix:/tmp/redis.sock', args: ['PING'] });
+    expect(parseMonitorLine('1.000001 [3 unix:/tmp/redis.sock] "PING"')).toMatchObject({
+      db: 3,
+      source: 'unix:/tmp/redis.sock',
+      args: ['PING'],
+    });
     expect(parseMonitorLine('1.000001 [0 [::1]:51234] "GET" "a"').source).toBe('[::1]:51234');
   });
 
@@ -63,7 +67,9 @@ describe('parseMonitorLine', () => {
   });
 
   it("reads every line of the Go server and callee's recording", () => {
-    const lines = readFileSync(goRecording, 'latin1').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(goRecording, 'latin1')
+      .split('\n')
+      .filter((l) => l !== '');
     const cmds = lines.map(parseMonitorLine);
     expect(cmds.length).toBe(lines.length);
     const push = cmds.find((c) => c.source === 'lua' && c.args[0] === 'LPUSH')!;
@@ -99,7 +105,9 @@ describe('parseMonitorLine fuzz', () => {
 
   it(`random garbage and mutated lines throw only WatchError (seed ${SEED})`, () => {
     const r = new SeededRandom(SEED + 1);
-    const base = readFileSync(goRecording, 'latin1').split('\n').filter((l) => l !== '');
+    const base = readFileSync(goRecording, 'latin1')
+      .split('\n')
+      .filter((l) => l !== '');
     let refused = 0;
     for (let n = 0; n < 20000; n++) {
       let line: string;

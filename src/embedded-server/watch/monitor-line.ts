@@ -135,7 +135,8 @@ export function parseMonitorLine(line: string): MonitorCommand {
     args.push(arg);
     i++; // the closing quote
     if (i === n) break;
-    if (line.charCodeAt(i) !== 32 || line.charCodeAt(i + 1) !== 34) fail(line, i, "expected ' \"' between arguments or the end of the line");
+    if (line.charCodeAt(i) !== 32 || line.charCodeAt(i + 1) !== 34)
+      fail(line, i, "expected ' \"' between arguments or the end of the line");
     i++;
   }
   return { timeMs, db, source, args };

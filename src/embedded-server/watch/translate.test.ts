@@ -20,7 +20,12 @@ const summary = (ops: WatchedOp[], corr: string) =>
   ops.filter((o) => o.corr === corr).map((o) => `${o.command} ${o.key.replace(/\{.*\}/, '{}')} by ${o.client}`);
 
 describe('Translator', () => {
-  const ops = run(readFileSync(goRecording, 'latin1').split('\n').filter((l) => l !== ''), { '127.0.0.1:46188': 'go-callee' });
+  const ops = run(
+    readFileSync(goRecording, 'latin1')
+      .split('\n')
+      .filter((l) => l !== ''),
+    { '127.0.0.1:46188': 'go-callee' },
+  );
 
   it("a Go call: the server's push, the callee's pop and check, its result push, the server's pop and check", () => {
     expect(summary(ops, '77988a3d-3217-4b99-bf07-fdc7e7f47c7e')).toEqual([
@@ -41,7 +46,14 @@ describe('Translator', () => {
     for (const corr of calls) {
       if (corr === '0656d229-cc06-41a3-801c-fd9ac7597578') continue; // the unserved URI
       const cmds = ops.filter((o) => o.corr === corr).map((o) => `${o.command} ${o.key.split(':')[1]}`);
-      expect(cmds, corr).toEqual(['EVALSHA push calls', 'BRPOP calls', 'EVALSHA pttl-del calls', 'EVALSHA push results', 'BRPOP results', 'EVALSHA pttl-del results']);
+      expect(cmds, corr).toEqual([
+        'EVALSHA push calls',
+        'BRPOP calls',
+        'EVALSHA pttl-del calls',
+        'EVALSHA push results',
+        'BRPOP results',
+        'EVALSHA pttl-del results',
+      ]);
     }
   });
 
@@ -51,7 +63,9 @@ describe('Translator', () => {
   });
 
   it("a callee's error result carries its message", () => {
-    const r = ops.find((o) => o.corr === '178f2f4b-2b6c-427b-ba8c-0a1b881dd3e3' && o.key.startsWith('juggler:results:') && o.command === 'EVALSHA push');
+    const r = ops.find(
+      (o) => o.corr === '178f2f4b-2b6c-427b-ba8c-0a1b881dd3e3' && o.key.startsWith('juggler:results:') && o.command === 'EVALSHA push',
+    );
     expect(r?.resultError).toBe('json: cannot unmarshal number into Go value of type string');
   });
 
@@ -67,7 +81,11 @@ describe('Translator', () => {
     const out = run(
       [
         '10.000000 [0 127.0.0.1:2] "blmpop" "0" "1" "juggler:calls:{u}" "RIGHT" "COUNT" "64"',
-        '10.100000 [0 127.0.0.1:1] "evalsha" "abc" "4" "juggler:calls:timeout:{u}:' + m1 + '" "juggler:calls:{u}" "juggler:calls:timeout:{u}:' + m2 + '" "juggler:calls:{u}" "50" "x" "0" "50" "y" "0"',
+        '10.100000 [0 127.0.0.1:1] "evalsha" "abc" "4" "juggler:calls:timeout:{u}:' +
+          m1 +
+          '" "juggler:calls:{u}" "juggler:calls:timeout:{u}:' +
+          m2 +
+          '" "juggler:calls:{u}" "50" "x" "0" "50" "y" "0"',
         `10.100010 [0 lua] "SET" "juggler:calls:timeout:{u}:${m1}" "50" "PX" "50"`,
         `10.100020 [0 lua] "LPUSH" "juggler:calls:{u}" ${p(m1)}`,
         `10.100030 [0 lua] "SET" "juggler:calls:timeout:{u}:${m2}" "50" "PX" "50"`,
@@ -91,7 +109,7 @@ describe('Translator', () => {
     expect(out.find((o) => o.corr === m1 && o.command === 'BLMPOP')!.timeMs).toBeCloseTo(10_100.04, 3);
   });
 
-  it("a pop by a client that waited since before the watch is named by its next pop, placed before the check", () => {
+  it('a pop by a client that waited since before the watch is named by its next pop, placed before the check', () => {
     const m = '33333333-3333-4333-8333-333333333333';
     const p = JSON.stringify(JSON.stringify({ conn_uuid: 'c', msg_uuid: m, uri: 'u', args: 1 }));
     const out = run([

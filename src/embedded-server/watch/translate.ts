@@ -17,8 +17,9 @@
 //
 // Messages pushed before the watch started are unknown: a pop of one is not reported (its TTL check
 // still is). Memory is bounded: past MAX_TRACKED messages or lists the oldest are forgotten (counted).
-import { utf8Arg } from './monitor-line';
+
 import type { MonitorCommand } from './monitor-line';
+import { utf8Arg } from './monitor-line';
 
 /** One juggler operation seen in the stream. */
 export interface WatchedOp {
@@ -70,7 +71,8 @@ const RESULTS = 'juggler:results:';
 const CALL_TIMEOUT = 'juggler:calls:timeout:';
 const RESULT_TIMEOUT = 'juggler:results:timeout:';
 
-const isList = (k: string) => (k.startsWith(CALLS) && !k.startsWith(CALL_TIMEOUT)) || (k.startsWith(RESULTS) && !k.startsWith(RESULT_TIMEOUT));
+const isList = (k: string) =>
+  (k.startsWith(CALLS) && !k.startsWith(CALL_TIMEOUT)) || (k.startsWith(RESULTS) && !k.startsWith(RESULT_TIMEOUT));
 const isTimeoutKey = (k: string) => k.startsWith(CALL_TIMEOUT) || k.startsWith(RESULT_TIMEOUT);
 /** The msg uuid at the end of a timeout key `...:{X}:M`. */
 const msgOfTimeoutKey = (k: string) => k.slice(k.lastIndexOf('}:') + 2);
@@ -198,14 +200,23 @@ export class Translator {
           this.stats.unreadablePayloads++;
           return; // not a juggler publication
         }
-        out.push({ timeMs: c.timeMs, command: 'PUBLISH', key: utf8Arg(ch), size: payload.length, corr: msg, client: this.#client(from), db: c.db });
+        out.push({
+          timeMs: c.timeMs,
+          command: 'PUBLISH',
+          key: utf8Arg(ch),
+          size: payload.length,
+          corr: msg,
+          client: this.#client(from),
+          db: c.db,
+        });
         return;
       }
       case 'SUBSCRIBE':
       case 'PSUBSCRIBE':
       case 'UNSUBSCRIBE':
       case 'PUNSUBSCRIBE':
-        for (const ch of c.args.slice(1)) out.push({ timeMs: c.timeMs, command: name, key: utf8Arg(ch), size: 0, client: this.#client(from), db: c.db });
+        for (const ch of c.args.slice(1))
+          out.push({ timeMs: c.timeMs, command: name, key: utf8Arg(ch), size: 0, client: this.#client(from), db: c.db });
         return;
       default:
         return;
