@@ -22,6 +22,11 @@ export class HostInspection {
     this.#target = home;
   }
 
+  /** The redis shown (with its password: the host's own use, e.g. the watch's default target). */
+  get targetUrl(): string {
+    return this.#target.url;
+  }
+
   async #get(): Promise<RedisInspector> {
     if (this.#inspector) return this.#inspector;
     try {

@@ -236,5 +236,15 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       });
     },
     'load.stop': (p) => host.loads.stop(str(obj(p, 'load.stop'), 'loadId', 'load.stop')),
+
+    'watch.start': (p) => {
+      const o = p === undefined ? {} : obj(p, 'watch.start');
+      return host.watch.start({
+        url: o.url === undefined ? undefined : str(o, 'url', 'watch.start', { nonEmpty: true }),
+        limitMs: num(o, 'limitMs', 'watch.start', { optional: true, min: 1000, max: 24 * 60 * 60_000 }),
+      });
+    },
+    'watch.stop': () => host.watch.stop(),
+    'watch.status': () => host.watch.status(),
   };
 }

@@ -21,6 +21,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
+import { HostRedisWatch } from './redis-watch';
 import { SyncDemo } from './sync-demo';
 import { HostTracer } from './tracer';
 
@@ -53,6 +54,7 @@ export class StudioHost {
   readonly clients: ClientPool;
   readonly inspect: HostInspection;
   readonly loads: LoadRuns;
+  readonly watch: HostRedisWatch;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -86,6 +88,12 @@ export class StudioHost {
     );
     this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
+    );
+    this.watch = new HostRedisWatch(
+      tracer.bus,
+      () => this.inspect.targetUrl,
+      (st) => this.dispatcher.emit('watch.status', st),
+      (level, message) => tracer.log(level, 'watch', message),
     );
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
     // with no UI attached the batches would be built only to be thrown away by emit()
@@ -352,6 +360,7 @@ export class StudioHost {
     for (const t of this.#timers) clearInterval(t);
     this.loads.stopAll();
     await this.clients.closeAll();
+    this.watch.close();
     await this.inspect.close();
     await this.server.close();
     await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);

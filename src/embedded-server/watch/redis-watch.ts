@@ -28,8 +28,8 @@ export interface RedisWatchOptions {
   /** Per node: lines held for processing at most (see MonitorConnection). */
   maxQueuedLines?: number;
   /**
-   * Operations seen on `node`. `at` maps redis' clock to performance.now() (the smallest delay seen
-   * so far between a command and its line's arrival: clock offset plus link latency).
+   * Operations seen on `node`. `at` maps redis' clock to performance.now() (redis' clock read as ours,
+   * unless they differ by more than a second: see #watchNode).
    */
   onOps: (node: string, ops: WatchedOp[], at: (timeMs: number) => number) => void;
   /** The watch stopped: `reason` says why (limit, stopped, or the error). */
@@ -198,8 +198,13 @@ export class RedisWatch {
           this.#lastParseError = (err as Error).message;
           return;
         }
-        const off = receivedAt - c.timeMs;
-        if (off < n.offset!) n.offset = off;
+        if (n.offset === Number.POSITIVE_INFINITY) {
+          // one fixed mapping per node, so that the order of its commands is kept: redis' clock read as
+          // ours (the same machine, or synchronised clocks), unless the first line says the clocks differ
+          // by more than a second, then that line's delay is taken as none
+          const wall = c.timeMs - (Date.now() - performance.now());
+          n.offset = Math.abs(receivedAt - wall) > 1000 ? receivedAt - c.timeMs : -(Date.now() - performance.now());
+        }
         translator.translate(c, ops);
         if (ops.length > 0) this.#emit(node, ops, at);
       },

@@ -102,10 +102,17 @@ export type { ListPage } from '../../embedded-server/inspect/list-peek';
 import type { InspectorSnapshot, PendingCalls } from '../../embedded-server/inspect';
 import type { ListPage } from '../../embedded-server/inspect/list-peek';
 import type { TapMessage } from '../../embedded-server/inspect/tap';
+import type { RedisWatchStatus } from '../../embedded-server/watch/redis-watch';
 
 export interface RedisTapMessage extends TapMessage {
   tapId: string;
 }
+
+/** The redis watch (MONITOR) and what it has seen; see src/embedded-server/watch/redis-watch.ts. */
+export type WatchStatus = RedisWatchStatus & {
+  /** The redis watched (password removed). */
+  url?: string;
+};
 
 export interface SyncPeerInfo {
   peerId: string;
@@ -249,6 +256,14 @@ export interface BridgeMethods {
   /** Runs the load tester against the Studio's server; progress comes as load.progress events. */
   'load.start': { params: LoadParams; result: { loadId: string } };
   'load.stop': { params: { loadId: string }; result: { loadId: string } };
+
+  /**
+   * Starts the redis watch: MONITOR on `url` (default: the redis the inspector shows; every master of
+   * a cluster) for `limitMs` (default 5 minutes). MONITOR slows redis: the UI says so first.
+   */
+  'watch.start': { params: { url?: string; limitMs?: number }; result: WatchStatus };
+  'watch.stop': { params: undefined; result: WatchStatus };
+  'watch.status': { params: undefined; result: WatchStatus };
 }
 
 export interface BridgeEvents {
@@ -263,6 +278,8 @@ export interface BridgeEvents {
   'sync.change': SyncChange;
   metrics: MetricsSample;
   'load.progress': LoadProgressEvent;
+  /** Every second while the watch runs, and when it stops. */
+  'watch.status': WatchStatus;
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -311,6 +328,9 @@ export const METHOD_NAMES = [
   'metrics.sample',
   'load.start',
   'load.stop',
+  'watch.start',
+  'watch.stop',
+  'watch.status',
 ] as const satisfies readonly MethodName[];
 
 // a method missing from METHOD_NAMES fails to compile here
