@@ -82,27 +82,34 @@ export class HostRedisWatch {
   }
 
   #record(node: string, ops: WatchedOp[], at: (timeMs: number) => number): void {
-    if (!this.bus.enabled) return;
-    for (const op of ops) {
-      this.bus.record(
-        {
-          kind: 'redis',
-          role: 'watch',
-          command: op.command,
-          key: op.key,
-          size: op.size,
-          durationMs: 0,
-          node,
-          db: op.db,
-          ...(op.corr !== undefined ? { corr: op.corr } : {}),
-          ...(op.client !== undefined ? { client: op.client } : {}),
-          ...(op.ttlMs !== undefined ? { ttlMs: op.ttlMs } : {}),
-          ...(op.resultError !== undefined ? { resultError: op.resultError } : {}),
-        },
-        // at redis' time: a pop is learnt of after the push that served it, a TTL check before the pop
-        // line of a callee that waited since before the watch started
-        this.bus.toT(at(op.timeMs)),
-      );
-    }
+    recordWatchedOps(this.bus, node, ops, at);
+  }
+}
+
+/**
+ * Records the watch's operations on the bus as `watch` redis events, at redis' time (`at` maps it to
+ * performance.now()): a pop is learnt of after the push that served it, a TTL check can come before the
+ * pop line of a callee that waited since before the watch started.
+ */
+export function recordWatchedOps(bus: TraceBus, node: string, ops: readonly WatchedOp[], at: (timeMs: number) => number): void {
+  if (!bus.enabled) return;
+  for (const op of ops) {
+    bus.record(
+      {
+        kind: 'redis',
+        role: 'watch',
+        command: op.command,
+        key: op.key,
+        size: op.size,
+        durationMs: 0,
+        node,
+        db: op.db,
+        ...(op.corr !== undefined ? { corr: op.corr } : {}),
+        ...(op.client !== undefined ? { client: op.client } : {}),
+        ...(op.ttlMs !== undefined ? { ttlMs: op.ttlMs } : {}),
+        ...(op.resultError !== undefined ? { resultError: op.resultError } : {}),
+      },
+      bus.toT(at(op.timeMs)),
+    );
   }
 }

@@ -144,3 +144,33 @@ describe('a cluster', () => {
     }
   });
 });
+
+describe('backpressure', () => {
+  it('a consumer slower than MONITOR: lines past the queue bound are dropped and counted, none kept beyond it', async () => {
+    let handled = 0;
+    let maxQueued = 0;
+    const mon = await MonitorConnection.open({
+      url: redis.url,
+      maxQueuedLines: 20,
+      onLine: () => {
+        handled++;
+        const until = performance.now() + 0.5; // a slow translation
+        while (performance.now() < until);
+        maxQueued = Math.max(maxQueued, mon.stats.queued);
+      },
+      onClose: () => undefined,
+    });
+    try {
+      const p = raw.pipeline();
+      for (let i = 0; i < 3000; i++) p.get('watch:bp');
+      await p.exec();
+      await vi.waitFor(() => expect(mon.stats.lines).toBeGreaterThanOrEqual(3000), { timeout: 10_000 });
+      await vi.waitFor(() => expect(mon.stats.queued).toBe(0), { timeout: 10_000 });
+      expect(mon.stats.dropped).toBeGreaterThan(0);
+      expect(handled + mon.stats.dropped).toBe(mon.stats.lines);
+      expect(maxQueued).toBeLessThanOrEqual(20);
+    } finally {
+      mon.close();
+    }
+  });
+});
