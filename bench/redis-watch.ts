@@ -5,7 +5,7 @@
 //    speed, first without the watch, then with it: round trips/s both ways (what MONITOR costs), the
 //    commands/s redis executed (INFO commandstats) against the commands/s the watch saw, and its drops.
 // Prints figures and the command that reproduces them; asserts nothing.
-//   npx tsx bench/redis-watch.ts [--seconds 8] [--connections 100]
+//   npx tsx bench/redis-watch.ts [--seconds 8] [--connections 100] [--in-process-only]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +160,7 @@ async function endToEnd() {
 async function main() {
   console.log(`redis watch benchmark: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
   const ip = inProcess();
+  if (process.argv.includes('--in-process-only')) return;
   const e = await endToEnd();
   console.log(`\nreproduce: npx tsx bench/redis-watch.ts --seconds ${seconds} --connections ${connections}`);
   summarise('redis-watch', [

@@ -33,6 +33,7 @@ function fail(line: string, col: number, what: string): never {
   throw new WatchError('BAD_MONITOR_LINE', `not a redis MONITOR line (column ${col + 1}: ${what}): ${from > 0 ? '…' : ''}${excerpt}`);
 }
 
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
 const DIGIT0 = 48;
 const DIGIT9 = 57;
 
@@ -78,58 +79,65 @@ export function parseMonitorLine(line: string): MonitorCommand {
     }
   }
   i = end + 2;
+  // redis escapes every byte outside 0x20..0x7e: one native scan refuses any, so that the loop below
+  // only looks for quotes and backslashes
+  NOT_PRINTABLE.lastIndex = i;
+  const bad = NOT_PRINTABLE.exec(line);
+  if (bad && bad.index < n)
+    fail(line, bad.index, `unescaped byte 0x${line.charCodeAt(bad.index).toString(16).padStart(2, '0')} in an argument`);
   const args: string[] = [];
+  let bs = line.indexOf('\\', i);
   for (;;) {
     // at an opening quote
     i++;
     let arg = '';
     let runStart = i;
     for (;;) {
-      if (i >= n) fail(line, i, 'unterminated argument');
-      const c = line.charCodeAt(i);
-      if (c === 34 /* " */) break;
-      if (c === 92 /* \ */) {
-        arg += line.slice(runStart, i);
-        const e = i + 1 < n ? line.charCodeAt(i + 1) : -1;
-        switch (e) {
-          case 92:
-            arg += '\\';
-            break;
-          case 34:
-            arg += '"';
-            break;
-          case 110:
-            arg += '\n';
-            break;
-          case 114:
-            arg += '\r';
-            break;
-          case 116:
-            arg += '\t';
-            break;
-          case 97:
-            arg += '\x07';
-            break;
-          case 98:
-            arg += '\b';
-            break;
-          case 120: {
-            const hi = i + 2 < n ? hexVal(line.charCodeAt(i + 2)) : -1;
-            const lo = i + 3 < n ? hexVal(line.charCodeAt(i + 3)) : -1;
-            if (hi < 0 || lo < 0) fail(line, i, 'expected two lower-case hex digits after \\x');
-            arg += String.fromCharCode(hi * 16 + lo);
-            i += 2;
-            break;
-          }
-          default:
-            fail(line, i, 'unknown escape');
-        }
-        i += 2;
-        runStart = i;
-        continue;
+      const q = line.indexOf('"', i);
+      if (q < 0 || q >= n) fail(line, n, 'unterminated argument');
+      if (bs >= 0 && bs < i) bs = line.indexOf('\\', i);
+      if (bs < 0 || bs > q) {
+        i = q;
+        break;
       }
-      if (c < 0x20 || c > 0x7e) fail(line, i, `unescaped byte 0x${c.toString(16).padStart(2, '0')} in an argument`);
-      i++;
+      arg += line.slice(runStart, bs);
+      i = bs;
+      const e = i + 1 < n ? line.charCodeAt(i + 1) : -1;
+      switch (e) {
+        case 92:
+          arg += '\\';
+          break;
+        case 34:
+          arg += '"';
+          break;
+        case 110:
+          arg += '\n';
+          break;
+        case 114:
+          arg += '\r';
+          break;
+        case 116:
+          arg += '\t';
+          break;
+        case 97:
+          arg += '\x07';
+          break;
+        case 98:
+          arg += '\b';
+          break;
+        case 120: {
+          const hi = i + 2 < n ? hexVal(line.charCodeAt(i + 2)) : -1;
+          const lo = i + 3 < n ? hexVal(line.charCodeAt(i + 3)) : -1;
+          if (hi < 0 || lo < 0) fail(line, i, 'expected two lower-case hex digits after \\x');
+          arg += String.fromCharCode(hi * 16 + lo);
+          i += 2;
+          break;
+        }
+        default:
+          fail(line, i, 'unknown escape');
+      }
+      i += 2;
+      runStart = i;
     }
     arg += line.slice(runStart, i);
     args.push(arg);

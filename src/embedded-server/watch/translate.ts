@@ -77,8 +77,20 @@ const isTimeoutKey = (k: string) => k.startsWith(CALL_TIMEOUT) || k.startsWith(R
 /** The msg uuid at the end of a timeout key `...:{X}:M`. */
 const msgOfTimeoutKey = (k: string) => k.slice(k.lastIndexOf('}:') + 2);
 
+const MSG_KEY = '"msg_uuid":"';
+
 /** msg_uuid (and a callee error's message) of a call/result/publication payload, or undefined. */
 function readPayload(raw: string): { msg?: string; error?: string } {
+  // Go and we write `msg_uuid` before `args` (../broker/redis/payload.ts), and inside a JSON string a
+  // quote is escaped: a `"msg_uuid":"` before the first `"args":` is the payload's own. Error results
+  // and anything else take the full parse.
+  const at = raw.indexOf(MSG_KEY);
+  if (at >= 0 && raw.indexOf('"error"') < 0) {
+    const args = raw.indexOf('"args":');
+    const from = at + MSG_KEY.length;
+    const end = raw.indexOf('"', from);
+    if ((args < 0 || at < args) && end > from && raw.lastIndexOf('\\', end) < from) return { msg: raw.slice(from, end) };
+  }
   try {
     const p = JSON.parse(utf8Arg(raw)) as { msg_uuid?: unknown; args?: { error?: { message?: unknown } } };
     const msg = typeof p?.msg_uuid === 'string' ? p.msg_uuid : undefined;
@@ -319,6 +331,7 @@ export class Translator {
       if (!l) continue;
       const i = l.waiters.indexOf(w);
       if (i >= 0) l.waiters.splice(i, 1);
+      this.#dropIfEmpty(k, l);
     }
   }
 
@@ -331,6 +344,12 @@ export class Translator {
       this.#tracked--;
       out.push({ timeMs, command, key: utf8Arg(key), size: 0, corr: msg, client: this.#client(addr), db });
     }
+    this.#dropIfEmpty(key, l);
+  }
+
+  /** A list with nothing queued and nobody waiting needs no state (Go has one result list per connection). */
+  #dropIfEmpty(key: string, l: ListState): void {
+    if (l.queue.length === 0 && l.waiters.length === 0) this.#lists.delete(key);
   }
 
   /** A TTL check of `msg`: it has left its list, whoever the model thought still held it. */
