@@ -116,6 +116,13 @@ async function stop(c: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** Redis' CPU seconds so far (INFO cpu: user + sys of the main thread and children). */
+async function redisCpu(r: Redis): Promise<number> {
+  const info = (await r.info('cpu')) as string;
+  const v = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return v('used_cpu_sys') + v('used_cpu_user');
+}
+
 /** All commands redis has executed (sum of commandstats calls). */
 async function executed(r: Redis): Promise<number> {
   let n = 0;
@@ -131,16 +138,23 @@ async function endToEnd() {
   const r = new Redis(redis.url);
   try {
     // without the watch
+    const b0 = await executed(r);
+    const bc0 = await redisCpu(r);
     const base = await runLoadProcess(serverUrl, { connections, seconds });
+    const redisUsPerCmdBase = (((await redisCpu(r)) - bc0) * 1e6) / ((await executed(r)) - b0);
     // with it
     let ops = 0;
     const watch = await RedisWatch.start({ url: redis.url, onOps: (_n, o) => (ops += o.length) });
     const e0 = await executed(r);
+    const c0 = await redisCpu(r);
     const s0 = watch.status().commands;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const watched = await runLoadProcess(serverUrl, { connections, seconds });
     const secs = (performance.now() - t0) / 1000;
     const e1 = await executed(r);
+    const redisUsPerCmd = (((await redisCpu(r)) - c0) * 1e6) / (e1 - e0);
+    const cpu = process.cpuUsage(cpu0);
     // let the watch finish what it holds
     for (let i = 0; i < 50 && watch.status().nodes.some((n) => n.queued > 0); i++) await new Promise((res) => setTimeout(res, 100));
     const st = watch.status();
@@ -154,7 +168,20 @@ async function endToEnd() {
     console.log(
       `  redis executed ${fmt(execRate)} commands/s; the watch saw ${fmt(seenRate)}/s, dropped ${fmt(st.dropped)}, recognised ${fmt(ops)} juggler operations`,
     );
-    return { base: base.throughput, watched: watched.throughput, execRate, seenRate, dropped: st.dropped };
+    const watchUs = (cpu.user + cpu.system) / (st.commands - s0) || 0;
+    console.log(
+      `  CPU per command: redis ${fmt(redisUsPerCmdBase, 1)} µs without MONITOR, ${fmt(redisUsPerCmd, 1)} µs with it; the watch's process ${fmt(watchUs, 1)} µs`,
+    );
+    return {
+      base: base.throughput,
+      watched: watched.throughput,
+      execRate,
+      seenRate,
+      dropped: st.dropped,
+      redisUsPerCmdBase,
+      redisUsPerCmd,
+      watchUs,
+    };
   } finally {
     r.disconnect();
     await stop(callee.child);
@@ -176,6 +203,10 @@ async function main() {
       value: `${fmt(e.execRate)} vs ${fmt(e.seenRate)}; ${fmt(e.dropped)}`,
     },
     { name: 'round trips/s without / with the watch (MONITOR cost)', value: `${fmt(e.base)} / ${fmt(e.watched)}` },
+    {
+      name: 'CPU per command: redis without / with MONITOR; the watch',
+      value: `${fmt(e.redisUsPerCmdBase, 1)} / ${fmt(e.redisUsPerCmd, 1)} µs; ${fmt(e.watchUs, 1)} µs`,
+    },
   ]);
 }
 
