@@ -174,3 +174,37 @@ describe('backpressure', () => {
     }
   });
 });
+
+describe('a redis of its own', () => {
+  let own: RedisProcess | undefined;
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it('logs in as the URL says; a user refused MONITOR is told what the user needs; redis going away stops the watch, saying so', async () => {
+    own = await startRedis();
+    const admin = new Redis(own.url);
+    try {
+      await admin.call('ACL', 'SETUSER', 'watcher', 'on', '>pw', '~*', '&*', '+@all');
+      await admin.call('ACL', 'SETUSER', 'nomon', 'on', '>pw', '~*', '&*', '+@all', '-monitor');
+    } finally {
+      admin.disconnect();
+    }
+    const port = own.port;
+    await expect(RedisWatch.start({ url: `redis://nomon:pw@127.0.0.1:${port}`, onOps: () => undefined })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/NOPERM.*the redis user needs the MONITOR command/),
+    });
+    const stopped: string[] = [];
+    const w = await RedisWatch.start({
+      url: `redis://watcher:pw@127.0.0.1:${port}`,
+      onOps: () => undefined,
+      onStop: (r) => stopped.push(r),
+    });
+    expect(w.running).toBe(true);
+    await own.stop();
+    await vi.waitFor(() => expect(stopped).toHaveLength(1), { timeout: 5000 });
+    expect(stopped[0]).toMatch(/^failed: redis at 127\.0\.0\.1:\d+ closed the MONITOR connection/);
+    expect(w.status()).toMatchObject({ running: false });
+  });
+});
