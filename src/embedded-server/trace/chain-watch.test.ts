@@ -145,4 +145,18 @@ describe('chains from the redis watch', () => {
     expect(c.verdict).toBe('event');
     expect(c.hops[0]!.label).toBe('publish');
   });
+
+  it('a call seen only by a proxy or a client, with no redis hops: pending, saying the redis side was out of sight', () => {
+    const call: FrameTrace = {
+      ...frame(1, 'CALL', 'in', `{"meta":{"type":1,"uuid":"${M}"},"payload":{"uri":"x","timeout":5000000000}}`),
+      side: 'client',
+    };
+    const c = buildChain(M, [call], ctx(100))!;
+    expect(c.verdict).toBe('pending');
+    expect(c.notes?.[0]).toMatch(/^no redis hops seen/);
+    expect(c.timeoutMs).toBe(5000);
+    expect(buildChain(M, [call], ctx(6000))!.notes).toEqual([
+      'timeout 5000 ms: the call was not seen in redis (start the redis watch to see it)',
+    ]);
+  });
 });

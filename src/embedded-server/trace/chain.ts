@@ -231,6 +231,9 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
     notes.push(`timeout ${ms(timeoutMs)}: ${where()}`);
     return done('expired');
   }
+  // frames of a client or a proxy only: the server that took the call is not the Studio's
+  if (request && ops.size === 0 && !events.some((e) => e.kind === 'redis' || (e.kind === 'frame' && e.side === 'server')))
+    notes.push("no redis hops seen: the call went to a server that is not the Studio's (start the redis watch on its redis to see them)");
   return done('pending');
 }
 
