@@ -68,9 +68,11 @@ export function ChainWaterfall({ view }: { view: TraceView }) {
           {chain.hops.map((hop, i) => {
             const next = chain.hops[i + 1];
             const total = chain.totalMs || 1;
-            // a hop with a span of its own (a callee's run) draws it; others reach to the next hop
+            // a hop with a span of its own (a callee's run) draws it; others reach to where the next hop
+            // starts, so that waiting for a run is not drawn as the hop before it
+            const nextStart = next ? Math.max(hop.at, Math.min(next.at, next.bar?.from ?? next.at)) : hop.at;
             const left = ((hop.bar?.from ?? hop.at) / total) * 100;
-            const width = hop.bar ? ((hop.bar.to - hop.bar.from) / total) * 100 : next ? ((next.at - hop.at) / total) * 100 : 0;
+            const width = ((hop.bar ? hop.bar.to - hop.bar.from : nextStart - hop.at) / total) * 100;
             const e = hop.event;
             return (
               <li key={e.seq} className="wf-hop" data-testid="trace-hop" aria-current={e.seq === selectedSeq ? 'true' : undefined}>
@@ -81,7 +83,7 @@ export function ChainWaterfall({ view }: { view: TraceView }) {
                   onClick={() => view.select(e.seq)}
                 >
                   {hop.label}
-                  {hop.by && <span className="wf-by"> · {hop.by}</span>}
+                  {hop.by && e.kind === 'redis' && e.role === 'watch' && <span className="wf-by"> · {hop.by}</span>}
                 </button>
                 <span className="wf-track" aria-hidden="true">
                   <span
