@@ -127,4 +127,32 @@ describe('Translator', () => {
   it("a client's own PTTL of a timeout key (an inspector's read) is not a check", () => {
     expect(run(['1.000000 [0 127.0.0.1:9] "PTTL" "juggler:calls:timeout:{u}:x"'])).toEqual([]);
   });
+
+  it('a waiting client that sends another command, or leaves CLIENT LIST, is waiting no more: the next push goes to whoever still waits', () => {
+    const m = (n: number) => `4444444${n}-4444-4444-8444-444444444444`;
+    const push = (t: string, n: number) => [
+      `${t} [0 127.0.0.1:1] "evalsha" "abc" "2" "k" "l"`,
+      `${t} [0 lua] "LPUSH" "juggler:calls:{u}" ${JSON.stringify(JSON.stringify({ conn_uuid: 'c', msg_uuid: m(n), uri: 'u', args: 1 }))}`,
+    ];
+    const tr = new Translator();
+    const out: WatchedOp[] = [];
+    const feed = (lines: string[]) => {
+      for (const l of lines) tr.translate(parseMonitorLine(l), out);
+      tr.flush(out);
+    };
+    feed([
+      '1.000000 [0 127.0.0.1:2] "BRPOP" "juggler:calls:{u}" "0"',
+      '1.000001 [0 127.0.0.1:3] "BRPOP" "juggler:calls:{u}" "0"',
+      '1.000002 [0 127.0.0.1:4] "BRPOP" "juggler:calls:{u}" "0"',
+      '1.100000 [0 127.0.0.1:2] "PING"',
+      ...push('1.200000', 1),
+    ]);
+    expect(out.find((o) => o.corr === m(1) && o.command === 'BRPOP')?.client).toBe('127.0.0.1:3');
+    tr.keepClients(new Set(['127.0.0.1:1', '127.0.0.1:2']));
+    feed(push('1.300000', 2));
+    // nobody waits any more: the message stays queued until someone pops
+    expect(out.some((o) => o.corr === m(2) && o.command === 'BRPOP')).toBe(false);
+    feed(['1.400000 [0 127.0.0.1:2] "BRPOP" "juggler:calls:{u}" "0"']);
+    expect(out.find((o) => o.corr === m(2) && o.command === 'BRPOP')?.client).toBe('127.0.0.1:2');
+  });
 });
