@@ -26,7 +26,8 @@ beforeAll(async () => {
   const server = runCli(['server', '--addr', '127.0.0.1:0', '--redis', redis.url]);
   procs.push(server);
   serverUrl = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
-  const callee = runCli(['callee', '--redis', redis.url, '--demo']);
+  // one worker: a slow call keeps the next one waiting in its list (see the late-pop test)
+  const callee = runCli(['callee', '--redis', redis.url, '--demo', '--workers', '1']);
   procs.push(callee);
   await callee.waitFor(/serving .*test\.echo/);
   bus = new TraceBus();
@@ -105,6 +106,21 @@ describe('the watch on a separately started system', () => {
     expect(labels(c)).toEqual(['server push call']);
     expect(c.timeoutMs).toBe(300);
     expect(c.notes?.join(' ')).toMatch(/timeout 300 ms: queued in the call list \d+ ms, no callee popped it/);
+  });
+
+  it('a call the busy callee popped after its TTL: expired, naming the timeout and how late the callee was', async () => {
+    const slow = client.call('test.delay', 700, { timeoutMs: 5000 });
+    const delayed = sent.at(-1)!;
+    expect(delayed.uri).toBe('test.delay');
+    // the one worker is busy once the delay call has been popped
+    await chainOf(delayed.uuid, (ch) => labels(ch).includes('callee pop call'));
+    await expect(client.call('test.echo', 'too late', { timeoutMs: 200 })).rejects.toThrow();
+    await slow;
+    const uuid = sent.filter((s) => s.uri === 'test.echo').at(-1)!.uuid;
+    const c = await chainOf(uuid, (ch) => labels(ch).includes('callee pop call'));
+    expect(c.verdict).toBe('expired');
+    expect(c.notes?.join(' ')).toMatch(/timeout 200 ms: queued in the call list \d+ ms: the callee popped it \d+ ms after the TTL/);
+    expect(labels(c)).not.toContain('callee push result');
   });
 
   it('reports its status: commands seen, rate, no drops, time left', async () => {
