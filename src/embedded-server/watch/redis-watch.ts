@@ -229,6 +229,9 @@ export class RedisWatch {
 
   async #readClientsOf(n: NodeWatch): Promise<void> {
     try {
+      // redis' time when the list is taken, as far as the node's clock mapping tells (a margin for the
+      // round trip): waits that began after it belong to clients the list may not show yet
+      const listedAtMs = Number.isFinite(n.offset) ? performance.now() - n.offset - 100 : Number.NEGATIVE_INFINITY;
       const text = (await n.list.call('CLIENT', 'LIST')) as string;
       const addrs = new Set<string>();
       n.names.clear();
@@ -239,7 +242,7 @@ export class RedisWatch {
         const name = /(?:^| )name=(\S+)/.exec(line)?.[1];
         if (name) n.names.set(addr, name);
       }
-      n.translator.keepClients(addrs);
+      n.translator.keepClients(addrs, listedAtMs);
       // pops the last commands revealed are not held back until the next line
       const ops: WatchedOp[] = [];
       n.translator.flush(ops);

@@ -148,6 +148,10 @@ describe('Translator', () => {
       ...push('1.200000', 1),
     ]);
     expect(out.find((o) => o.corr === m(1) && o.command === 'BRPOP')?.client).toBe('127.0.0.1:3');
+    // a list taken before client 4 started waiting does not end its wait
+    tr.keepClients(new Set(['127.0.0.1:1', '127.0.0.1:2']), 1000.0015);
+    feed(push('1.250000', 3));
+    expect(out.find((o) => o.corr === m(3) && o.command === 'BRPOP')?.client).toBe('127.0.0.1:4');
     tr.keepClients(new Set(['127.0.0.1:1', '127.0.0.1:2']));
     feed(push('1.300000', 2));
     // nobody waits any more: the message stays queued until someone pops

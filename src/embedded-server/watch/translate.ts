@@ -48,6 +48,8 @@ export interface TranslatorOptions {
 
 interface Waiter {
   addr: string;
+  /** Redis time of the pop it waits in. */
+  sinceMs: number;
   command: string;
   keys: string[];
   count: number;
@@ -252,9 +254,12 @@ export class Translator {
     }
   }
 
-  /** Clients gone from CLIENT LIST are waiting no more. */
-  keepClients(addrs: ReadonlySet<string>): void {
-    for (const w of [...this.#waiting.values()]) if (!addrs.has(w.addr)) this.#unwait(w);
+  /**
+   * Clients gone from CLIENT LIST are waiting no more. `listedAtMs`: redis time when CLIENT LIST ran
+   * (about); a wait that began after it is kept, as its client may have connected since.
+   */
+  keepClients(addrs: ReadonlySet<string>, listedAtMs = Number.POSITIVE_INFINITY): void {
+    for (const w of [...this.#waiting.values()]) if (!addrs.has(w.addr) && w.sinceMs < listedAtMs) this.#unwait(w);
   }
 
   #list(key: string): ListState {
@@ -319,7 +324,7 @@ export class Translator {
       }
     }
     if (noBlock) return;
-    const w: Waiter = { addr: c.source, command, keys: keys.filter(isList), count, db: c.db };
+    const w: Waiter = { addr: c.source, sinceMs: c.timeMs, command, keys: keys.filter(isList), count, db: c.db };
     this.#waiting.set(c.source, w);
     for (const k of w.keys) this.#list(k).waiters.push(w);
   }
