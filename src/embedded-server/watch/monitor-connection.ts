@@ -27,6 +27,8 @@ export interface MonitorConnectionOptions {
   sliceMs?: number;
   /** Each line (without `+` and line end), in order; `receivedAt` is performance.now() when it arrived. */
   onLine: (line: string, receivedAt: number) => void;
+  /** Every line received so far has been handed to onLine. */
+  onIdle?: () => void;
   /** The connection ended (error undefined: closed on request). */
   onClose: (err?: WatchError) => void;
 }
@@ -195,6 +197,7 @@ export class MonitorConnection {
       this.#queue = [];
       this.#queueAt = [];
       this.#head = 0;
+      if (!this.#closed) this.#o.onIdle?.();
     } else if (this.#head > 65_536) {
       this.#queue = q.slice(this.#head);
       this.#queueAt = this.#queueAt.slice(this.#head);

@@ -98,6 +98,28 @@ describe('MONITOR on a real redis', () => {
     });
   });
 
+  it('a pop served by the last push before the stream goes quiet is reported without waiting for another command', async () => {
+    const ops: WatchedOp[] = [];
+    const w = await RedisWatch.start({ url: redis.url, clientListIntervalMs: 60_000, onOps: (_n, o) => ops.push(...o) });
+    const popper = new Redis(redis.url);
+    try {
+      const popped = popper.brpop('juggler:calls:{watch.quiet}', 0);
+      // the BRPOP has reached redis (and the watch) once its client shows as blocked
+      await vi.waitFor(async () => expect(await raw.call('CLIENT', 'LIST')).toMatch(/flags=b/), { timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 50));
+      // pushed by a script: its pops are known only once the script has ended
+      const payload = JSON.stringify({ conn_uuid: 'c', msg_uuid: 'quiet-1', uri: 'watch.quiet', args: 1 });
+      await raw.eval('return redis.call("LPUSH", KEYS[1], ARGV[1])', 1, 'juggler:calls:{watch.quiet}', payload);
+      await popped;
+      await vi.waitFor(() => expect(ops.filter((o) => o.corr === 'quiet-1').map((o) => o.command)).toEqual(['EVALSHA push', 'BRPOP']), {
+        timeout: 5000,
+      });
+    } finally {
+      popper.disconnect();
+      w.stop();
+    }
+  });
+
   it('counts the command rate', async () => {
     const w = await RedisWatch.start({ url: redis.url, onOps: () => undefined });
     try {

@@ -208,6 +208,12 @@ export class RedisWatch {
         translator.translate(c, ops);
         if (ops.length > 0) this.#emit(node, ops, at);
       },
+      // the pops a push revealed are known once the command after it is seen; with nothing after it,
+      // they are reported when the stream goes quiet rather than at the next command
+      onIdle: () => {
+        translator.flush(ops);
+        if (ops.length > 0) this.#emit(node, ops, at);
+      },
       onClose: (err) => {
         if (err && this.#running && n.mon) this.stop(`failed: ${err.message}`);
       },
