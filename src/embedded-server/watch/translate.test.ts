@@ -159,4 +159,19 @@ describe('Translator', () => {
     feed(['1.400000 [0 127.0.0.1:2] "BRPOP" "juggler:calls:{u}" "0"']);
     expect(out.find((o) => o.corr === m(2) && o.command === 'BRPOP')?.client).toBe('127.0.0.1:2');
   });
+
+  it('the same list in two databases is two lists: a client waiting in database 1 takes nothing pushed in database 0', () => {
+    const m = '55555555-5555-4555-8555-555555555555';
+    const p = JSON.stringify(JSON.stringify({ conn_uuid: 'c', msg_uuid: m, uri: 'u', args: 1 }));
+    const out = run([
+      '1.000000 [1 127.0.0.1:2] "BRPOP" "juggler:calls:{u}" "0"',
+      '1.000001 [0 127.0.0.1:3] "BRPOP" "juggler:calls:{u}" "0"',
+      `1.100000 [0 127.0.0.1:1] "LPUSH" "juggler:calls:{u}" ${p}`,
+    ]);
+    expect(out.find((o) => o.corr === m && o.command === 'BRPOP')).toMatchObject({
+      client: '127.0.0.1:3',
+      key: 'juggler:calls:{u}',
+      db: 0,
+    });
+  });
 });

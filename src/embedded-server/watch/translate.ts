@@ -76,6 +76,13 @@ const RESULT_TIMEOUT = 'juggler:results:timeout:';
 const isList = (k: string) =>
   (k.startsWith(CALLS) && !k.startsWith(CALL_TIMEOUT)) || (k.startsWith(RESULTS) && !k.startsWith(RESULT_TIMEOUT));
 const isTimeoutKey = (k: string) => k.startsWith(CALL_TIMEOUT) || k.startsWith(RESULT_TIMEOUT);
+/**
+ * A list as modelled: its key, qualified by its database when not 0 (MONITOR shows every database;
+ * the same list name in two databases is two lists). Juggler keys never start with NUL.
+ */
+const modelKey = (db: number, key: string) => (db === 0 ? key : `\u0000${db}\u0000${key}`);
+const keyOf = (mk: string) => (mk.charCodeAt(0) === 0 ? mk.slice(mk.indexOf('\u0000', 1) + 1) : mk);
+
 /** The msg uuid at the end of a timeout key `...:{X}:M`. */
 const msgOfTimeoutKey = (k: string) => k.slice(k.lastIndexOf('}:') + 2);
 
@@ -172,7 +179,7 @@ export class Translator {
         const key = c.args[1];
         if (!key || !isList(key)) return;
         for (let i = 2; i < c.args.length; i++) this.#push(key, c.args[i]!, lua, from, c, out);
-        this.#ready.set(key, c.timeMs);
+        this.#ready.set(modelKey(c.db, key), c.timeMs);
         if (!lua) this.flush(out);
         return;
       }
@@ -193,7 +200,7 @@ export class Translator {
       case 'LPOP': {
         const key = c.args[1];
         if (!key || !isList(key)) return;
-        this.#take(key, c.args[2] ? Math.max(1, Number(c.args[2]) || 1) : 1, name, c.source, c.db, c.timeMs, out);
+        this.#take(modelKey(c.db, key), c.args[2] ? Math.max(1, Number(c.args[2]) || 1) : 1, name, c.source, c.db, c.timeMs, out);
         return;
       }
       case 'PTTL': {
@@ -201,7 +208,7 @@ export class Translator {
         // only a script's PTTL is a check (Go's and ours are scripts); a client's PTTL is a read
         if (!lua || !key || !isTimeoutKey(key)) return;
         const msg = msgOfTimeoutKey(key);
-        this.#checked(key, msg, c.timeMs, out);
+        this.#checked(key, msg, c.db, c.timeMs, out);
         out.push({ timeMs: c.timeMs, command: 'EVALSHA pttl-del', key, size: 0, corr: msg, client: this.#client(from), db: c.db });
         return;
       }
@@ -298,7 +305,7 @@ export class Translator {
       ...(error !== undefined && key.startsWith(RESULTS) ? { resultError: error } : {}),
     });
     if (!msg) return;
-    const l = this.#list(key);
+    const l = this.#list(modelKey(c.db, key));
     l.queue.unshift(msg);
     if (++this.#tracked > this.#max) {
       // forget the oldest message of the longest-lived list
@@ -313,8 +320,9 @@ export class Translator {
     }
   }
 
-  #pop(c: MonitorCommand, command: string, keys: string[], count: number, out: WatchedOp[], noBlock = false): void {
-    if (!keys.some(isList)) return;
+  #pop(c: MonitorCommand, command: string, rawKeys: string[], count: number, out: WatchedOp[], noBlock = false): void {
+    if (!rawKeys.some(isList)) return;
+    const keys = rawKeys.filter(isList).map((k) => modelKey(c.db, k));
     if (this.#orphans.length > 0) this.#adopt(c, command, keys, out);
     for (const key of keys) {
       const l = this.#lists.get(key);
@@ -324,7 +332,7 @@ export class Translator {
       }
     }
     if (noBlock) return;
-    const w: Waiter = { addr: c.source, sinceMs: c.timeMs, command, keys: keys.filter(isList), count, db: c.db };
+    const w: Waiter = { addr: c.source, sinceMs: c.timeMs, command, keys, count, db: c.db };
     this.#waiting.set(c.source, w);
     for (const k of w.keys) this.#list(k).waiters.push(w);
   }
@@ -347,7 +355,7 @@ export class Translator {
     for (let n = 0; n < count && l.queue.length > 0; n++) {
       const msg = l.queue.pop()!;
       this.#tracked--;
-      out.push({ timeMs, command, key: utf8Arg(key), size: 0, corr: msg, client: this.#client(addr), db });
+      out.push({ timeMs, command, key: utf8Arg(keyOf(key)), size: 0, corr: msg, client: this.#client(addr), db });
     }
     this.#dropIfEmpty(key, l);
   }
@@ -358,9 +366,12 @@ export class Translator {
   }
 
   /** A TTL check of `msg`: it has left its list, whoever the model thought still held it. */
-  #checked(timeoutKey: string, msg: string, timeMs: number, out: WatchedOp[]): void {
+  #checked(timeoutKey: string, msg: string, db: number, timeMs: number, out: WatchedOp[]): void {
     const brace = timeoutKey.indexOf('{');
-    const list = (timeoutKey.startsWith(CALL_TIMEOUT) ? CALLS : RESULTS) + timeoutKey.slice(brace, timeoutKey.lastIndexOf('}') + 1);
+    const list = modelKey(
+      db,
+      (timeoutKey.startsWith(CALL_TIMEOUT) ? CALLS : RESULTS) + timeoutKey.slice(brace, timeoutKey.lastIndexOf('}') + 1),
+    );
     const l = this.#lists.get(list);
     if (!l) return;
     const i = l.queue.indexOf(msg);
@@ -372,7 +383,7 @@ export class Translator {
     const w = l.waiters[0];
     if (w) {
       this.#unwait(w);
-      out.push({ timeMs, command: w.command, key: utf8Arg(list), size: 0, corr: msg, client: this.#client(w.addr), db: w.db });
+      out.push({ timeMs, command: w.command, key: utf8Arg(keyOf(list)), size: 0, corr: msg, client: this.#client(w.addr), db: w.db });
       return;
     }
     // its taker was waiting since before the watch started, and sends its next pop soon (a callee
@@ -394,7 +405,15 @@ export class Translator {
         continue;
       }
       // placed just before its check: the pop came first
-      out.push({ timeMs: o.timeMs - 0.001, command, key: utf8Arg(o.list), size: 0, corr: o.msg, client: this.#client(c.source), db: c.db });
+      out.push({
+        timeMs: o.timeMs - 0.001,
+        command,
+        key: utf8Arg(keyOf(o.list)),
+        size: 0,
+        corr: o.msg,
+        client: this.#client(c.source),
+        db: c.db,
+      });
     }
     this.#orphans = keep;
   }
