@@ -310,5 +310,14 @@ export function buildMethodTable(host: StudioHost): MethodTable {
     },
     'proxy.stop': (p) => host.proxies.stop(str(obj(p, 'proxy.stop'), 'id', 'proxy.stop', { nonEmpty: true })),
     'proxy.list': () => host.proxies.list(),
+    'watch.start': (p) => {
+      const o = p === undefined ? {} : obj(p, 'watch.start');
+      return host.watch.start({
+        url: o.url === undefined ? undefined : str(o, 'url', 'watch.start', { nonEmpty: true }),
+        limitMs: num(o, 'limitMs', 'watch.start', { optional: true, min: 1000, max: 24 * 60 * 60_000 }),
+      });
+    },
+    'watch.stop': () => host.watch.stop(),
+    'watch.status': () => host.watch.status(),
   };
 }

@@ -25,6 +25,7 @@ import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { HostProxies } from './proxies';
+import { HostRedisWatch } from './redis-watch';
 import { SyncAttach } from './sync-attach';
 import { SyncDemo } from './sync-demo';
 import type { SyncHistoryLimits } from './sync-history';
@@ -75,6 +76,7 @@ export class StudioHost {
   readonly proxies: HostProxies;
   /** Sync servers watched or proxied from the Sync view (sync.attach, sync.proxy). */
   readonly syncAttach: SyncAttach;
+  readonly watch: HostRedisWatch;
   calleeDelayMs = 0;
   #redisUp = true;
   #lastRedisError: string | undefined;
@@ -133,6 +135,12 @@ export class StudioHost {
         this.log(text);
       },
     });
+    this.watch = new HostRedisWatch(
+      tracer.bus,
+      () => this.inspect.target.url,
+      (st) => this.dispatcher.emit('watch.status', st),
+      (level, message) => tracer.log(level, 'watch', message),
+    );
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
     // with no UI attached the batches would be built only to be thrown away by emit()
     tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50, active: () => this.dispatcher.sessions > 0 });
@@ -460,6 +468,7 @@ export class StudioHost {
     await this.syncAttach.close();
     await this.clients.closeAll();
     await this.proxies.closeAll();
+    this.watch.close();
     await this.inspect.close();
     await this.server.close();
     await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);

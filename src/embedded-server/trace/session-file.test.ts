@@ -73,6 +73,27 @@ describe('session export and import', () => {
     expect(imported.bus.stats()).toMatchObject({ enabled: false, held: 6, recorded: 6, dropped: 0 });
   });
 
+  it('a command seen by the redis watch (its client, node, db, TTL) survives export and import', async () => {
+    const bus = new TraceBus();
+    bus.record({
+      kind: 'redis',
+      role: 'watch',
+      command: 'BRPOP',
+      key: 'juggler:calls:{test.echo}',
+      size: 0,
+      durationMs: 0,
+      corr,
+      client: '127.0.0.1:5 name=go-callee',
+      node: '127.0.0.1:6379',
+      db: 0,
+      ttlMs: 1000,
+      resultError: 'boom',
+    });
+    const imported = await importSession({ text: await exportText(bus) });
+    expect(JSON.parse(JSON.stringify(imported.bus.events()))).toEqual(JSON.parse(JSON.stringify(bus.events())));
+    expect(imported.bus.chain(corr)?.hops.map((h) => h.label)).toEqual(['callee pop call']);
+  });
+
   it('exports and imports through a file, into an existing bus that is cleared first', async () => {
     const file = join(dir, 'session.ndjson');
     const src = filled(4); // 2 of 6 evicted: the session starts at seq 3

@@ -187,12 +187,18 @@ const schema: Record<TraceEvent['kind'], Record<string, [Check, boolean]>> = {
     error: [str, false],
   },
   redis: {
-    role: [oneOf('server', 'callee', 'inspector', 'host'), true],
+    role: [oneOf('server', 'callee', 'inspector', 'host', 'watch'), true],
     command: [str, true],
     key: [str, true],
     size: [num, true],
     durationMs: [num, true],
     error: [str, false],
+    // the redis watch's (RedisTrace)
+    client: [str, false],
+    node: [str, false],
+    db: [num, false],
+    ttlMs: [num, false],
+    resultError: [str, false],
   },
   callee: {
     calleeId: [str, true],

@@ -90,11 +90,13 @@ export class TraceBus {
   /**
    * Stamps and holds one event. The bus takes `input` over (it becomes the event): pass a fresh object.
    * The hot kinds have their own methods that take no object (recordFrame, recordRedis, recordCallee).
+   * `at`: when it happened in bus time (see toT), for producers that learn of events after the fact
+   * (the redis watch places commands at redis' own time); default now.
    */
-  record(input: TraceInput): void {
+  record(input: TraceInput, at?: number): void {
     if (!this.enabled) return;
     const e = input as TraceEvent;
-    const t = performance.now() - this.#origin;
+    const t = at ?? performance.now() - this.#origin;
     const p = this.#claim(SLOT_OBJECT, t);
     const c = this.#ring.chunk(p);
     const i = EventRing.at(p);

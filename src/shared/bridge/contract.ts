@@ -138,10 +138,17 @@ export interface CalleeLog {
 export type { InspectorSnapshot as RedisSnapshot, ListPage, PendingCalls } from '../inspect';
 
 import type { InspectorSnapshot, ListPage, PendingCalls, TapMessage } from '../inspect';
+import type { RedisWatchStatus } from '../watch';
 
 export interface RedisTapMessage extends TapMessage {
   tapId: string;
 }
+
+/** The redis watch (MONITOR) and what it has seen; see src/embedded-server/watch/redis-watch.ts. */
+export type WatchStatus = RedisWatchStatus & {
+  /** The redis watched (password removed). */
+  url?: string;
+};
 
 export interface SyncPeerInfo {
   peerId: string;
@@ -404,6 +411,13 @@ export interface BridgeMethods {
   /** Stops a proxy: its connections close both ways with 1001. Returns the proxies left. */
   'proxy.stop': { params: { id: string }; result: ProxyInfo[] };
   'proxy.list': { params: undefined; result: ProxyInfo[] };
+  /**
+   * Starts the redis watch: MONITOR on `url` (default: the redis the inspector shows; every master of
+   * a cluster) for `limitMs` (default 5 minutes). MONITOR slows redis: the UI says so first.
+   */
+  'watch.start': { params: { url?: string; limitMs?: number }; result: WatchStatus };
+  'watch.stop': { params: undefined; result: WatchStatus };
+  'watch.status': { params: undefined; result: WatchStatus };
 }
 
 export interface BridgeEvents {
@@ -426,6 +440,8 @@ export interface BridgeEvents {
   'attach.changed': AttachStatus;
   /** The running proxies, on start, stop, connection changes and (at most twice a second) frame counts. */
   'proxy.changed': ProxyInfo[];
+  /** Every second while the watch runs, and when it stops. */
+  'watch.status': WatchStatus;
 }
 
 export type MethodName = keyof BridgeMethods;
@@ -488,6 +504,9 @@ export const METHOD_NAMES = [
   'proxy.start',
   'proxy.stop',
   'proxy.list',
+  'watch.start',
+  'watch.stop',
+  'watch.status',
 ] as const satisfies readonly MethodName[];
 
 /** The call timeout of the Studio's own Playground clients when a CALL gives none (host/client-pool.ts). */

@@ -49,14 +49,27 @@ export interface FrameTrace extends TraceBase {
 
 export interface RedisTrace extends TraceBase {
   kind: 'redis';
-  /** Who sent it: the server's broker, a callee's, or the inspector. */
-  role: 'server' | 'callee' | 'inspector' | 'host';
+  /**
+   * Who sent it: the server's broker, a callee's, or the inspector; `watch`: a command of any redis
+   * client, seen by the redis watch (MONITOR).
+   */
+  role: 'server' | 'callee' | 'inspector' | 'host' | 'watch';
   /** e.g. `EVALSHA push`, `BLMPOP`, `BRPOP`, `RPOP`, `EVALSHA pttl-del`, `PUBLISH`, `SUBSCRIBE`. */
   command: string;
   key: string;
   size: number;
   durationMs: number;
   error?: string;
+  /** watch: the sending client's address, plus ` name=<client name>` when it has one (CLIENT LIST). */
+  client?: string;
+  /** watch: the redis node the command ran on (clusters). */
+  node?: string;
+  /** watch: the database number. */
+  db?: number;
+  /** watch: for a push, the TTL its timeout key was given (ms). */
+  ttlMs?: number;
+  /** watch: for a pushed result that carries a callee error, the error's message. */
+  resultError?: string;
 }
 
 export interface CalleeTrace extends TraceBase {
@@ -127,6 +140,15 @@ export interface ChainHop {
   delta: number;
   /** A name for the hop: `CALL in`, `push call`, `pop call`, `run`, `push result`, `pop result`, `RES out`... */
   label: string;
+  /**
+   * Where its bar goes when it is not simply "to the next hop" (ms since the first hop): a callee run
+   * spans from its start to its end; a callee's pop seen only in redis spans to its result push.
+   */
+  bar?: { from: number; to: number };
+  /** Who did it, when known: the redis client (address, name) or the callee id. */
+  by?: string;
+  /** The same operation was also seen by the redis watch (it is shown once). */
+  alsoWatched?: boolean;
 }
 
 export interface Chain {
@@ -135,6 +157,15 @@ export interface Chain {
   /** For calls: how it ended. `pending` while no RES, NACK or expiry is known. */
   verdict: 'ok' | 'error-result' | 'nacked' | 'expired' | 'pending' | 'event';
   totalMs: number;
+  /** The callee that took the call: its redis client (address, name) or its callee id. */
+  answeredBy?: string;
+  /**
+   * What the verdict rests on, in words: the parts of the request that were out of sight (e.g. "no
+   * client frames seen: ..."), and for an expired call its timeout and where the time went.
+   */
+  notes?: string[];
+  /** For calls: the timeout the verdict was judged against (ms). */
+  timeoutMs?: number;
 }
 
 /** Counters of the bus, shown in the UI so that drops are never silent. */

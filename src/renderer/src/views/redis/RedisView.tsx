@@ -8,6 +8,7 @@ import { ResultListsTable } from './ResultListsTable';
 import { SnapshotAnomalies } from './SnapshotAnomalies';
 import { TapPanel } from './TapPanel';
 import { redisStore, useRedisStore } from './use-redis-store';
+import { WatchPanel } from './WatchPanel';
 import './redis-view.css';
 
 const REFRESH_MS = 1000;
@@ -39,6 +40,7 @@ export function RedisView() {
     <section className="view rv" data-testid="view-redis">
       <h2>Redis</h2>
       <RedisControls />
+      <WatchPanel />
       {!snapshot ? (
         <p className="spinner">reading redis…</p>
       ) : (

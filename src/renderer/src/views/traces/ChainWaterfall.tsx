@@ -46,33 +46,52 @@ export function ChainWaterfall({ view }: { view: TraceView }) {
               total {ms(chain.totalMs)} · {chain.hops.length} hops
               {chain.verdict === 'event' &&
                 ` · ${chain.hops.filter((h) => h.event.kind === 'frame' && h.event.type === 'EVNT').length} EVNT`}
+              {chain.timeoutMs !== undefined && ` · timeout ${ms(chain.timeoutMs)}`}
             </span>
+            {chain.answeredBy && (
+              <span className="wf-total" data-testid="trace-answered-by">
+                answered by <code>{chain.answeredBy}</code>
+              </span>
+            )}
           </>
         )}
       </header>
+      {chain?.notes && (
+        <ul className="wf-notes" data-testid="trace-notes">
+          {chain.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {chain && (
         <ol className="wf-hops">
           {chain.hops.map((hop, i) => {
             const next = chain.hops[i + 1];
             const total = chain.totalMs || 1;
-            const left = (hop.at / total) * 100;
-            const width = next ? ((next.at - hop.at) / total) * 100 : 0;
+            // a hop with a span of its own (a callee's run) draws it; others reach to where the next hop
+            // starts, so that waiting for a run is not drawn as the hop before it
+            const nextStart = next ? Math.max(hop.at, Math.min(next.at, next.bar?.from ?? next.at)) : hop.at;
+            const left = ((hop.bar?.from ?? hop.at) / total) * 100;
+            const width = ((hop.bar ? hop.bar.to - hop.bar.from : nextStart - hop.at) / total) * 100;
             const e = hop.event;
             return (
               <li key={e.seq} className="wf-hop" data-testid="trace-hop" aria-current={e.seq === selectedSeq ? 'true' : undefined}>
                 <button
                   type="button"
                   className="wf-label"
-                  title={`${typeOf(e)} · seq ${e.seq}: show this event`}
+                  title={`${typeOf(e)} · seq ${e.seq}${hop.by ? ` · by ${hop.by}` : ''}${hop.alsoWatched ? ' · also seen by the redis watch' : ''}: show this event`}
                   onClick={() => view.select(e.seq)}
                 >
                   {hop.label}
+                  {hop.by && e.kind === 'redis' && e.role === 'watch' && <span className="wf-by"> · {hop.by}</span>}
                 </button>
                 <span className="wf-track" aria-hidden="true">
                   <span
                     className="wf-bar"
                     data-kind={e.kind}
-                    data-last={next ? undefined : 'true'}
+                    data-last={next || hop.bar ? undefined : 'true'}
+                    data-span={hop.bar ? 'run' : undefined}
+                    title={hop.bar ? `run ${ms(hop.bar.to - hop.bar.from)}` : undefined}
                     style={{ left: `${left}%`, width: `${width}%` }}
                   />
                 </span>

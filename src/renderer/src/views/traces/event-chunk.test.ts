@@ -143,4 +143,18 @@ describe('event chunk', () => {
       expect(chunk.peerOf(i)).toBe(peerOf(e));
     });
   });
+
+  test('a command seen by the redis watch is kept whole with its client, and the Connection column names that client', () => {
+    const watched = redisOp({
+      seq: 1,
+      corr: 'u1',
+      role: 'watch',
+      client: '127.0.0.1:5 name=juggler:demo:calls:test.echo',
+      node: '127.0.0.1:7000',
+      ttlMs: 1000,
+    });
+    const chunk = fill([watched]);
+    expect(chunk.event(0)).toEqual(watched);
+    expect(chunk.peerOf(0)).toBe('watch 127.0.0.1:5 name=juggler:demo:calls:test.echo');
+  });
 });

@@ -27,7 +27,8 @@ export function peerOf(e: TraceEvent): string {
     case 'conn':
       return `${e.side} ${e.connId}`;
     case 'redis':
-      return e.role;
+      // a command seen by the redis watch: the client that sent it (address and name)
+      return e.role === 'watch' && e.client ? `watch ${e.client}` : e.role;
     case 'callee':
       return `callee ${e.calleeId}`;
     case 'sync':
