@@ -223,6 +223,8 @@ class Supervisor {
     const w = cluster.fork({ [ENV_KIND]: this.kind, [ENV_INDEX]: String(slot.index) });
     slot.worker = w;
     slot.ready = false;
+    // a message to a worker that just died fails here: its exit, seen below, is what counts
+    w.on('error', (err) => this.#log(`process ${slot.index} (pid ${w.process.pid}): ${err.message}`));
     return new Promise((resolve) => {
       w.on('message', (m: ToPrimary) => {
         if (!isMsg(m)) return;
@@ -290,7 +292,7 @@ class Supervisor {
       this.#finishGather(gid);
       return;
     }
-    for (const w of waiting) w.send({ juggler: 'snapshot', id: gid } satisfies ToWorker);
+    for (const w of waiting) if (w.isConnected()) w.send({ juggler: 'snapshot', id: gid } satisfies ToWorker);
   }
 
   #snapshot(from: Worker, gid: number, snapshot: DebugSnapshot): void {
