@@ -12,12 +12,17 @@
 //     workers die more than MAX_RESTARTS times in RESTART_WINDOW_MS: never a half-working server silently;
 //   - gathers every worker's counters when one of them answers GET /debug/vars or /metrics.
 //
-// Connections are spread by the primary, round-robin (node's default on Linux, cluster.SCHED_RR), not by
-// the OS (SCHED_NONE: workers accept on one shared socket). Measured with bench/rpc.ts --procs 2 (see
-// README, Performance): SCHED_NONE left one worker with most connections, as the worker that is awake
-// wins the race to accept, so the busiest process bounded throughput; round-robin splits them evenly,
-// and the primary's cost is one handle passed per connection, nothing per message, which is negligible
-// with long-lived websockets. NODE_CLUSTER_SCHED_POLICY=none|rr chooses otherwise.
+// Connections are spread by the primary, round-robin (node's default on Linux, cluster.SCHED_RR: it
+// accepts and hands each socket to the next idle worker), not by the OS (SCHED_NONE: every worker
+// accepts on the one shared socket, whoever wakes first). Past the accept both run the same code, so
+// they differ only in the spread and in the primary's cost, one handle passed per connection and nothing
+// per message. Measured with bench/rpc.ts --procs 2 --sched rr,none on this project's 2-core machine
+// (load average 5 to 15): at 100 connections the busiest of two workers took 50 to 80% of them with
+// round-robin (median of 11 runs 69%, one outlier 92%) and 52 to 92% with the OS (median of 10 runs 80%);
+// at 1,000 connections both split them about evenly (OS 51%, round-robin 51 to 62%); throughput and CPU
+// per round trip differed less between the two than between two runs of either. An uneven spread caps a
+// server at its busiest process once processes have cores of their own, so round-robin, more even where
+// there are few connections, is the default; NODE_CLUSTER_SCHED_POLICY=none|rr chooses otherwise.
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { DebugSnapshot } from '../server/debug-endpoints';
@@ -101,7 +106,6 @@ const isMsg = (m: unknown): m is { juggler: string } => typeof m === 'object' &&
 
 /** This process' worker link, when it is a --procs worker. */
 class WorkerLink {
-  readonly index = Number(process.env[ENV_INDEX]);
   readonly stopped: Promise<NodeJS.Signals>;
   #snapshot: (() => DebugSnapshot) | undefined;
   #gathers = new Map<number, { resolve: (s: DebugSnapshot[]) => void; reject: (e: Error) => void }>();
