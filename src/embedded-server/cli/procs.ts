@@ -92,7 +92,7 @@ function helpLine(help: string): string {
 // ---- messages between the supervisor and its workers (node's IPC channel, JSON) --------------------
 
 type ToWorker =
-  | { juggler: 'stop' }
+  | { juggler: 'stop'; signal?: NodeJS.Signals }
   | { juggler: 'snapshot'; id: number }
   | { juggler: 'gathered'; id: number; snapshots?: DebugSnapshot[]; error?: string };
 type ToPrimary =
@@ -115,7 +115,7 @@ class WorkerLink {
     this.stopped = new Promise((resolve) => {
       process.on('message', (m: ToWorker) => {
         if (!isMsg(m)) return;
-        if (m.juggler === 'stop') resolve('SIGTERM');
+        if (m.juggler === 'stop') resolve(m.signal ?? 'SIGTERM');
         else if (m.juggler === 'snapshot' && this.#snapshot) this.#send({ juggler: 'snapshot', id: m.id, snapshot: this.#snapshot() });
         else if (m.juggler === 'gathered') {
           const g = this.#gathers.get(m.id);
@@ -326,7 +326,7 @@ class Supervisor {
         (w) =>
           new Promise<number | null>((resolve) => {
             w.once('exit', (code) => resolve(code));
-            if (w.isConnected()) w.send({ juggler: 'stop' } satisfies ToWorker);
+            if (w.isConnected()) w.send({ juggler: 'stop', signal: this.#signal } satisfies ToWorker);
             else w.process.kill('SIGTERM');
           }),
       ),
