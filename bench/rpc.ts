@@ -4,7 +4,13 @@
 // and redis-benchmark's LPUSH/RPOP on the same redis as the ceiling. Prints figures and the command;
 // asserts nothing.
 //   npx tsx bench/rpc.ts [--seconds 5] [--connections 1,10,100,1000] [--pace-ms 10] [--cpu-prof DIR]
+//                        [--procs 1,2] [--procs-connections 100] [--sched rr,none]
 // --cpu-prof DIR writes a V8 CPU profile of the server, the callee and the load process to DIR.
+// --procs: then, for each N, `juggler server --procs N` and `juggler callee --procs N` (issue 15): round
+// trips/s and CPU per round trip (each side's processes added up, the supervisor's included) at
+// --procs-connections, how the connections were spread over the server processes, and what that
+// predicts on a machine with more cores. --sched: node:cluster's policy for N > 1 (rr: the supervisor
+// hands out connections round-robin, juggler's default; none: the OS, workers accepting on one socket).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +29,17 @@ const connections = arg('connections', '1,10,100,1000').split(',').map(Number);
 const profDir = arg('cpu-prof', '');
 const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
 const bin = join(__dirname, '..', 'bin', 'juggler.js');
+const procsList = arg('procs', '1,2').split(',').filter(Boolean).map(Number);
+const procsConns = Number(arg('procs-connections', '100'));
+const scheds = arg('sched', 'rr').split(',');
+/** Only the --procs table (for comparing --sched policies without the whole run). */
+const onlyProcs = process.argv.includes('--only-procs');
 
-function startProc(args: string[], ready: RegExp): Promise<{ child: ChildProcess; out: () => string }> {
-  const child = spawn(process.execPath, [...execArgv, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startProc(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; out: () => string }> {
+  const child = spawn(process.execPath, [...execArgv, bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => {
@@ -71,24 +85,52 @@ function read(pid: number | undefined, what: (pid: number) => number): number {
 const cpuMs = (pid: number | undefined) => read(pid, cpuSeconds) * 1000;
 const writes = (pid: number | undefined) => read(pid, writeSyscalls);
 
+type Side = 'server' | 'callee' | 'redis';
+/** The processes of each side: a --procs N server or callee is its supervisor and N workers. */
+type Pids = Record<Side, number[]>;
+const sum = (pids: number[], f: (pid: number) => number) => pids.reduce((n, pid) => n + f(pid), 0);
+
+/** `juggler server` and `juggler callee --demo`, with --procs N, on `redisUrl`. */
+async function startStack(redisUrl: string, redisPid: number | undefined, procs: number, sched?: string) {
+  const env = sched ? { NODE_CLUSTER_SCHED_POLICY: sched } : {};
+  const p = ['--procs', String(procs)];
+  const server = await startProc(['server', ...p, '--addr', '127.0.0.1:0', '--redis', redisUrl], /listening on (ws:\/\/\S+)/, env);
+  const url = /listening on (ws:\/\/\S+)/.exec(server.out())![1]!;
+  const callee = await startProc(['callee', ...p, '--redis', redisUrl, '--demo', '--quiet', '--workers', '100'], /serving/);
+  const workers = (out: string) => (/processes, pids ([\d, ]+)\n/.exec(out)?.[1] ?? '').split(', ').filter(Boolean).map(Number);
+  const pids: Pids = {
+    server: [server.child.pid!, ...workers(server.out())],
+    callee: [callee.child.pid!, ...workers(callee.out())],
+    redis: redisPid ? [redisPid] : [],
+  };
+  return { url, pids, stop: () => Promise.all([stop(server), stop(callee)]) };
+}
+
+/** How many connections each server process took (its TotalConns), from the summed /debug/vars. */
+async function connsPerProcess(url: string): Promise<Map<number, number>> {
+  const vars = (await (await fetch(`${new URL(url).origin.replace('ws:', 'http:')}/debug/vars`)).json()) as {
+    juggler: { TotalConns?: number };
+    juggler_ts: { Processes?: { Pid: number; TotalConns: number }[] };
+  };
+  return new Map(vars.juggler_ts.Processes?.map((p) => [p.Pid, p.TotalConns]) ?? [[0, vars.juggler.TotalConns ?? 0]]);
+}
+
 const ms = (v: number, d = 2) => v.toFixed(d).padStart(7);
 
 async function main(): Promise<void> {
   const redis = await startEmbeddedRedis();
-  const server = await startProc(['server', '--addr', '127.0.0.1:0', '--redis', redis.url], /listening on (ws:\/\/\S+)/);
-  const url = /listening on (ws:\/\/\S+)/.exec(server.out())![1]!;
-  const callee = await startProc(['callee', '--redis', redis.url, '--demo', '--quiet', '--workers', '100'], /serving/);
-  const pids = { server: server.child.pid, callee: callee.child.pid, redis: redis.pid };
-  // CPU per round trip, by process: steadier than throughput when other work shares the machine
-  const cpu: Map<LoadReport, Record<keyof typeof pids | 'load', number>> = new Map();
+  let stack = await startStack(redis.url, redis.pid, 1);
+  // CPU per round trip, by side: steadier than throughput when other work shares the machine
+  const cpu: Map<LoadReport, Record<Side | 'load', number>> = new Map();
   // and the socket writes per round trip: on loopback each is a syscall that also does the receiver's work
-  const syscw: Map<LoadReport, Record<keyof typeof pids, number>> = new Map();
+  const syscw: Map<LoadReport, Record<Side, number>> = new Map();
   const load = async (o: { connections: number; rateMs?: number }) => {
+    const { url, pids } = stack;
     // a pause between runs: the server and callee finish closing the previous run's connections (1,000
     // of them after the last back-to-back run) before the next is measured
     await new Promise((r) => setTimeout(r, 2000));
-    const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
-    const wBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, writes(pid)]));
+    const before = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sum(list, cpuMs)]));
+    const wBefore = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sum(list, writes)]));
     const run = runLoadProcessWithPid(url, { ...o, seconds, execArgv });
     // the load process's CPU, sampled while it runs (it is gone when its report arrives)
     let loadCpu = 0;
@@ -100,15 +142,81 @@ async function main(): Promise<void> {
     const n = Math.max(1, r.results);
     syscw.set(
       r,
-      Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (writes(pid) - wBefore[k]!) / n])) as Record<keyof typeof pids, number>,
+      Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, (sum(list, writes) - wBefore[k]!) / n])) as Record<Side, number>,
     );
     cpu.set(r, {
-      ...Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, ((cpuMs(pid) - before[k]!) * 1000) / n])),
+      ...Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, ((sum(list, cpuMs) - before[k]!) * 1000) / n])),
       load: (loadCpu * 1000) / n,
-    } as Record<keyof typeof pids | 'load', number>);
+    } as Record<Side | 'load', number>);
     return r;
   };
   try {
+    if (!onlyProcs) await mainTable();
+    if (procsList.length > 0) await procsTable();
+  } finally {
+    await stack.stop();
+    await redis.stop();
+  }
+
+  /** --procs N: the same stack with N server and N callee processes, back-to-back at --procs-connections. */
+  async function procsTable(): Promise<void> {
+    const runs: { procs: number; sched: string; r: LoadReport; spread: number[] }[] = [];
+    for (const n of procsList) {
+      for (const sched of n > 1 ? scheds : ['']) {
+        await stack.stop();
+        stack = await startStack(redis.url, redis.pid, n, sched || undefined);
+        await load({ connections: 10 }); // warm-up, not counted
+        const before = await connsPerProcess(stack.url);
+        const r = await load({ connections: procsConns });
+        const after = await connsPerProcess(stack.url);
+        const spread = [...after].map(([pid, c]) => c - (before.get(pid) ?? 0)).sort((a, b) => b - a);
+        runs.push({ procs: n, sched, r, spread });
+      }
+    }
+    console.log(
+      `\njuggler server --procs N + juggler callee --procs N, ${procsConns} connections back-to-back, ${seconds} s per run, on ${cpus().length} cores shared with redis and the load process`,
+    );
+    console.log('procs  sched  results/s   CPU µs per round trip: server callee redis load  total   connections per server process');
+    for (const { procs, sched, r, spread } of runs) {
+      const c = cpu.get(r)!;
+      const total = c.server + c.callee + c.redis + c.load;
+      console.log(
+        `${String(procs).padStart(5)}  ${(sched || '-').padEnd(5)}  ${r.throughput.toFixed(0).padStart(9)}   ${[c.server, c.callee, c.redis, c.load].map((x) => x.toFixed(0).padStart(6)).join(' ')}  ${total.toFixed(0).padStart(5)}   ${spread.join(' / ')}`,
+      );
+    }
+    console.log(`load average ${loadAverage()}`);
+    // what more cores would give: every side but redis scales with its processes; redis runs commands on
+    // one thread, so its CPU per round trip bounds the rate whatever N is. Measured here, a round trip
+    // costs more with N = 2 than with 1 (each process batches fewer calls per event-loop turn into one
+    // redis command and one socket write), so the figures of the largest N are the ones to scale from.
+    const most = runs.reduce((a, b) => (b.procs > a.procs ? b : a));
+    const c = cpu.get(most.r)!;
+    const redisBound = 1e6 / c.redis;
+    const needServer = Math.ceil(c.server / c.redis);
+    const needCallee = Math.ceil(c.callee / c.redis);
+    console.log(
+      `\nHere every process shares ${cpus().length} cores, so N > 1 adds no CPU: the rate is about ${cpus().length} cores / total CPU per round trip, whatever N,\n` +
+        `and a little lower with N > 1 (more CPU per round trip). On a machine with a core for each process, each side scales\n` +
+        `with its processes until redis, one thread, bounds the rate: from the --procs ${most.procs} run, 1 s / ${c.redis.toFixed(0)} µs of redis CPU per\n` +
+        `round trip ≈ ${fmt(redisBound)} round trips/s, reached with about ${needServer} server and ${needCallee} callee processes (their CPU per round trip\n` +
+        `over redis's) and load generators on cores of their own (${c.load.toFixed(0)} µs per round trip). Beyond that: a Redis Cluster.`,
+    );
+    console.log(
+      `\nreproduce: npm run build:node && npx tsx bench/rpc.ts --only-procs --seconds ${seconds} --procs ${procsList.join(',')} --procs-connections ${procsConns} --sched ${scheds.join(',')}`,
+    );
+    summarise('rpc', [
+      ...runs.map(({ procs, sched, r }) => {
+        const c = cpu.get(r)!;
+        return {
+          name: `--procs ${procs}${sched ? ` (${sched})` : ''}: round trips/s, ${procsConns} conns; CPU µs/round trip server+callee`,
+          value: `${fmt(r.throughput)}/s; ${(c.server + c.callee).toFixed(0)} µs`,
+        };
+      }),
+      { name: 'expected on more cores (redis-bound)', value: `${fmt(redisBound)}/s with ${needServer} server, ${needCallee} callee procs` },
+    ]);
+  }
+
+  async function mainTable(): Promise<void> {
     await load({ connections: 10 }); // warm-up (JIT, redis script cache), not counted
     const rows: LoadReport[] = [];
     for (const c of connections) rows.push(await load({ connections: c }));
@@ -166,9 +274,6 @@ async function main(): Promise<void> {
       },
       { name: 'p99 at half the best rate', value: `${l.p99.toFixed(2)} ms`, target: '< 10 ms', met: l.p99 < 10 },
     ]);
-  } finally {
-    await Promise.all([stop(server), stop(callee)]);
-    await redis.stop();
   }
 }
 

@@ -7,6 +7,7 @@ import { Callee, type Thunk } from '../callee/callee';
 import { demoHandlers } from '../callee/demo';
 import { redisAddrToUrl } from '../server/config-file';
 import { type Command, UsageError } from './command';
+import { announceReady, withProcs } from './procs';
 
 const help = `usage: juggler callee [flags] [handler files...]
 
@@ -46,7 +47,7 @@ async function loadHandlerFile(file: string): Promise<Record<string, Thunk>> {
   return out;
 }
 
-export const calleeCommand: Command = {
+export const calleeCommand: Command = withProcs({
   name: 'callee',
   summary: 'serve URIs: pop calls from redis, run functions, store results',
   help,
@@ -89,11 +90,11 @@ export const calleeCommand: Command = {
       onError: (err) => io.stderr.write(`juggler callee: ${err.message}\n`),
     });
     callee.start();
-    io.stdout.write(`redis ${broker.description}\nserving ${callee.uris.join(', ')} with ${workers} workers\n`);
+    announceReady(io, `redis ${broker.description}\nserving ${callee.uris.join(', ')} with ${workers} workers\n`);
     const sig = await io.stopSignal;
     io.stdout.write(`${sig}: finishing running calls\n`);
     await callee.stop();
     await broker.close();
     return 0;
   },
-};
+});

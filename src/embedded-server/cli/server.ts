@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { RedisBroker } from '../broker/redis/broker';
 import { defaultCommandTimeoutMs, defaultRedisUrl } from '../broker/redis/options';
 import { loadServerConfig, redisAddrToUrl, type ServerConfig } from '../server/config-file';
+import { debugSnapshot } from '../server/debug-endpoints';
 import { serverDefaults } from '../server/options';
 import { JugglerServer } from '../server/server';
 import { parseListenAddr } from './addr';
 import { type Command, UsageError } from './command';
+import { announceReady, procsDebugGather, withProcs } from './procs';
 
 const help = `usage: juggler server [flags]
 
@@ -36,7 +38,7 @@ flags:
                              flags given on the command line win over it
 `;
 
-export const serverCommand: Command = {
+export const serverCommand: Command = withProcs({
   name: 'server',
   summary: 'run a juggler.0 server on redis',
   help,
@@ -101,16 +103,24 @@ export const serverCommand: Command = {
     });
     let url: string;
     try {
-      url = await server.listen({ host, port, path: values.path ?? cfg.path ?? '/ws', debugEndpoints: !values['no-debug-endpoints'] });
+      url = await server.listen({
+        host,
+        port,
+        path: values.path ?? cfg.path ?? '/ws',
+        debugEndpoints: !values['no-debug-endpoints'],
+        debugGather: procsDebugGather(),
+      });
     } catch (err) {
       await broker.close();
       throw new Error(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
     }
-    io.stdout.write(`redis ${broker.description}\nlistening on ${url}\n`);
+    announceReady(io, `redis ${broker.description}\nlistening on ${url}\n`, () =>
+      debugSnapshot({ metrics: server.metrics, broker: broker.metrics, pendingCalls: () => server.router.size }, server.id),
+    );
     const sig = await io.stopSignal;
     io.stdout.write(`${sig}: shutting down\n`);
     await server.close();
     await broker.close();
     return 0;
   },
-};
+});

@@ -9,12 +9,20 @@
 //             a counter nobody has touched yet is absent (ActiveConns shows once a connection came)
 //   juggler_ts  not in Go: our own extra server counters and the broker's, so they are not lost
 // /metrics is the same counters in the Prometheus text exposition format (version 0.0.4).
+//
+// With `juggler server --procs N` each process is a full server with its own counters, and whichever
+// answers the HTTP request asks the supervisor for every process' snapshot (DebugSource.gather) and
+// serves their sum: counters and gauges (ActiveConns, PendingCalls) add up, and so do memstats' sizes and
+// GC counts (so that juggler-load's before/after differences hold whichever process answers each
+// request); LastGC is the latest, GCCPUFraction the mean, and PauseNs/PauseEnd (a ring of recent pauses
+// that cannot be added) are the answering process' own. juggler_ts.Processes lists each process. A
+// restarted process' counters start again from zero, as a restarted Go server's do.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import type { BrokerMetrics } from '../broker/redis/metrics';
+import { type BrokerMetrics, newBrokerMetrics } from '../broker/redis/metrics';
 import { MessageType, type MessageTypeName } from '../message';
-import type { ServerMetrics } from './metrics';
+import { newServerMetrics, type ServerMetrics } from './metrics';
 
 export const DEBUG_VARS_PATH = '/debug/vars';
 export const METRICS_PATH = '/metrics';
@@ -25,6 +33,58 @@ export interface DebugSource {
   broker: Readonly<BrokerMetrics>;
   /** Calls waiting for their result. */
   pendingCalls(): number;
+  /** The snapshots of every process of a `--procs N` server, this one included: their sum is served. */
+  gather?: () => Promise<DebugSnapshot[]>;
+  /** memstats to serve instead of this process' own (a sum over processes). */
+  memstats?: Record<string, unknown>;
+  /** The processes a sum was made of, listed in juggler_ts.Processes. */
+  processes?: readonly DebugSnapshot[];
+}
+
+/** One process' counters, as a `--procs N` worker hands them to the supervisor (plain JSON, over IPC). */
+export interface DebugSnapshot {
+  pid: number;
+  serverId: string;
+  metrics: ServerMetrics;
+  broker: BrokerMetrics;
+  pendingCalls: number;
+  /** memStats() without its PauseNs/PauseEnd rings. */
+  memstats: Record<string, number | boolean>;
+}
+
+export function debugSnapshot(src: DebugSource, serverId: string): DebugSnapshot {
+  const { PauseNs: _ns, PauseEnd: _end, ...mem } = memStats();
+  return {
+    pid: process.pid,
+    serverId,
+    metrics: { ...src.metrics },
+    broker: { ...src.broker },
+    pendingCalls: src.pendingCalls(),
+    memstats: mem as Record<string, number | boolean>,
+  };
+}
+
+function sumFields<T extends object>(items: readonly T[]): T {
+  const out: Record<string, number> = {};
+  for (const it of items) {
+    for (const [k, v] of Object.entries(it)) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+  }
+  return out as T;
+}
+
+/** The sum of several processes' snapshots, as one source (see the header for what is summed how). */
+export function sumSnapshots(list: readonly DebugSnapshot[]): DebugSource {
+  const pending = list.reduce((n, s) => n + s.pendingCalls, 0);
+  const memstats: Record<string, unknown> = { ...memStats(), ...sumFields(list.map((s) => s.memstats)) };
+  memstats.LastGC = Math.max(0, ...list.map((s) => Number(s.memstats.LastGC) || 0));
+  memstats.GCCPUFraction = list.length ? list.reduce((n, s) => n + (Number(s.memstats.GCCPUFraction) || 0), 0) / list.length : 0;
+  return {
+    metrics: { ...newServerMetrics(), ...sumFields(list.map((s) => s.metrics)) },
+    broker: { ...newBrokerMetrics(), ...sumFields(list.map((s) => s.broker)) },
+    pendingCalls: () => pending,
+    memstats,
+    processes: list,
+  };
 }
 
 /** The server counters the Go server publishes in its `juggler` expvar map, in its order. */
@@ -148,13 +208,26 @@ export function jugglerVars(m: Readonly<ServerMetrics>): Record<string, number> 
 export function debugVars(src: DebugSource): Record<string, unknown> {
   return {
     cmdline: process.argv,
-    memstats: memStats(),
+    memstats: src.memstats ?? memStats(),
     juggler: jugglerVars(src.metrics),
     juggler_ts: {
       ClosedForErrors: src.metrics.ClosedForErrors,
       OrphanResults: src.metrics.OrphanResults,
       PendingCalls: src.pendingCalls(),
       broker: { ...src.broker },
+      ...(src.processes
+        ? {
+            Processes: src.processes.map((p) => ({
+              Pid: p.pid,
+              ServerID: p.serverId,
+              ActiveConns: p.metrics.ActiveConns,
+              TotalConns: p.metrics.TotalConns,
+              Calls: p.broker.Calls,
+              Results: p.broker.Results,
+              PendingCalls: p.pendingCalls,
+            })),
+          }
+        : {}),
     },
   };
 }
@@ -192,8 +265,12 @@ const one = (value: number) => [{ value }];
 export function prometheusText(src: DebugSource): string {
   const m = src.metrics;
   const b = src.broker;
-  const mem = process.memoryUsage();
   startGcStats();
+  // one process' figures, or (--procs N) the sum over processes
+  const ms = src.memstats ?? memStats();
+  const mem = { rss: Number(ms.Sys), heapUsed: Number(ms.HeapAlloc), heapTotal: Number(ms.HeapSys) };
+  const gcRuns = Number(ms.NumGC);
+  const gcPauseNs = Number(ms.PauseTotalNs);
   const families: Family[] = [
     {
       name: 'juggler_connections_active',
@@ -258,6 +335,12 @@ export function prometheusText(src: DebugSource): string {
       samples: one(m.ReadPauses),
     },
     { name: 'juggler_pending_calls', type: 'gauge', help: 'Calls waiting for their result.', samples: one(src.pendingCalls()) },
+    {
+      name: 'juggler_processes',
+      type: 'gauge',
+      help: 'Server processes whose figures these are (juggler server --procs N).',
+      samples: one(src.processes?.length ?? 1),
+    },
     { name: 'juggler_broker_calls_total', type: 'counter', help: 'Calls pushed to redis (broker Calls).', samples: one(b.Calls) },
     { name: 'juggler_broker_results_total', type: 'counter', help: 'Results read from redis (broker Results).', samples: one(b.Results) },
     { name: 'juggler_broker_events_total', type: 'counter', help: 'Pub-sub events received (broker Events).', samples: one(b.Events) },
@@ -286,12 +369,12 @@ export function prometheusText(src: DebugSource): string {
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident memory size in bytes.', samples: one(mem.rss) },
     { name: 'nodejs_heap_used_bytes', type: 'gauge', help: 'V8 heap bytes in use.', samples: one(mem.heapUsed) },
     { name: 'nodejs_heap_total_bytes', type: 'gauge', help: 'V8 heap bytes reserved.', samples: one(mem.heapTotal) },
-    { name: 'nodejs_gc_runs_total', type: 'counter', help: 'Garbage collections since the server started.', samples: one(gc!.numGC) },
+    { name: 'nodejs_gc_runs_total', type: 'counter', help: 'Garbage collections since the server started.', samples: one(gcRuns) },
     {
       name: 'nodejs_gc_pause_seconds_total',
       type: 'counter',
       help: 'Time spent in garbage collection since the server started.',
-      samples: one(gc!.pauseTotalNs / 1e9),
+      samples: one(gcPauseNs / 1e9),
     },
     {
       name: 'process_start_time_seconds',
@@ -316,12 +399,26 @@ export function serveDebugEndpoint(req: IncomingMessage, res: ServerResponse, sr
     return true;
   }
   const json = path === DEBUG_VARS_PATH;
-  const body = json ? `${JSON.stringify(debugVars(src), null, 1)}\n` : prometheusText(src);
-  res.writeHead(200, {
-    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  const answer = (from: DebugSource) => {
+    const body = json ? `${JSON.stringify(debugVars(from), null, 1)}\n` : prometheusText(from);
+    res.writeHead(200, {
+      'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+  if (!src.gather) {
+    answer(src);
+    return true;
+  }
+  src.gather().then(
+    (list) => answer(sumSnapshots(list)),
+    (err: Error) => {
+      // a partial sum would read as a drop in counters: say so instead
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`cannot add up the server processes' counters: ${err.message}\n`);
+    },
+  );
   return true;
 }

@@ -65,6 +65,8 @@ export interface ListenOptions {
   path?: string;
   /** Answer GET /debug/vars (Go's expvar JSON) and GET /metrics (Prometheus). Default true. */
   debugEndpoints?: boolean;
+  /** `--procs N`: the snapshots of every server process, so that the endpoints serve their sum. */
+  debugGather?: DebugSource['gather'];
 }
 
 export class JugglerServer {
@@ -127,7 +129,9 @@ export class JugglerServer {
   async listen(o: ListenOptions = {}): Promise<string> {
     this.#path = o.path ?? '/ws';
     const debug: DebugSource | undefined =
-      o.debugEndpoints === false ? undefined : { metrics: this.metrics, broker: this.broker.metrics, pendingCalls: () => this.router.size };
+      o.debugEndpoints === false
+        ? undefined
+        : { metrics: this.metrics, broker: this.broker.metrics, pendingCalls: () => this.router.size, gather: o.debugGather };
     if (debug) startGcStats();
     const http = createServer((req, res) => {
       if (debug && serveDebugEndpoint(req, res, debug)) return;
