@@ -187,6 +187,9 @@ describe('host, clients and the trace', () => {
   test("a call that expires on the client's timeout is traced as the client saw it, in the call's chain", async () => {
     const out = await h.bridge.call('clients.call', { clientId, uri: 'test.delay', args: 600, timeoutMs: 150 });
     expect(out).toMatchObject({ ok: false, error: { code: 'EXPIRED' } });
+    // the message says where the time went (a callee took it and ran past the timeout), not a generic hint
+    expect(out.error?.message).toMatch(/no result within 150 ms; queued [\d.]+ (ms|µs), then the callee ran past the timeout/);
+    expect(out.error?.message).not.toMatch(/check that a callee serves/);
     await vi.waitFor(() =>
       expect(traced).toContainEqual(
         expect.objectContaining({

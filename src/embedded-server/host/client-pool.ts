@@ -21,6 +21,11 @@ export interface ClientPoolHooks {
    * its connection: the name the user gave, with the client id added only when another client has it.
    */
   onClient?: (clientId: string, client: JugglerClient, traceName: string) => void;
+  /**
+   * Where an expired call's time went, as far as the trace saw it (e.g. "queued 2 ms, then the callee
+   * ran past the timeout"), to replace the client's generic hint; undefined when nothing was seen.
+   */
+  explainExpiry?: (uuid: string) => string | undefined;
   /** A client could not connect: why (refused, the HTTP status of a refused upgrade, no juggler.0, TLS). */
   onConnectFailed?: (traceName: string, url: string, reason: string) => void;
   onChange?: (clients: ClientInfo[]) => void;
@@ -152,7 +157,11 @@ export class ClientPool {
       const error: CallOutcome['error'] = { code: e.code ?? 'FAILED', message: e.message };
       if (err instanceof NackError) error.nackCode = err.nackCode;
       if (err instanceof CallError) error.result = { error: err.error };
-      if (err instanceof CallExpiredError) error.code = 'EXPIRED';
+      if (err instanceof CallExpiredError) {
+        error.code = 'EXPIRED';
+        const seen = this.hooks.explainExpiry?.(uuid);
+        if (seen) error.message = `call to ${uri} expired: no result within ${err.timeoutMs} ms; ${seen}`;
+      }
       return { uuid, ok: false, error, latencyMs };
     } finally {
       this.#changed();

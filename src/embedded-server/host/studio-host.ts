@@ -102,6 +102,12 @@ export class StudioHost {
     this.clients = new ClientPool(() => server.url, {
       onClient: (id, client, traceName) => tracer.client(id, client, traceName),
       onConnectFailed: (traceName, url, reason) => tracer.clientConnectFailed(traceName, url, reason),
+      // the chain's own account of the timeout ("timeout 150 ms: queued 1 ms, then the callee ran past ...")
+      explainExpiry: (uuid) =>
+        tracer.bus
+          .chain(uuid)
+          ?.notes?.find((n) => n.startsWith('timeout '))
+          ?.replace(/^timeout [^:]+: /, ''),
       onChange: (list) => this.dispatcher.emit('clients.changed', list),
       onEvent: (ev) => this.dispatcher.emit('clients.event', ev),
     });

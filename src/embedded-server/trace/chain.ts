@@ -130,7 +130,8 @@ export function label(e: TraceEvent): string {
     case 'conn':
       return `connection ${e.state}`;
     case 'log':
-      return e.level;
+      // a log line in a chain is a client's own view of its request (its timeout ended the call)
+      return e.source.startsWith('client ') && e.message.includes(' expired') ? 'client expired' : e.level;
   }
 }
 
@@ -158,6 +159,8 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
   let res: TraceEvent | undefined;
   let nack = false;
   let calleeExpired = false;
+  /** The client's own timeout ended the call (its `exp`): expired, whatever redis shows so far. */
+  let clientExpired = false;
   let frames = 0;
   let evnt = false;
   let publish = false;
@@ -170,6 +173,7 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
       else if (e.type === 'EVNT') evnt = true;
       else if (e.type === 'CALL' || e.type === 'PUB' || e.type === 'SUB' || e.type === 'UNSB') request ??= e;
     } else if (e.kind === 'callee' && e.outcome === 'expired') calleeExpired = true;
+    else if (e.kind === 'log' && label(e) === 'client expired') clientExpired = true;
     else if (e.kind === 'redis') {
       const k = opKind(e);
       if (k && !ops.has(k)) ops.set(k, e);
@@ -210,7 +214,7 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
     if (!popResult) return 'the result was pushed, but its server did not pop it in time';
     return 'the result reached its server after the timeout';
   };
-  if (calleeExpired) {
+  if (calleeExpired || clientExpired) {
     notes.push(`timeout ${ms(timeoutMs)}: ${where()}`);
     return done('expired');
   }
