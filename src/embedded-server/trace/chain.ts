@@ -97,6 +97,11 @@ function drawWatchedRun(hops: ChainHop[]): void {
 function answerer(hops: ChainHop[], watchedBy: Map<string, string>): string | undefined {
   const popper = watchedBy.get('pop call') ?? hops.find((h) => h.event.kind === 'redis' && opKind(h.event) === 'pop call' && h.by)?.by;
   const run = hops.find((h) => h.event.kind === 'callee')?.event as CalleeTrace | undefined;
+  // a pop the watch inferred (a push served a waiting client) names a callee only once that callee
+  // confirms it took the call: its TTL check or its result push (a dead callee can seem to be waiting)
+  const confirmed =
+    run || hops.some((h) => h.event.kind === 'redis' && (opKind(h.event) === 'check call' || opKind(h.event) === 'push result'));
+  if (!confirmed) return undefined;
   if (popper && run) return `${popper} (callee ${run.calleeId})`;
   return popper ?? (run ? `callee ${run.calleeId}` : undefined);
 }
@@ -210,6 +215,11 @@ function judge(chain: Chain, events: readonly TraceEvent[], ctx: ChainContext): 
     if (!popCall) return `queued in the call list ${ms(ctx.now - hopTime(pushCall))}, no callee popped it`;
     const queued = popCall.t - hopTime(pushCall);
     if (queued > timeoutMs) return `queued in the call list ${ms(queued)}: the callee popped it ${ms(queued - timeoutMs)} after the TTL`;
+    // the watch infers a blocked client's pop from the push that served it; a callee that really took
+    // the call checks its TTL next. Without that check, the client that seemed to wait may be gone (a
+    // callee that died in its BRPOP stays on the list until redis notices).
+    if (!pushResult && popCall.role === 'watch' && !ops.has('check call'))
+      return `queued in the call list; ${popCall.client ?? 'a client'} seemed to be waiting for it but never checked its TTL: no callee took it (that callee may have gone away)`;
     if (!pushResult) return `queued ${ms(queued)}, then the callee ran past the timeout (no result pushed)`;
     if (!popResult) return 'the result was pushed, but its server did not pop it in time';
     return 'the result reached its server after the timeout';
