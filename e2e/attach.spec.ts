@@ -25,6 +25,8 @@ test('Attach starts a proxy and shows its local URL; a Playground client calls t
   expect(localUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
   expect(localUrl).not.toBe(serverUrl);
   await expect(row).toContainText('X-Debugged-By');
+  // the status bar lists what the Studio watches
+  await expect(app.getByTestId('status-watching')).toContainText(/watching: .*prox(y|ies) \(\d+ open\)/);
 
   await app.keyboard.press('2');
   await app.getByTestId('add-client-url').fill(localUrl);

@@ -62,6 +62,12 @@ describe('attached to a separately started system', () => {
     const status = await h.bridge.call('host.status');
     expect(status.attached).toMatchObject({ url: redis.url, servingCallees: false });
     expect(await h.bridge.call('watch.status')).toMatchObject({ running: true, url: redis.url });
+    // the other watched systems, for the status bar: the proxy and the redis watch
+    expect(status.watching).toMatchObject({
+      proxies: [{ upstream: serverUrl, open: 1 }],
+      syncTargets: [],
+      monitor: { url: redis.url, rate: expect.any(Number) },
+    });
   });
 
   test('a call through the proxy: client, proxy and server-side redis hops in one chain, the callee named, verdict ok', async () => {

@@ -5,7 +5,7 @@
 // (attachment.ts): watched, never written to. No Electron here: the desktop shell and the web host
 // both use it.
 import { randomUUID } from 'node:crypto';
-import type { CalleeInfo, HostInfo, HostStatus, MetricsSample } from '../../shared/bridge/contract';
+import type { CalleeInfo, HostInfo, HostStatus, MetricsSample, WatchingSummary } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { BridgeDispatcher } from '../bridge/dispatcher';
 import { RedisBroker } from '../broker/redis/broker';
@@ -313,7 +313,19 @@ export class StudioHost {
       trace: this.trace.stats(),
       faults: { calleeDelayMs: this.calleeDelayMs },
       ...(this.attachment?.attached ? { attached: this.attachment.redis() } : {}),
+      ...this.#watching(),
     };
+  }
+
+  /** The proxies, sync targets and redis watch, for the status bar (absent when there are none). */
+  #watching(): { watching?: WatchingSummary } {
+    const proxies = this.proxies?.list().map((p) => ({ upstream: redactUrl(p.upstream), open: p.connections.open })) ?? [];
+    const syncTargets =
+      this.syncAttach?.list().map((t) => ({ url: t.url, kind: t.kind, ...(t.generation ? { generation: t.generation } : {}) })) ?? [];
+    const w = this.watch?.status();
+    const monitor = w?.running ? { ...(w.url ? { url: w.url } : {}), rate: w.rate, remainingMs: w.remainingMs } : undefined;
+    if (proxies.length === 0 && syncTargets.length === 0 && !monitor) return {};
+    return { watching: { proxies, syncTargets, ...(monitor ? { monitor } : {}) } };
   }
 
   metrics(): MetricsSample {

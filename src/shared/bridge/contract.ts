@@ -24,6 +24,18 @@ export interface HostStatus {
   faults: { calleeDelayMs: number };
   /** The redis attached with --redis or attach.redis, if any: watched only unless callees serve there. */
   attached?: AttachedRedis;
+  /** The other systems the Studio watches besides an attached redis (the status bar lists them). */
+  watching?: WatchingSummary;
+}
+
+/** What the status bar says of the systems the Studio watches without owning them. */
+export interface WatchingSummary {
+  /** Recording juggler.0 proxies: upstream (redacted) and open connections. */
+  proxies: { upstream: string; open: number }[];
+  /** Sync servers attached or proxied: URL (redacted), how, generation when known. */
+  syncTargets: { url: string; kind: 'attach' | 'proxy'; generation?: string }[];
+  /** The redis watch (MONITOR) while it runs. */
+  monitor?: { url?: string; rate: number; remainingMs: number };
 }
 
 /** A redis the Studio did not start, attached to be watched (see attach.*). */

@@ -1,6 +1,7 @@
 // The bottom bar: bridge, redis, server, callees and trace health at a glance. Dropped trace events
 // are always shown, never silent. An attached redis (a system the Studio did not start) is named, with
 // whether the Studio only watches it or its callees serve there too.
+import type { WatchingSummary } from '../../../shared/bridge/contract';
 import { useAppStore } from '../stores/use-app-store';
 
 function Dot({ ok, label, title }: { ok: boolean | undefined; label: string; title?: string }) {
@@ -8,6 +9,28 @@ function Dot({ ok, label, title }: { ok: boolean | undefined; label: string; tit
     <span className="status-item" data-ok={ok === undefined ? 'unknown' : String(ok)} title={title}>
       <span className="status-dot" aria-hidden="true" />
       {label}
+    </span>
+  );
+}
+
+/** The other systems watched: each says what it is and that the Studio only watches it. */
+function Watching({ w }: { w: WatchingSummary }) {
+  const parts: string[] = [];
+  if (w.monitor)
+    parts.push(`redis watch ${Math.round(w.monitor.rate).toLocaleString()} cmd/s, ${Math.ceil(w.monitor.remainingMs / 60_000)} min left`);
+  if (w.proxies.length > 0)
+    parts.push(`${w.proxies.length} proxy${w.proxies.length === 1 ? '' : 'ies'} (${w.proxies.reduce((n, p) => n + p.open, 0)} open)`);
+  if (w.syncTargets.length > 0) parts.push(`${w.syncTargets.length} sync server${w.syncTargets.length === 1 ? '' : 's'}`);
+  const detail = [
+    ...(w.monitor ? [`redis watch (MONITOR) on ${w.monitor.url ?? 'the inspected redis'}`] : []),
+    ...w.proxies.map((p) => `proxy to ${p.upstream}: ${p.open} open`),
+    ...w.syncTargets.map(
+      (t) => `sync ${t.kind === 'proxy' ? 'proxy to' : 'attached to'} ${t.url}${t.generation ? ` (${t.generation})` : ''}`,
+    ),
+  ].join('\n');
+  return (
+    <span className="status-item" data-testid="status-watching" title={`${detail}\nThe Studio only watches these systems.`}>
+      watching: {parts.join(' · ')}
     </span>
   );
 }
@@ -54,6 +77,7 @@ export function StatusBar() {
           {status.attached.servingCallees ? "serving callees on it (they take that system's calls)" : 'watching only'}
         </span>
       )}
+      {status?.watching && <Watching w={status.watching} />}
       {status && status.faults.calleeDelayMs > 0 && (
         <span className="status-item status-warn">callee delay {status.faults.calleeDelayMs} ms</span>
       )}
