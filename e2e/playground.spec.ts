@@ -52,6 +52,9 @@ test('a CALL to test.delay with a short timeout expires and says so', async ({ a
   const result = col.getByTestId('call-result');
   await expect(result).toHaveAttribute('data-kind', 'expired');
   await expect(result).toContainText('Expired: no result within 100 ms');
+  // where the time went, from the call's chain: the demo callee took the call and ran past the timeout
+  await expect(result).toContainText('then the callee ran past the timeout');
+  await expect(result).not.toContainText('check that a callee serves');
   await expect(col.getByTestId('call-history-entry').first()).toContainText('expired');
   await col.getByTestId('client-remove').click();
 });

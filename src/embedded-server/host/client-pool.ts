@@ -160,7 +160,11 @@ export class ClientPool {
       if (err instanceof CallExpiredError) {
         error.code = 'EXPIRED';
         const seen = this.hooks.explainExpiry?.(uuid);
-        if (seen) error.message = `call to ${uri} expired: no result within ${err.timeoutMs} ms; ${seen}`;
+        error.timeoutMs = err.timeoutMs;
+        if (seen) {
+          error.detail = seen;
+          error.message = `call to ${uri} expired: no result within ${err.timeoutMs} ms; ${seen}`;
+        }
       }
       return { uuid, ok: false, error, latencyMs };
     } finally {

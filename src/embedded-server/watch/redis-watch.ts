@@ -12,6 +12,7 @@ import { WatchError } from './errors';
 import { MonitorConnection } from './monitor-connection';
 import { parseMonitorLine } from './monitor-line';
 import { Translator, type WatchedOp } from './translate';
+import { wallClockOffsetMs } from './wall-clock';
 
 export type { RedisWatchStatus, WatchNodeStatus } from '../../shared/watch';
 
@@ -177,8 +178,9 @@ export class RedisWatch {
           // one fixed mapping per node, so that the order of its commands is kept: redis' clock read as
           // ours (the same machine, or synchronised clocks), unless the first line says the clocks differ
           // by more than a second, then that line's delay is taken as none
-          const wall = c.timeMs - (Date.now() - performance.now());
-          n.offset = Math.abs(receivedAt - wall) > 1000 ? receivedAt - c.timeMs : -(Date.now() - performance.now());
+          const clock = wallClockOffsetMs();
+          const wall = c.timeMs - clock;
+          n.offset = Math.abs(receivedAt - wall) > 1000 ? receivedAt - c.timeMs : -clock;
         }
         translator.translate(c, ops);
         if (ops.length > 0) this.#emit(node, ops, at);

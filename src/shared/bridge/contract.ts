@@ -72,7 +72,15 @@ export interface CallOutcome {
   /** The RES args (parsed) when ok. */
   result?: unknown;
   /** NACK, callee error result, expiry or a closed connection. */
-  error?: { code: string; message: string; nackCode?: number; result?: unknown };
+  error?: {
+    code: string;
+    message: string;
+    nackCode?: number;
+    result?: unknown;
+    /** For an expiry: the timeout that lapsed, and where the time went as far as the Studio saw it. */
+    timeoutMs?: number;
+    detail?: string;
+  };
   latencyMs: number;
 }
 

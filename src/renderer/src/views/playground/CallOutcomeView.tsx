@@ -20,13 +20,7 @@ export function CallOutcomeView({ record }: { record: CallRecord }) {
         )}
       </div>
       {kind === 'ok' && <JsonTree value={o?.result} data-testid="call-result-value" />}
-      {kind === 'expired' && (
-        <p className="pg-outcome-text">
-          {/* the client's message names the timeout already: said once, not twice */}
-          {o?.error?.message ??
-            `Expired: no result within ${record.timeoutMs !== undefined ? `${record.timeoutMs} ms` : 'the default timeout'}.`}
-        </p>
-      )}
+      {kind === 'expired' && <p className="pg-outcome-text">{expiryText(record)}</p>}
       {kind === 'nack' && (
         <p className="pg-outcome-text">
           Refused by the server: NACK code <strong>{o?.error?.nackCode}</strong>, {o?.error?.message}
@@ -46,4 +40,13 @@ export function CallOutcomeView({ record }: { record: CallRecord }) {
       {kind === 'failed' && <p className="pg-outcome-text">The host could not make the call: {record.failure}</p>}
     </div>
   );
+}
+
+/** Which timeout lapsed, then where the time went (from the call's chain) or what to check. */
+function expiryText(record: CallRecord): string {
+  const e = record.outcome?.error;
+  const timeoutMs = e?.timeoutMs ?? record.timeoutMs;
+  const head = `Expired: no result within ${timeoutMs !== undefined ? `${timeoutMs} ms` : 'the default timeout'}`;
+  if (e?.detail) return `${head}; ${e.detail}.`;
+  return `${head}. Raise the timeout, or check that a callee serves ${record.uri}.`;
 }
