@@ -12,9 +12,10 @@
 // Nothing here may throw at the proxy: every failure (bad JSON, unknown type, a patch that cannot be
 // applied, a value too deep for the codecs) is counted and reported through `decodeError`, and the
 // frame is still forwarded by the caller.
+
+import type { Patch } from '../../shared/json-patch/patch';
 import { Emitter } from '../sync/emitter';
 import { detectGeneration, type Generation } from '../sync/generation';
-import type { Patch } from '../sync/patch';
 import { type ChangeEvent, Replica } from '../sync/replica';
 import { decodeClientMessage, decodeServerMessage } from '../sync/request-codec';
 import { decodeSeed } from '../sync/seed-codec';

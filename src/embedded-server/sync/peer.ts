@@ -1,12 +1,13 @@
 // The transport-independent half of a connection: lifecycle, framing (plain frames, or 0.7 segments with
 // transport ping), keepalive and closing on bad input. A binding (ws-server, ws-client, a test) hands it
 // received frames and the socket's close, and gives it a FrameSink to write to. No socket in here.
+
+import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from '../../shared/json-patch/json-depth';
+import type { PatchLimits } from '../../shared/json-patch/patch';
 import { Emitter } from './emitter';
 import { CloseCode, connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
-import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from './json-depth';
 import { Keepalive, type KeepaliveOptions } from './keepalive';
-import type { PatchLimits } from './patch';
 import { DEFAULT_MAX_SEGMENT_SIZE, DEFAULT_UNFINISHED_MESSAGE_TIMEOUT, Reassembler, segment, type UnfinishedBudget } from './segmenter';
 
 /** What a peer writes to. `send` must keep frames in order. */

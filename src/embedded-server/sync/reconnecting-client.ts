@@ -2,12 +2,13 @@
 // `retryDelay` after the last and starts over (like the JS `Application`). Its replicas outlive the
 // connections, so revisions keep growing; the remote one goes back to null on every close (spec).
 // Browser-safe: no node:* imports.
+
+import type { JsonValue } from '../../shared/json-patch/json-value';
 import type { SyncDelay } from './batcher';
 import type { ClientPeer, Notification } from './client-peer';
 import { Emitter } from './emitter';
 import { connectionClosed } from './errors';
 import type { Generation } from './generation';
-import type { JsonValue } from './json-value';
 import type { CloseEvent } from './peer';
 import { type ChangeEvent, Replica } from './replica';
 import type { RpcOptions } from './rpc';

@@ -2,9 +2,10 @@
 // a revision that grows by one on every change. Change events carry the patch and the data before and
 // after, so that a UI can scrub through the history of a replica. Revisions share what did not change
 // between them (patch.ts applies copy on write): values, befores and afters are read-only.
+
+import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
+import { applyPatch, diff, type Patch, type PatchLimits } from '../../shared/json-patch/patch';
 import { Emitter } from './emitter';
-import { cloneJson, type JsonValue } from './json-value';
-import { applyPatch, diff, type Patch, type PatchLimits } from './patch';
 
 export interface ChangeEvent {
   /** 1 for the first change of this replica, then +1 per change; never reused, also across reconnects. */

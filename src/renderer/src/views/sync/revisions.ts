@@ -1,8 +1,12 @@
 // A replica's history as states: each change carries its patch and the data before and after it, so
 // the state at any revision is read straight from the history; replaying the patches from the first
 // `before` gives the same states (a test pins that) and is how a history with no snapshots would do it.
-import { applyPatch, compare, type Operation } from 'fast-json-patch';
+//
+// Diffs and replays go through the engine's own JSON Patch module (src/shared/json-patch), so the diff a
+// user sees between two revisions is the patch a peer would send for that change: a prepend is `add /a/0`,
+// not a replace of every element, and a null or scalar root is one `replace ""`.
 import type { SyncChange } from '../../../../shared/bridge/contract';
+import { applyPatch, diff, type JsonValue, jsonEqual, type Patch } from '../../../../shared/json-patch';
 
 /** The revisions a history can show: the state before its first change, then after each change. */
 export function revisionsOf(history: readonly SyncChange[]): number[] {
@@ -28,23 +32,24 @@ export function replayTo(history: readonly SyncChange[], revision: number): unkn
   let doc = history[0]!.before;
   for (const c of history) {
     if (c.revision > revision) break;
-    doc = applyPatch(doc, c.patch as Operation[], true, false).newDocument;
+    // the Studio shows what the peer already accepted: no depth or size bounds to enforce here
+    doc = applyPatch(doc as JsonValue, c.patch, {
+      maxDepth: Number.POSITIVE_INFINITY,
+      maxOperations: Number.POSITIVE_INFINITY,
+      maxCopiedValues: Number.POSITIVE_INFINITY,
+    });
   }
   return doc;
 }
 
 /** RFC 6902 operations that turn the state at `from` into the state at `to`. */
-export function diffRevisions(history: readonly SyncChange[], from: number, to: number): Operation[] {
+export function diffRevisions(history: readonly SyncChange[], from: number, to: number): Patch {
   return diffValues(stateAt(history, from), stateAt(history, to));
 }
 
-export function diffValues(a: unknown, b: unknown): Operation[] {
-  const isObj = (v: unknown) => typeof v === 'object' && v !== null;
-  // compare() only walks objects and arrays; a scalar or null root is one replace of the whole
-  if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) {
-    return deepEqual(a, b) ? [] : [{ op: 'replace', path: '', value: b }];
-  }
-  return compare(a as object, b as object);
+/** The patch a peer would send to turn `a` into `b` (both JSON values, as every replica state is). */
+export function diffValues(a: unknown, b: unknown): Patch {
+  return diff(a as JsonValue, b as JsonValue);
 }
 
 function parentPointer(path: string): string {
@@ -71,20 +76,8 @@ export function changedPaths(patch: readonly unknown[]): Set<string> {
   return out;
 }
 
-/** Deep JSON equality, key order ignored. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+/** Deep JSON equality, key order ignored, types told apart (0, false, "" and null differ). */
+export const deepEqual: (a: unknown, b: unknown) => boolean = jsonEqual;
 
 /** One operation on one line: `replace /todos/0/done true`. */
 export function formatOp(raw: unknown): string {

@@ -1,16 +1,16 @@
-import { applyPatch, type Operation } from 'fast-json-patch';
 import { describe, expect, test } from 'vitest';
 import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import { applyPatch, type JsonValue, type Patch } from '../../../../shared/json-patch';
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
 import { parseJsonInput } from './json-input';
 import { changedPaths, deepEqual, diffRevisions, diffValues, formatOp, replayTo, revisionsOf, stateAt } from './revisions';
 import { createSyncStore, historyKey, type SyncBridge, serverPeer } from './sync-store';
 
 /** A history made the way the host makes it: each change's before, patch and after. */
-function historyOf(start: unknown, patches: Operation[][], firstRevision = 1): SyncChange[] {
+function historyOf(start: JsonValue, patches: Patch[], firstRevision = 1): SyncChange[] {
   let doc = start;
   return patches.map((patch, i) => {
-    const after = applyPatch(doc, patch, true, false).newDocument;
+    const after = applyPatch(doc, patch);
     const c: SyncChange = { peerId: 'p', replica: 'local', revision: firstRevision + i, patch, before: doc, after, at: i };
     doc = after;
     return c;
@@ -58,8 +58,23 @@ describe('revision reconstruction', () => {
 describe('diff between revisions', () => {
   test('the operations turn the earlier state into the later one', () => {
     const ops = diffRevisions(history, 1, 4);
-    expect(applyPatch(stateAt(history, 1), ops, true, false).newDocument).toEqual(stateAt(history, 4));
+    expect(applyPatch(stateAt(history, 1) as JsonValue, ops)).toEqual(stateAt(history, 4));
     expect(ops.length).toBeGreaterThan(0);
+  });
+
+  test('a prepend is the one add a peer would send, not a replace of every element (issue 14)', () => {
+    const list = historyOf({ a: [1, 2, 3, 4, 5] }, [[{ op: 'add', path: '/a/0', value: 0 }]]);
+    expect(diffRevisions(list, 0, 1)).toEqual([{ op: 'add', path: '/a/0', value: 0 }]);
+    expect(diffRevisions(list, 1, 0)).toEqual([{ op: 'remove', path: '/a/0' }]);
+  });
+
+  test('a null root diffs and replays without crashing, both ways (issue 14)', () => {
+    const fromNull = historyOf(null, [[{ op: 'replace', path: '', value: { a: [0] } }], [{ op: 'replace', path: '', value: null }]]);
+    expect(diffRevisions(fromNull, 0, 1)).toEqual([{ op: 'replace', path: '', value: { a: [0] } }]);
+    expect(diffRevisions(fromNull, 1, 2)).toEqual([{ op: 'replace', path: '', value: null }]);
+    expect(diffRevisions(fromNull, 0, 2)).toEqual([]);
+    expect(replayTo(fromNull, 2)).toBeNull();
+    expect(diffValues(null, 'x')).toEqual([{ op: 'replace', path: '', value: 'x' }]);
   });
 
   test('the same revision twice is no difference; a scalar or null root is one replace', () => {
