@@ -6,7 +6,7 @@
 // user sees between two revisions is the patch a peer would send for that change: a prepend is `add /a/0`,
 // not a replace of every element, and a null or scalar root is one `replace ""`.
 import type { SyncChange } from '../../../../shared/bridge/contract';
-import { applyPatch, diff, type JsonValue, jsonEqual, type Patch } from '../../../../shared/json-patch';
+import { applyPatch, diff, type JsonValue, jsonEqual, type Patch, parsePointer } from '../../../../shared/json-patch';
 
 /** The revisions a history can show: the state before its first change, then after each change. */
 export function revisionsOf(history: readonly SyncChange[]): number[] {
@@ -25,6 +25,13 @@ export function stateAt(history: readonly SyncChange[], revision: number): unkno
   }
   return found.after;
 }
+
+// the Studio replays what a peer already accepted: no depth or size bound to enforce again here
+const UNBOUNDED = {
+  maxDepth: Number.POSITIVE_INFINITY,
+  maxOperations: Number.POSITIVE_INFINITY,
+  maxCopiedValues: Number.POSITIVE_INFINITY,
+};
 
 /** The same state by applying the patches from the first change's `before` (never mutating it). */
 export function replayTo(history: readonly SyncChange[], revision: number): unknown {
@@ -79,14 +86,70 @@ export function changedPaths(patch: readonly unknown[]): Set<string> {
 /** Deep JSON equality, key order ignored, types told apart (0, false, "" and null differ). */
 export const deepEqual: (a: unknown, b: unknown) => boolean = jsonEqual;
 
+/** An operation with the value it replaces or removes (`old`), read from the data just before it. */
+export interface OpWithOld {
+  op: unknown;
+  /** Present for replace and remove (and move, the moved value's place is emptied). */
+  old?: { value: unknown };
+}
+
+/**
+ * Pairs the first `limit` operations of `patch` with the values they overwrite, applying them one by one
+ * from `before` (each operation's path is relative to the data the ones before it made). Stops pairing at
+ * an operation that does not apply (a history the host trimmed): the rest are listed without old values.
+ */
+export function withOldValues(before: unknown, patch: readonly unknown[], limit = patch.length): OpWithOld[] {
+  const out: OpWithOld[] = [];
+  let doc = before as JsonValue;
+  let ok = true;
+  const shown = patch.slice(0, limit);
+  for (const [i, raw] of shown.entries()) {
+    const op = raw as { op?: string; path?: unknown };
+    const entry: OpWithOld = { op: raw };
+    if (ok && (op.op === 'replace' || op.op === 'remove') && typeof op.path === 'string') {
+      const found = valueAt(doc, op.path);
+      if (found) entry.old = found;
+    }
+    out.push(entry);
+    // the last one shown changes nothing that is read after it
+    if (ok && i < shown.length - 1) {
+      try {
+        doc = applyPatch(doc, [raw], UNBOUNDED);
+      } catch {
+        ok = false;
+      }
+    }
+  }
+  return out;
+}
+
+/** The value at a JSON Pointer, or undefined when there is none. */
+export function valueAt(doc: unknown, pointer: string): { value: unknown } | undefined {
+  let node = doc;
+  try {
+    for (const token of parsePointer(pointer)) {
+      if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(token) && Number(token) < node.length) node = node[Number(token)];
+      else if (typeof node === 'object' && node !== null && !Array.isArray(node) && Object.hasOwn(node, token))
+        node = (node as Record<string, unknown>)[token];
+      else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return { value: node };
+}
+
+/** A value on one line, cut at 120 characters. */
+export function formatValue(value: unknown): string {
+  const v = JSON.stringify(value);
+  return v === undefined ? 'undefined' : v.length > 120 ? `${v.slice(0, 120)}…` : v;
+}
+
 /** One operation on one line: `replace /todos/0/done true`. */
 export function formatOp(raw: unknown): string {
   const op = raw as { op?: string; path?: string; from?: string; value?: unknown };
   const parts = [op.op ?? '?', op.path === '' ? '""' : (op.path ?? '?')];
   if (op.from !== undefined) parts.push(`from ${op.from === '' ? '""' : op.from}`);
-  if ('value' in op) {
-    const v = JSON.stringify(op.value);
-    parts.push(v === undefined ? 'undefined' : v.length > 120 ? `${v.slice(0, 120)}…` : v);
-  }
+  if ('value' in op) parts.push(formatValue(op.value));
   return parts.join(' ');
 }

@@ -3,8 +3,19 @@ import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '.
 import { applyPatch, type JsonValue, type Patch } from '../../../../shared/json-patch';
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
 import { parseJsonInput } from './json-input';
-import { changedPaths, deepEqual, diffRevisions, diffValues, formatOp, replayTo, revisionsOf, stateAt } from './revisions';
-import { createSyncStore, historyKey, type SyncBridge, serverPeer } from './sync-store';
+import {
+  changedPaths,
+  deepEqual,
+  diffRevisions,
+  diffValues,
+  formatOp,
+  replayTo,
+  revisionsOf,
+  stateAt,
+  valueAt,
+  withOldValues,
+} from './revisions';
+import { createSyncStore, defaultSelection, historyKey, type SyncBridge, serverPeer } from './sync-store';
 
 /** A history made the way the host makes it: each change's before, patch and after. */
 function historyOf(start: JsonValue, patches: Patch[], firstRevision = 1): SyncChange[] {
@@ -89,6 +100,37 @@ describe('diff between revisions', () => {
     expect(changedPaths([{ op: 'test', path: '/n', value: 0 }]).size).toBe(0);
     expect(changedPaths([{ op: 'move', from: '/a/x', path: '/b' }])).toEqual(new Set(['/b', '/a/x', '/a']));
     expect(changedPaths([{ op: 'replace', path: '', value: 1 }])).toEqual(new Set(['']));
+  });
+
+  test('each operation is paired with the value it overwrites, read just before it (issue 13)', () => {
+    const before = { note: 'first', items: [1, 2, 3] };
+    const ops: Patch = [
+      { op: 'replace', path: '/note', value: 'second' },
+      { op: 'remove', path: '/items/0' },
+      { op: 'replace', path: '/items/0', value: 20 },
+      { op: 'add', path: '/extra', value: true },
+    ];
+    expect(withOldValues(before, ops)).toEqual([
+      { op: ops[0], old: { value: 'first' } },
+      { op: ops[1], old: { value: 1 } },
+      // /items/0 after the remove is what was /items/1
+      { op: ops[2], old: { value: 2 } },
+      { op: ops[3] },
+    ]);
+    expect(withOldValues(before, ops, 1)).toHaveLength(1);
+    expect(withOldValues(null, [{ op: 'replace', path: '', value: 1 }])).toEqual([
+      { op: { op: 'replace', path: '', value: 1 }, old: { value: null } },
+    ]);
+    // a patch that does not apply to what is held: listed, without old values past the failure
+    expect(
+      withOldValues({}, [
+        { op: 'remove', path: '/x' },
+        { op: 'replace', path: '/y', value: 1 },
+      ]).map((e) => e.old),
+    ).toEqual([undefined, undefined]);
+    expect(valueAt({ a: [{ 'b/c': 0 }] }, '/a/0/b~1c')).toEqual({ value: 0 });
+    expect(valueAt({ a: [] }, '/a/01')).toBeUndefined();
+    expect(valueAt({}, '/constructor')).toBeUndefined();
   });
 
   test('an operation reads on one line', () => {
@@ -194,13 +236,47 @@ describe('sync store', () => {
     };
   }
 
-  test('load reads the peers and every replica history, and shows the server side remote copy first', async () => {
+  test('load reads the peers and every replica history, and opens on a history with changes (issue 13)', async () => {
     const { bridge } = fakeBridge();
     const store = createSyncStore(bridge, () => 0);
     await store.getState().load();
     expect(store.getState().peers).toHaveLength(2);
     expect(store.getState().histories[historyKey('server-1', 'local')]).toHaveLength(4);
+    // the server side's remote copy has no change yet: its local data has four
+    expect(store.getState().selected).toEqual({ peerId: 'server-1', replica: 'local' });
+  });
+
+  test('the server side remote copy is shown first once it has changes, until the user picks a history', async () => {
+    const { bridge, emit } = fakeBridge();
+    const store = createSyncStore(bridge, () => 0);
+    store.getState().listen();
+    await store.getState().load();
+    const change = (peerId: string, replica: 'local' | 'remote', revision: number): SyncChange => ({
+      peerId,
+      replica,
+      revision,
+      patch: [{ op: 'replace', path: '', value: revision }],
+      before: revision - 1,
+      after: revision,
+      at: revision,
+    });
+    emit(change('server-1', 'remote', 1));
     expect(store.getState().selected).toEqual({ peerId: 'server-1', replica: 'remote' });
+    store.getState().select('studio-client', 'local');
+    emit(change('server-1', 'remote', 2));
+    expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
+    await store.getState().load();
+    expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
+  });
+
+  test('with no change anywhere the server side remote copy is the default; a replica with changes wins over it', () => {
+    const peers = [peer('studio-client', 'client', null, null), peer('server-1', 'server', null, null)];
+    expect(defaultSelection(peers, {})).toEqual({ peerId: 'server-1', replica: 'remote' });
+    expect(defaultSelection(peers, { 'server-1/remote': [], 'studio-client/remote': history })).toEqual({
+      peerId: 'studio-client',
+      replica: 'remote',
+    });
+    expect(defaultSelection([], {})).toBeUndefined();
   });
 
   test('a sync.change updates the replica and appends to its history; divergence follows', async () => {

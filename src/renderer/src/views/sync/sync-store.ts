@@ -46,6 +46,8 @@ export interface SyncState {
   histories: Record<string, SyncChange[]>;
   /** The history shown in the timeline. */
   selected?: { peerId: string; replica: Replica };
+  /** The user picked `selected`; until then it follows defaultSelection as histories fill. */
+  selectionChosen: boolean;
   /** The timeline entry opened (its revision). */
   openRevision?: number;
   /** The scrubber's revision; undefined follows the latest. */
@@ -72,6 +74,8 @@ export interface SyncState {
   scrub(revision: number | undefined): void;
   setDiff(from: number | undefined, to: number | undefined): void;
   setLocal(peerId: string, data: unknown): Promise<boolean>;
+  /** Shows `text` as the view's notice. */
+  notify(text: string, error?: boolean): void;
   sendMessage(peerId: string, message: unknown): Promise<boolean>;
   /** Keeps a peer after it closes (false: lets it go; a closed one at once). */
   pin(peerId: string, pinned: boolean): Promise<boolean>;
@@ -98,12 +102,25 @@ export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undef
   return servers.filter((p) => p.connected).at(-1) ?? servers.at(-1);
 }
 
-/** What the timeline shows first: the server side's remote copy, else the first peer's local data. */
-function defaultSelection(peers: readonly SyncPeerInfo[]): SyncState['selected'] {
+/**
+ * What the timeline shows until the user picks a history: the server side's remote copy (what the Studio
+ * client sent) when it has changes, else the first replica, in the picker's order, that has some; a
+ * replica with none only when no replica has any (issue 13: a fresh Studio opened on an empty timeline
+ * while the server's sample document sat in two other histories).
+ */
+export function defaultSelection(
+  peers: readonly SyncPeerInfo[],
+  histories: Readonly<Record<string, readonly SyncChange[]>> = {},
+): SyncState['selected'] {
+  const has = (peerId: string, replica: Replica) => (histories[historyKey(peerId, replica)]?.length ?? 0) > 0;
   const server = serverPeer(peers);
+  if (server && has(server.peerId, 'remote')) return { peerId: server.peerId, replica: 'remote' };
+  for (const p of peers) for (const r of ['local', 'remote'] as const) if (has(p.peerId, r)) return { peerId: p.peerId, replica: r };
   if (server) return { peerId: server.peerId, replica: 'remote' };
   return peers[0] ? { peerId: peers[0].peerId, replica: 'local' } : undefined;
 }
+
+const sameSelection = (a: SyncState['selected'], b: SyncState['selected']) => a?.peerId === b?.peerId && a?.replica === b?.replica;
 
 export interface SyncStoreLimits {
   maxChanges: number;
@@ -174,228 +191,248 @@ export function createSyncStore(
     return { histories: out, held: { ...before, changes, bytes, droppedChanges, droppedBytes } };
   }
 
-  return createStore<SyncState>()((set, get) => ({
-    peers: [],
-    loading: false,
-    histories: {},
-    divergence: [],
-    applying: false,
-    targets: [],
-    attaching: false,
-    held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
+  return createStore<SyncState>()((set, get) => {
+    /** Until the user picks a history, the selection moves to the default as histories fill. */
+    const followDefault = (): void => {
+      const s = get();
+      if (s.selectionChosen && s.selected && s.peers.some((p) => p.peerId === s.selected!.peerId)) return;
+      const want = defaultSelection(s.peers, s.histories);
+      if (sameSelection(want, s.selected)) return;
+      set({ selected: want, openRevision: undefined, scrubRevision: undefined, diffFrom: undefined, diffTo: undefined });
+    };
+    return {
+      peers: [],
+      loading: false,
+      histories: {},
+      selectionChosen: false,
+      divergence: [],
+      applying: false,
+      targets: [],
+      attaching: false,
+      held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
 
-    async load() {
-      if (get().loading) {
-        reloadWanted = true;
-        return;
-      }
-      set({ loading: true });
-      try {
-        const [peers, overview, targets] = await Promise.all([
-          bridge.call('sync.peers'),
-          bridge.call('sync.overview'),
-          // a host without sync attach (an older one) still shows its demo pair
-          bridge.call('sync.targets').catch(() => get().targets),
-        ]);
-        const entries = await Promise.all(
-          peers.flatMap((p) =>
-            (['local', 'remote'] as const).map(async (replica) => {
-              const h = await bridge.call('sync.history', { peerId: p.peerId, replica }).catch(() => []);
-              return [historyKey(p.peerId, replica), h.slice(-limits.maxChanges)] as const;
-            }),
-          ),
+      async load() {
+        if (get().loading) {
+          reloadWanted = true;
+          return;
+        }
+        set({ loading: true });
+        try {
+          const [peers, overview, targets] = await Promise.all([
+            bridge.call('sync.peers'),
+            bridge.call('sync.overview'),
+            // a host without sync attach (an older one) still shows its demo pair
+            bridge.call('sync.targets').catch(() => get().targets),
+          ]);
+          const entries = await Promise.all(
+            peers.flatMap((p) =>
+              (['local', 'remote'] as const).map(async (replica) => {
+                const h = await bridge.call('sync.history', { peerId: p.peerId, replica }).catch(() => []);
+                return [historyKey(p.peerId, replica), h.slice(-limits.maxChanges)] as const;
+              }),
+            ),
+          );
+          const histories: Record<string, SyncChange[]> = Object.fromEntries(entries);
+          // changes that arrived as events while the histories were being read are kept
+          for (const [key, mine] of Object.entries(get().histories)) {
+            const h = histories[key];
+            if (!h) continue;
+            const last = h.at(-1)?.revision ?? -1;
+            h.push(...mine.filter((c) => c.revision > last));
+          }
+          const kept = bounded(histories, get().held);
+          set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, targets, error: undefined });
+          followDefault();
+          get().checkDivergence();
+        } catch (err) {
+          set({ error: message(err) });
+        } finally {
+          set({ loading: false });
+          if (reloadWanted) {
+            reloadWanted = false;
+            void get().load();
+          }
+        }
+      },
+
+      onChange(c) {
+        if (c.replica === 'state') return;
+        const replica = c.replica;
+        const key = historyKey(c.peerId, replica);
+        const kept = bounded({ ...get().histories, [key]: [...(get().histories[key] ?? []), c] }, get().held);
+        const known = get().peers.some((p) => p.peerId === c.peerId);
+        const peers = get().peers.map((p) =>
+          p.peerId === c.peerId ? { ...p, [replica]: c.after, [replica === 'local' ? 'localRevision' : 'remoteRevision']: c.revision } : p,
         );
-        const histories: Record<string, SyncChange[]> = Object.fromEntries(entries);
-        // changes that arrived as events while the histories were being read are kept
-        for (const [key, mine] of Object.entries(get().histories)) {
-          const h = histories[key];
-          if (!h) continue;
-          const last = h.at(-1)?.revision ?? -1;
-          h.push(...mine.filter((c) => c.revision > last));
-        }
-        let selected = get().selected;
-        if (!selected || !peers.some((p) => p.peerId === selected!.peerId)) selected = defaultSelection(peers);
-        const kept = bounded(histories, get().held);
-        set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, selected, targets, error: undefined });
+        set({ histories: kept.histories, held: kept.held, peers });
+        followDefault();
         get().checkDivergence();
-      } catch (err) {
-        set({ error: message(err) });
-      } finally {
-        set({ loading: false });
-        if (reloadWanted) {
-          reloadWanted = false;
-          void get().load();
-        }
-      }
-    },
+        // a peer we have not seen (a new server connection): learn it and its history
+        if (!known) void get().load();
+      },
 
-    onChange(c) {
-      if (c.replica === 'state') return;
-      const replica = c.replica;
-      const key = historyKey(c.peerId, replica);
-      const kept = bounded({ ...get().histories, [key]: [...(get().histories[key] ?? []), c] }, get().held);
-      const known = get().peers.some((p) => p.peerId === c.peerId);
-      const peers = get().peers.map((p) =>
-        p.peerId === c.peerId ? { ...p, [replica]: c.after, [replica === 'local' ? 'localRevision' : 'remoteRevision']: c.revision } : p,
-      );
-      set({ histories: kept.histories, held: kept.held, peers });
-      get().checkDivergence();
-      // a peer we have not seen (a new server connection): learn it and its history
-      if (!known) void get().load();
-    },
+      checkDivergence(at = now()) {
+        set({ divergence: trackDivergence(get().divergence, get().peers, at) });
+      },
 
-    checkDivergence(at = now()) {
-      set({ divergence: trackDivergence(get().divergence, get().peers, at) });
-    },
-
-    select: (peerId, replica) =>
-      set({ selected: { peerId, replica }, openRevision: undefined, scrubRevision: undefined, diffFrom: undefined, diffTo: undefined }),
-    openChange: (openRevision) => set({ openRevision }),
-    scrub: (scrubRevision) => set({ scrubRevision }),
-    setDiff: (diffFrom, diffTo) => set({ diffFrom, diffTo }),
-
-    async setLocal(peerId, data) {
-      set({ applying: true });
-      try {
-        const info = await bridge.call('sync.setLocal', { peerId, data });
+      select: (peerId, replica) =>
         set({
-          peers: get().peers.map((p) => (p.peerId === peerId ? info : p)),
-          notice: { text: `applied to ${peerId}: the other peer's remote copy follows after the batching window`, error: false },
-        });
-        get().checkDivergence();
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot apply: ${message(err)}`, error: true } });
-        return false;
-      } finally {
-        set({ applying: false });
-      }
-    },
+          selected: { peerId, replica },
+          selectionChosen: true,
+          openRevision: undefined,
+          scrubRevision: undefined,
+          diffFrom: undefined,
+          diffTo: undefined,
+        }),
+      openChange: (openRevision) => set({ openRevision }),
+      scrub: (scrubRevision) => set({ scrubRevision }),
+      setDiff: (diffFrom, diffTo) => set({ diffFrom, diffTo }),
 
-    async sendMessage(peerId, msg) {
-      try {
-        await bridge.call('sync.message', { peerId, message: msg });
-        set({ notice: { text: `MESSAGE sent from ${peerId}`, error: false } });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot send: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
-
-    async pin(peerId, pinned) {
-      try {
-        get().onOverview(await bridge.call('sync.pin', { peerId, pinned }));
-        set({
-          notice: {
-            text: pinned ? `${peerId} is pinned: it stays here after it closes, until unpinned` : `${peerId} is unpinned`,
-            error: false,
-          },
-        });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot ${pinned ? 'pin' : 'unpin'} ${peerId}: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
-
-    onOverview(o) {
-      const byId = new Map(o.peers.map((p) => [p.peerId, p]));
-      const before = get().peers;
-      let changed = false;
-      const peers: SyncPeerInfo[] = [];
-      for (const p of before) {
-        const now = byId.get(p.peerId);
-        if (!now) {
-          changed = true;
-          continue;
+      async setLocal(peerId, data) {
+        set({ applying: true });
+        try {
+          const info = await bridge.call('sync.setLocal', { peerId, data });
+          set({
+            peers: get().peers.map((p) => (p.peerId === peerId ? info : p)),
+            notice: { text: `applied to ${peerId}: the other peer's remote copy follows after the batching window`, error: false },
+          });
+          get().checkDivergence();
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot apply: ${message(err)}`, error: true } });
+          return false;
+        } finally {
+          set({ applying: false });
         }
-        if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+      },
+
+      notify: (text, error = false) => set({ notice: { text, error } }),
+
+      async sendMessage(peerId, msg) {
+        try {
+          await bridge.call('sync.message', { peerId, message: msg });
+          set({ notice: { text: `MESSAGE sent from ${peerId}`, error: false } });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot send: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
+
+      async pin(peerId, pinned) {
+        try {
+          get().onOverview(await bridge.call('sync.pin', { peerId, pinned }));
+          set({
+            notice: {
+              text: pinned ? `${peerId} is pinned: it stays here after it closes, until unpinned` : `${peerId} is unpinned`,
+              error: false,
+            },
+          });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot ${pinned ? 'pin' : 'unpin'} ${peerId}: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
+
+      onOverview(o) {
+        const byId = new Map(o.peers.map((p) => [p.peerId, p]));
+        const before = get().peers;
+        let changed = false;
+        const peers: SyncPeerInfo[] = [];
+        for (const p of before) {
+          const now = byId.get(p.peerId);
+          if (!now) {
+            changed = true;
+            continue;
+          }
+          if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+          else {
+            changed = true;
+            peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+          }
+        }
+        // most overviews only carry the host's new counts (sent after changes): nothing else to redo
+        if (!changed) set({ hostHistory: o.history });
         else {
-          changed = true;
-          peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+          // the histories of the peers the host forgot go too (counted there, not as dropped here)
+          const histories: Record<string, SyncChange[]> = {};
+          for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
+          const kept = bounded(histories, get().held);
+          const selected = get().selected;
+          set({
+            peers,
+            histories: kept.histories,
+            held: kept.held,
+            hostHistory: o.history,
+            // the chosen history's peer is gone: back to following the default
+            ...(selected && !byId.has(selected.peerId) ? { selectionChosen: false } : {}),
+          });
+          followDefault();
+          get().checkDivergence();
         }
-      }
-      // most overviews only carry the host's new counts (sent after changes): nothing else to redo
-      if (!changed) set({ hostHistory: o.history });
-      else {
-        // the histories of the peers the host forgot go too (counted there, not as dropped here)
-        const histories: Record<string, SyncChange[]> = {};
-        for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
-        const kept = bounded(histories, get().held);
-        const selected = get().selected;
-        set({
-          peers,
-          histories: kept.histories,
-          held: kept.held,
-          hostHistory: o.history,
-          ...(selected && !byId.has(selected.peerId)
-            ? { selected: defaultSelection(peers), openRevision: undefined, scrubRevision: undefined }
-            : {}),
-        });
-        get().checkDivergence();
-      }
-      const known = new Set(peers.map((p) => p.peerId));
-      if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
-    },
+        const known = new Set(peers.map((p) => p.peerId));
+        if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
+      },
 
-    async attach(url, generation) {
-      set({ attaching: true });
-      try {
-        const t = await bridge.call('sync.attach', { url, generation });
-        set({
-          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
-          notice: {
-            text: `attached ${url}: generation ${t.generation}${generation === 'detect' ? ' (detected)' : ''}, watching only`,
-            error: false,
-          },
-        });
-        void get().load();
-        return t;
-      } catch (err) {
-        set({ notice: { text: `cannot attach ${url}: ${message(err)}`, error: true } });
-        return undefined;
-      } finally {
-        set({ attaching: false });
-      }
-    },
+      async attach(url, generation) {
+        set({ attaching: true });
+        try {
+          const t = await bridge.call('sync.attach', { url, generation });
+          set({
+            targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+            notice: {
+              text: `attached ${url}: generation ${t.generation}${generation === 'detect' ? ' (detected)' : ''}, watching only`,
+              error: false,
+            },
+          });
+          void get().load();
+          return t;
+        } catch (err) {
+          set({ notice: { text: `cannot attach ${url}: ${message(err)}`, error: true } });
+          return undefined;
+        } finally {
+          set({ attaching: false });
+        }
+      },
 
-    async startProxy(upstream, generation, listen) {
-      set({ attaching: true });
-      try {
-        const t = await bridge.call('sync.proxy', { upstream, generation, ...(listen ? { listen } : {}) });
-        set({
-          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
-          notice: { text: `sync proxy to ${upstream}: point clients at ${t.listenUrl}`, error: false },
-        });
-        return t;
-      } catch (err) {
-        set({ notice: { text: `cannot start a sync proxy to ${upstream}: ${message(err)}`, error: true } });
-        return undefined;
-      } finally {
-        set({ attaching: false });
-      }
-    },
+      async startProxy(upstream, generation, listen) {
+        set({ attaching: true });
+        try {
+          const t = await bridge.call('sync.proxy', { upstream, generation, ...(listen ? { listen } : {}) });
+          set({
+            targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+            notice: { text: `sync proxy to ${upstream}: point clients at ${t.listenUrl}`, error: false },
+          });
+          return t;
+        } catch (err) {
+          set({ notice: { text: `cannot start a sync proxy to ${upstream}: ${message(err)}`, error: true } });
+          return undefined;
+        } finally {
+          set({ attaching: false });
+        }
+      },
 
-    async detach(targetId) {
-      try {
-        set({ targets: await bridge.call('sync.detach', { targetId }), notice: { text: `detached ${targetId}`, error: false } });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot detach ${targetId}: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
+      async detach(targetId) {
+        try {
+          set({ targets: await bridge.call('sync.detach', { targetId }), notice: { text: `detached ${targetId}`, error: false } });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot detach ${targetId}: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
 
-    listen() {
-      const offs = [
-        bridge.on('sync.overview', (o) => get().onOverview(o)),
-        bridge.on('sync.change', (c) => get().onChange(c)),
-        bridge.on('sync.targets', (targets) => set({ targets })),
-      ];
-      return () => {
-        for (const off of offs) off();
-      };
-    },
-  }));
+      listen() {
+        const offs = [
+          bridge.on('sync.overview', (o) => get().onOverview(o)),
+          bridge.on('sync.change', (c) => get().onChange(c)),
+          bridge.on('sync.targets', (targets) => set({ targets })),
+        ];
+        return () => {
+          for (const off of offs) off();
+        };
+      },
+    };
+  });
 }
