@@ -13,7 +13,8 @@ export function LocalEditor() {
   const applying = useSyncStore((s) => s.applying);
   const own = useMemo(() => peers.filter((p) => !p.target), [peers]);
   const [peerId, setPeerId] = useState('studio-client');
-  const [text, setText] = useState<string | undefined>(undefined);
+  const text = useSyncStore((s) => s.localDraft);
+  const setText = syncStore().getState().setLocalDraft;
   const peer = own.find((p) => p.peerId === peerId) ?? own[0];
   // until the user types, the field shows the peer's current local data
   const shown = text ?? JSON.stringify(peer?.local ?? null, null, 2);
@@ -72,7 +73,7 @@ export function LocalEditor() {
             language="json"
             onSubmit={apply}
             problems={problems}
-            ariaLabel={`Local data of ${peer?.peerId ?? 'the peer'} (JSON)`}
+            ariaLabel="Local data of the selected peer (JSON)"
             height="12rem"
             data-testid="edit-json"
           />

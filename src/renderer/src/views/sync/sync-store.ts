@@ -57,6 +57,12 @@ export interface SyncState {
   divergence: DivergencePair[];
   notice?: { text: string; error: boolean };
   applying: boolean;
+  /**
+   * The local-data editor's text while the user edits it; undefined shows the peer's current data. Kept
+   * here, not in React state: the editor's text and the store's updates must render in one lane, or a
+   * store update rendering first would hand the editor a text older than what was just typed.
+   */
+  localDraft?: string;
   /** The host's history bounds and counts (from sync.overview). */
   hostHistory?: SyncHistoryStats;
   /** This view's own. */
@@ -74,6 +80,7 @@ export interface SyncState {
   scrub(revision: number | undefined): void;
   setDiff(from: number | undefined, to: number | undefined): void;
   setLocal(peerId: string, data: unknown): Promise<boolean>;
+  setLocalDraft(text: string | undefined): void;
   /** Shows `text` as the view's notice. */
   notify(text: string, error?: boolean): void;
   sendMessage(peerId: string, message: unknown): Promise<boolean>;
@@ -307,6 +314,7 @@ export function createSyncStore(
       },
 
       notify: (text, error = false) => set({ notice: { text, error } }),
+      setLocalDraft: (localDraft) => set({ localDraft }),
 
       async sendMessage(peerId, msg) {
         try {
