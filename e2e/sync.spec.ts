@@ -248,7 +248,7 @@ test("Jump here sets the Studio client's local data to a past revision and the s
   }
 });
 
-test('a watched sync server cannot be jumped or edited: the button says the Studio only watches it (issue 13)', async ({ app }) => {
+test('a watched sync server cannot be jumped: the button says the Studio only watches it (issue 13)', async ({ app }) => {
   const server = await startSyncServer();
   try {
     await app.getByTestId('nav-sync').click();
@@ -268,8 +268,6 @@ test('a watched sync server cannot be jumped or edited: the button says the Stud
       'title',
       /The Studio only watches the attached sync server ws:\/\/127\.0\.0\.1:\d+.*: it never changes a system it only watches/,
     );
-    // nor is it offered to the local-data editor
-    await expect(app.getByTestId('edit-peer').locator('option', { hasText: /^attach-/ })).toHaveCount(0);
     await target.getByTestId('sync-detach').click();
     await expect(target).toHaveCount(0);
   } finally {

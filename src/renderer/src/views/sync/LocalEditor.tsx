@@ -1,7 +1,6 @@
 // Edit a peer's local data as JSON in the code editor (JSON mode, parse errors marked where they are),
 // applied with sync.setLocal; the other peer's remote copy follows after the batching window (watch its
-// tree and the timeline). Only the Studio's own peers are offered: it never changes a system it only
-// watches (attached sync servers, sync proxy ends).
+// tree and the timeline).
 import { useMemo, useState } from 'react';
 import { CodeEditor } from '../../components/CodeEditor';
 import { parseJsonInput } from './json-input';
@@ -11,11 +10,10 @@ import { syncStore, useSyncStore } from './use-sync-store';
 export function LocalEditor() {
   const peers = useSyncStore((s) => s.peers);
   const applying = useSyncStore((s) => s.applying);
-  const own = useMemo(() => peers.filter((p) => !p.target), [peers]);
   const [peerId, setPeerId] = useState('studio-client');
   const text = useSyncStore((s) => s.localDraft);
   const setText = syncStore().getState().setLocalDraft;
-  const peer = own.find((p) => p.peerId === peerId) ?? own[0];
+  const peer = peers.find((p) => p.peerId === peerId) ?? peers[0];
   // until the user types, the field shows the peer's current local data
   const shown = text ?? JSON.stringify(peer?.local ?? null, null, 2);
   const parsed = parseJsonInput(shown);
@@ -51,7 +49,7 @@ export function LocalEditor() {
                 setText(undefined);
               }}
             >
-              {own.map((p) => (
+              {peers.map((p) => (
                 <option key={p.peerId} value={p.peerId}>
                   {p.peerId} ({p.role})
                 </option>
