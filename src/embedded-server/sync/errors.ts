@@ -26,7 +26,6 @@ export type SyncErrorCode =
   /** `send`, `set`, `flush` or a pending promise after the connection closed. */
   | 'CONNECTION_CLOSED'
   /** An operation on a connection that is not open yet. */
-  | 'CONNECTION_NOT_OPEN'
   /** A value that JSON cannot carry (NaN, Infinity, undefined, a function, a cycle...). */
   | 'INVALID_JSON_VALUE'
   /** A text frame that is not JSON. */
@@ -97,10 +96,6 @@ export function connectionClosed(what: string): SyncError {
     'CONNECTION_CLOSED',
     `${what} failed: the connection is closed; open a new connection (or let the client reconnect)`,
   );
-}
-
-export function connectionNotOpen(what: string): SyncError {
-  return new SyncError('CONNECTION_NOT_OPEN', `${what} failed: the connection is not open yet; wait for the 'open' event`);
 }
 
 export function protocolError(code: SyncErrorCode, message: string, closeCode: number = CloseCode.protocolError): SyncError {
