@@ -30,7 +30,7 @@ const HELP_WIDTH = 110;
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  for (const word of text.split(/[ \t\n]+/)) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -103,7 +103,7 @@ function usageError(err: unknown, flags: readonly FlagSpec[]): unknown {
     return new UsageError(`Unknown option "${opt}"; the flags are ${names}`);
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const m = /'--([^ ']+)/.exec(msg);
+    const m = /--([\w-]+)/.exec(msg);
     const spec = flags.find((f) => f.name === m?.[1]);
     if (spec?.type === 'string') return new UsageError(`--${spec.name} needs a value: ${spec.value ?? 'VALUE'} (${spec.description})`);
     if (spec?.type === 'boolean') return new UsageError(`--${spec.name} takes no value: give --${spec.name} alone`);

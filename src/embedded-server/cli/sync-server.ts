@@ -10,7 +10,7 @@ const flags: FlagSpec[] = [
   { name: 'addr', type: 'string', default: '127.0.0.1:9200', value: 'HOST:PORT', description: 'where to listen (port 0 picks a free one)' },
   { name: 'path', type: 'string', default: '/ws', value: 'PATH', description: 'websocket path' },
   { name: 'generation', type: 'string', default: '0.7', value: 'GEN', description: 'wire generation: seed, 0.6 or 0.7' },
-  { name: 'static', type: 'string', value: 'DIR', description: 'serve DIR at / without listings (default none)' },
+  { name: 'static', type: 'string', value: 'DIR', description: 'serve DIR at / without listings' },
   {
     name: 'delay',
     type: 'string',
