@@ -132,3 +132,25 @@ test('juggler sync-server --addr 127.0.0.1:99999 (a real process) exits 2 and sa
   expect(p.stderr()).toContain('juggler sync-server: --addr: port 99999 is out of range; give a port from 0 to 65535');
   expect(p.stdout()).not.toContain('listening on');
 });
+
+test("README's `juggler COMMAND --flag ...` examples use flags of that command's table, and show its defaults", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const names = commands.map((c) => c.name).join('|');
+  let checked = 0;
+  for (const m of readme.matchAll(new RegExp(`juggler (${names})((?: [^\`|\\n]*)?)`, 'g'))) {
+    const cmd = commands.find((c) => c.name === m[1])!;
+    const words = m[2]!.replace(/[[\]]/g, ' ').trim().split(/\s+/);
+    words.forEach((w, i) => {
+      const flag = /^--?([a-z][\w-]*)$/.exec(w)?.[1];
+      if (!flag) return;
+      const spec = cmd.flags.find((f) => (w.startsWith('--') || flag.length > 1 ? f.name === flag : f.short === flag));
+      expect(spec, `README: "${m[0]}": ${w} is not a flag of juggler ${cmd.name}`).toBeDefined();
+      checked++;
+      // a value that is not a placeholder (no capitals) but looks like an address or a duration is the default
+      const value = words[i + 1];
+      if (spec?.default && value && !/[A-Z]/.test(value) && /[\d/]/.test(value) && !value.includes('://'))
+        expect(value, `README: "${m[0]}": ${w}'s default`).toBe(spec.default);
+    });
+  }
+  expect(checked).toBeGreaterThan(20);
+});

@@ -197,10 +197,10 @@ export function defineCommand(spec: CommandSpec): TableCommand {
     summary: spec.summary,
     help,
     flags,
-    run(argv, io) {
+    async run(argv, io) {
       if (wantsHelp(argv)) {
         io.stdout.write(help);
-        return Promise.resolve(0);
+        return 0;
       }
       return spec.run(parseFlags(argv, flags, spec.positionals === true), io);
     },
