@@ -137,9 +137,13 @@ test("README's `juggler COMMAND --flag ...` examples use flags of that command's
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
   const names = commands.map((c) => c.name).join('|');
   let checked = 0;
-  for (const m of readme.matchAll(new RegExp(`juggler (${names})((?: [^\`|\\n]*)?)`, 'g'))) {
+  // up to the end of the code span or table cell; `\|` is a | inside a table cell
+  for (const m of readme.matchAll(new RegExp(`juggler (${names})((?: (?:[^\`|\\n\\\\]|\\\\\\|)*)?)`, 'g'))) {
     const cmd = commands.find((c) => c.name === m[1])!;
-    const words = m[2]!.replace(/[[\]]/g, ' ').trim().split(/\s+/);
+    const words = m[2]!
+      .replace(/[[\]]|\\\|/g, ' ')
+      .trim()
+      .split(/\s+/);
     words.forEach((w, i) => {
       const flag = /^--?([a-z][\w-]*)$/.exec(w)?.[1];
       if (!flag) return;
