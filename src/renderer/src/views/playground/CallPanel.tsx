@@ -3,21 +3,20 @@
 import { CodeEditor } from '../../components/CodeEditor';
 import { CallOutcomeView } from './CallOutcomeView';
 import { compactJson, formatLatency, outcomeKind, outcomeLabel } from './call-outcome';
-import { usePlaygroundActions } from './playground-feed';
-import { type ClientColumn, playgroundStore, shownCall } from './playground-store';
+import { type ClientColumn, shownCall } from './playground-store';
+import { playgroundStore } from './use-playground-store';
 
 /** The id of the page's one <datalist> of callee URIs (see PlaygroundView). */
 export const CALLEE_URIS_LIST = 'pg-callee-uris';
 
 export function CallPanel({ column }: { column: ClientColumn }) {
-  const actions = usePlaygroundActions();
   const id = column.info.clientId;
   const { draft } = column;
   const open = column.info.state === 'open';
   const shown = shownCall(column);
-  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore.getState().setDraft(id, patch);
+  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore().getState().setDraft(id, patch);
   const send = () => {
-    if (open) void actions.sendCall(id);
+    if (open) void playgroundStore().getState().sendCall(id);
   };
 
   return (
@@ -93,7 +92,7 @@ export function CallPanel({ column }: { column: ClientColumn }) {
                 <button
                   type="button"
                   className="pg-history-action"
-                  onClick={() => void actions.resend(id, r.id)}
+                  onClick={() => void playgroundStore().getState().resend(id, r.id)}
                   disabled={!open}
                   data-testid="call-resend"
                 >
@@ -102,7 +101,7 @@ export function CallPanel({ column }: { column: ClientColumn }) {
                 <button
                   type="button"
                   className="pg-history-action"
-                  onClick={() => playgroundStore.getState().loadCall(id, r.id)}
+                  onClick={() => playgroundStore().getState().loadCall(id, r.id)}
                   data-testid="call-load"
                 >
                   Load
