@@ -2,6 +2,7 @@
 // args and result, the error with the stack's lines of the user's own source, and "Run with these args".
 import type { CalleeRun } from '../../../../shared/bridge/contract';
 import { JsonTree } from '../../components/JsonTree';
+import { formatMs } from '../../lib/format-ms';
 import { sourceFrames } from './callees-store';
 import { calleesStore, useCalleesStore } from './use-callees-store';
 
@@ -118,7 +119,7 @@ export function CalleeRunsPanel({ uri }: { uri: string }) {
             <th scope="col">At</th>
             <th scope="col">Outcome</th>
             <th scope="col" className="cl-num">
-              ms
+              Took
             </th>
             <th scope="col">Args</th>
             <th scope="col">Result or error</th>
@@ -156,7 +157,7 @@ function RunRow({ run, open, source }: { run: CalleeRun; open: boolean; source?:
           </button>
         </td>
         <td className={run.outcome === 'ok' ? undefined : 'cl-bad'}>{run.outcome}</td>
-        <td className="cl-num">{run.durationMs.toFixed(run.durationMs < 10 ? 2 : 1)}</td>
+        <td className="cl-num">{formatMs(run.durationMs)}</td>
         <td className="mono cl-run-cell">{run.args ?? ''}</td>
         <td className="mono cl-run-cell">{run.error ?? run.result ?? ''}</td>
       </tr>

@@ -1,10 +1,12 @@
 // The registered URIs with their state and metrics; stop/start for each, edit/remove for user ones.
 import { useState } from 'react';
 import type { CalleeInfo } from '../../../../shared/bridge/contract';
+import { formatMs } from '../../lib/format-ms';
 import { calleesStore, useCalleesStore } from './use-callees-store';
 
+/** 0 is "no calls yet", not an instant callee. */
 function ms(v: number): string {
-  return v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1);
+  return v === 0 ? '–' : formatMs(v);
 }
 
 function RemoveButton({ uri }: { uri: string }) {
@@ -136,10 +138,10 @@ export function CalleeTable() {
               Expired
             </th>
             <th scope="col" className="cl-num">
-              Avg ms
+              Avg
             </th>
             <th scope="col" className="cl-num">
-              p95 ms
+              p95
             </th>
             <th scope="col">
               <span className="cl-sr">Actions</span>

@@ -1,6 +1,7 @@
 // "Run": calls the URI being edited (or shown) with JSON args through a Studio client, and shows the
 // outcome, so that a callee can be tried without switching to the Playground.
 import { JsonTree } from '../../components/JsonTree';
+import { formatMs } from '../../lib/format-ms';
 import { calleesStore, useCalleesStore } from './use-callees-store';
 
 export function CalleeTrial({ uri }: { uri: string }) {
@@ -45,7 +46,7 @@ export function CalleeTrial({ uri }: { uri: string }) {
         <div data-testid="callee-trial-outcome" data-state={trial.outcome.ok ? 'ok' : 'error'}>
           {trial.outcome.ok ? (
             <>
-              <p className="cl-ok">ok in {trial.outcome.latencyMs.toFixed(1)} ms:</p>
+              <p className="cl-ok">ok in {formatMs(trial.outcome.latencyMs)}:</p>
               <JsonTree value={trial.outcome.result} />
             </>
           ) : (

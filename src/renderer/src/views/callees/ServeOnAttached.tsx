@@ -3,11 +3,8 @@
 // calls too, so the host wants an explicit confirm (callees.serveOnAttached) and the warning says why.
 import { useState } from 'react';
 import { getBridge } from '../../bridge/bridge';
+import { errorMessage } from '../../lib/error-message';
 import { useAppStore } from '../../stores/use-app-store';
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function ServeOnAttached() {
   const attached = useAppStore((s) => s.status?.attached);
@@ -24,7 +21,7 @@ export function ServeOnAttached() {
       await getBridge().client.call('callees.serveOnAttached', { on, confirm: on });
       setProblem(undefined);
     } catch (err) {
-      setProblem(message(err));
+      setProblem(errorMessage(err));
     } finally {
       setBusy(false);
     }

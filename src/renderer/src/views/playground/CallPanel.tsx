@@ -1,8 +1,9 @@
 // CALL from one client: URI (completed from the callees' URIs), JSON args, timeout; the result shown
 // with its latency, and a history whose entries can be sent again or loaded back into the form.
 import { CodeEditor } from '../../components/CodeEditor';
+import { formatMs } from '../../lib/format-ms';
 import { CallOutcomeView } from './CallOutcomeView';
-import { compactJson, formatLatency, outcomeKind, outcomeLabel } from './call-outcome';
+import { compactJson, outcomeKind, outcomeLabel } from './call-outcome';
 import { type ClientColumn, shownCall } from './playground-store';
 import { playgroundStore } from './use-playground-store';
 
@@ -88,7 +89,7 @@ export function CallPanel({ column }: { column: ClientColumn }) {
                   {compactJson(r.args, 60)}
                 </span>
                 <span className={`pg-badge pg-badge-${outcomeKind(r)}`}>{outcomeLabel(r)}</span>
-                <span className="pg-latency">{r.outcome ? formatLatency(r.outcome.latencyMs) : ''}</span>
+                <span className="pg-latency">{r.outcome ? formatMs(r.outcome.latencyMs) : ''}</span>
                 <button
                   type="button"
                   className="pg-history-action"
