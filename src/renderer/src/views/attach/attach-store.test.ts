@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProxyInfo } from '../../../../shared/bridge/contract';
 import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
+import { startAttachFeed } from './attach-feed';
 import { createAttachStore } from './attach-store';
 
 function proxy(id: string, o: Partial<ProxyInfo> = {}): ProxyInfo {
@@ -91,5 +93,19 @@ describe('starting a proxy', () => {
     await s.getState().stop('px1');
     expect(s.getState().proxies.map((p) => p.id)).toEqual(['px2']);
     expect(s.getState().stopping).toEqual({});
+  });
+});
+
+describe('the feed', () => {
+  it('loads the proxy list, then follows proxy.changed until stopped', async () => {
+    const host = testBridge({ 'proxy.list': () => [proxy('px1')] });
+    const s = createAttachStore(host.bridge);
+    const stop = startAttachFeed(host.bridge, s);
+    await vi.waitFor(() => expect(s.getState().proxies.map((p) => p.id)).toEqual(['px1']));
+    host.emit('proxy.changed', [proxy('px1'), proxy('px2')]);
+    expect(s.getState().proxies.map((p) => p.id)).toEqual(['px1', 'px2']);
+    stop();
+    host.emit('proxy.changed', []);
+    expect(s.getState().proxies).toHaveLength(2);
   });
 });

@@ -1,6 +1,8 @@
-import { describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test, vi } from 'vitest';
 import type { CalleeInfo, CalleeLog } from '../../../../shared/bridge/contract';
 import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
+import { startCalleesFeed } from './callees-feed';
 import { createCalleesStore, MAX_LOGS, STARTER_JS, STARTER_TS, sourceFrames } from './callees-store';
 
 /** A host these tests never reach (the list and the draft do not call it). */
@@ -145,5 +147,40 @@ describe('where a user callee threw', () => {
     ].join('\n');
     expect(sourceFrames(stack, 'user.a.b', source)).toEqual([{ line: 2, column: 20, text: '  if (n > 1) throw new Error("x");' }]);
     expect(sourceFrames(stack, 'user.a.b', undefined)).toEqual([]);
+  });
+});
+
+describe('the feed', () => {
+  it('loads the list, then follows callees.changed and every log line; stopped, it follows nothing', async () => {
+    const host = testBridge({ 'callees.list': () => [demo('test.echo')] });
+    const s = createCalleesStore(host.bridge);
+    const stop = startCalleesFeed(host.bridge, s);
+    await vi.waitFor(() => expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo']));
+    host.emit('callees.changed', [demo('test.echo'), user('user.a')]);
+    host.emit('callees.log', { uri: 'user.a', level: 'log', message: 'hi', at: 1 });
+    expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo', 'user.a']);
+    expect(s.getState().logs['user.a']?.map((l) => l.message)).toEqual(['hi']);
+    stop();
+    expect(host.listening()).toBe(0);
+    host.emit('callees.log', { uri: 'user.a', level: 'log', message: 'late', at: 2 });
+    expect(s.getState().logs['user.a']).toHaveLength(1);
+  });
+});
+
+describe('serving the attached redis', () => {
+  it('sends the switch with its confirmation, and shows a refusal', async () => {
+    const host = testBridge({ 'callees.serveOnAttached': () => ({}) });
+    const s = createCalleesStore(host.bridge);
+    await s.getState().serveOnAttached(true);
+    expect(host.calls).toEqual([{ method: 'callees.serveOnAttached', params: { on: true, confirm: true } }]);
+    expect(s.getState().serveAttached).toEqual({ busy: false });
+    const refusing = testBridge({
+      'callees.serveOnAttached': () => {
+        throw new Error('callees.serveOnAttached: no redis is attached');
+      },
+    });
+    const r = createCalleesStore(refusing.bridge);
+    await r.getState().serveOnAttached(false);
+    expect(r.getState().serveAttached).toEqual({ busy: false, problem: 'callees.serveOnAttached: no redis is attached' });
   });
 });

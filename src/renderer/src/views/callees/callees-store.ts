@@ -73,6 +73,8 @@ export interface CalleesState {
   busy: Record<string, true>;
   runs?: RunsView;
   trial: TrialRun;
+  /** The switch that lets these callees serve an attached redis: a change in flight, or why it failed. */
+  serveAttached: { busy: boolean; problem?: string };
 
   setCallees(list: CalleeInfo[]): void;
   upsertCallee(info: CalleeInfo): void;
@@ -104,6 +106,8 @@ export interface CalleesState {
   start(uri: string): Promise<void>;
   stop(uri: string): Promise<void>;
   remove(uri: string): Promise<void>;
+  /** Lets the callees serve the attached redis (on, confirmed by the user) or only watch it (off). */
+  serveOnAttached(on: boolean): Promise<void>;
 }
 
 export type CalleesStore = StoreApi<CalleesState>;
@@ -181,6 +185,7 @@ export function createCalleesStore(bridge: BridgeLike): CalleesStore {
       droppedLogs: {},
       busy: {},
       trial: { uri: '', argsText: '"world"', state: 'idle' },
+      serveAttached: { busy: false },
 
       setCallees: (list) =>
         set((s) => {
@@ -359,6 +364,17 @@ export function createCalleesStore(bridge: BridgeLike): CalleesStore {
           get().setCallees(await bridge.call('callees.remove', { uri }));
           if (get().draft.editing === uri) get().newDraft();
         }),
+
+      async serveOnAttached(on) {
+        set({ serveAttached: { busy: true } });
+        try {
+          // the host's status event says whether they serve there now (the app store shows it)
+          await bridge.call('callees.serveOnAttached', { on, confirm: on });
+          set({ serveAttached: { busy: false } });
+        } catch (err) {
+          set({ serveAttached: { busy: false, problem: errorMessage(err) } });
+        }
+      },
     };
   });
 }

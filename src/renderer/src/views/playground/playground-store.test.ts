@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallOutcome, ClientEvent, ClientInfo } from '../../../../shared/bridge/contract';
 import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
 import { parseJsonInput } from '../../lib/json-input';
 import { outcomeKind, outcomeLabel } from './call-outcome';
 import { channelHue, eventSubscriptionName } from './channel-colour';
+import { startPlaygroundFeed } from './playground-feed';
 import { createPlaygroundStore, MAX_EVENTS, MAX_HISTORY, parseTimeout, shownCall } from './playground-store';
 
 function info(clientId: string, o: Partial<ClientInfo> = {}): ClientInfo {
@@ -213,5 +215,28 @@ describe('actions against a bridge', () => {
     s.getState().setDraft('c1', { channel: 'news' });
     await s.getState().subscribe('c1', false);
     expect(s.getState().columns.c1!.pubsubProblem).toMatch(/NACK 403/);
+  });
+});
+
+describe('the feed', () => {
+  it('loads clients and callee URIs, follows their events, and loads again when the link is back', async () => {
+    let clients = [info('c1')];
+    const host = testBridge({ 'clients.list': () => clients, 'callees.list': () => [{ uri: 'test.echo' }] });
+    const s = createPlaygroundStore(host.bridge);
+    const stop = startPlaygroundFeed(host.bridge, s, host.link);
+    await vi.waitFor(() => expect(s.getState().order).toEqual(['c1']));
+    expect(s.getState().calleeUris).toEqual(['test.echo']);
+    host.emit('clients.event', event('c1', 1));
+    expect(s.getState().columns.c1?.events).toHaveLength(1);
+    host.emit('callees.changed', [{ uri: 'user.b' }, { uri: 'test.echo' }]);
+    expect(s.getState().calleeUris).toEqual(['test.echo', 'user.b']);
+    // the host restarted meanwhile: its clients are new
+    clients = [info('c2')];
+    host.setLink('closed');
+    host.setLink('open');
+    await vi.waitFor(() => expect(s.getState().order).toEqual(['c1', 'c2']));
+    expect(s.getState().columns.c1?.info.state).toBe('closed');
+    stop();
+    expect(host.listening()).toBe(0);
   });
 });
