@@ -1,7 +1,7 @@
 // Edit a peer's local data as JSON: validated as it is typed, applied with sync.setLocal; the other
 // peer's remote copy follows after the batching window (watch its tree and the timeline).
 import { useState } from 'react';
-import { parseJsonInput } from './json-input';
+import { parseJsonInput } from '../../lib/json-input';
 import { syncStore, useSyncStore } from './use-sync-store';
 
 export function LocalEditor() {
@@ -66,7 +66,7 @@ export function LocalEditor() {
           />
         </label>
         <div className={parsed.ok ? 'sv-muted' : 'sv-err'} data-testid="edit-validation" aria-live="polite">
-          {parsed.ok ? 'valid JSON' : `invalid JSON: ${parsed.error}`}
+          {parsed.ok ? 'valid JSON' : `invalid JSON: ${parsed.reason}`}
         </div>
       </form>
     </section>
