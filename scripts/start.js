@@ -8,7 +8,7 @@ const { spawnSync, spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { missing } = require('./preflight');
-const { electronBinary } = require('./electron-binary');
+const { electronBinary, desktopHint } = require('./electron-binary');
 
 const root = join(__dirname, '..');
 let args = process.argv.slice(2);
@@ -49,7 +49,10 @@ if (electron) {
   if (args.includes('--studio-redis-cluster')) env.JUGGLER_STUDIO_REDIS_CLUSTER = '1';
   child = spawn(electron, [root], { stdio: 'inherit', env });
 } else {
-  if (!forceWeb) console.log('no Electron binary here: starting web mode (open the URL below in a browser)');
+  if (!forceWeb) {
+    console.log('no Electron binary here: starting web mode (open the URL below in a browser)');
+    console.log(desktopHint());
+  }
   child = spawn(process.execPath, [join(root, 'dist', 'web', 'main.js'), ...args], { stdio: 'inherit' });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

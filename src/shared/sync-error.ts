@@ -26,8 +26,6 @@ export const CloseCode = {
 export type SyncErrorCode =
   /** `send`, `set`, `flush` or a pending promise after the connection closed. */
   | 'CONNECTION_CLOSED'
-  /** An operation on a connection that is not open yet. */
-  | 'CONNECTION_NOT_OPEN'
   /** A value that JSON cannot carry (NaN, Infinity, undefined, a function, a cycle...). */
   | 'INVALID_JSON_VALUE'
   /** A text frame that is not JSON. */

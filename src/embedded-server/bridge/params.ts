@@ -50,7 +50,3 @@ export function oneOf<T extends string>(p: Params, field: string, values: readon
   }
   return v as T;
 }
-
-export function notFound(what: string): BridgeError {
-  return new BridgeError(BridgeErrorCode.NotFound, `${what} does not exist`);
-}

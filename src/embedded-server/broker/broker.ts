@@ -26,18 +26,6 @@ export interface EventPayload extends PubPayload {
   pattern?: string;
 }
 
-/** A result popped for a caller, with the time it had left before it would have expired. */
-export interface ReceivedResult {
-  payload: ResultPayload;
-  ttlMs: number;
-}
-
-/** A call popped for a callee, with the time left to answer it. */
-export interface ReceivedCall {
-  payload: CallPayload;
-  ttlMs: number;
-}
-
 export interface CallerBroker {
   /** Registers a call with its time to live. Rejects with BrokerError (capacity, redis down). */
   call(cp: CallPayload, timeoutMs: number): Promise<void>;

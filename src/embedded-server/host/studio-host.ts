@@ -4,7 +4,6 @@
 // trace bus that records all of their traffic. A redis the Studio did not start is only attached
 // (attachment.ts): watched, never written to. No Electron here: the desktop shell and the web host
 // both use it.
-import { randomUUID } from 'node:crypto';
 import type { CalleeInfo, HostInfo, HostStatus, MetricsSample, WatchingSummary } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { BridgeDispatcher } from '../bridge/dispatcher';
@@ -470,11 +469,6 @@ export class StudioHost {
       throw err;
     }
     return { stop };
-  }
-
-  /** A fresh id for things the host names (taps, loads). */
-  newId(prefix: string): string {
-    return `${prefix}-${randomUUID().slice(0, 8)}`;
   }
 
   async close(): Promise<void> {

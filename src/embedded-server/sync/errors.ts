@@ -11,10 +11,6 @@ export function connectionClosed(what: string): SyncError {
   );
 }
 
-export function connectionNotOpen(what: string): SyncError {
-  return new SyncError('CONNECTION_NOT_OPEN', `${what} failed: the connection is not open yet; wait for the 'open' event`);
-}
-
 export function protocolError(code: SyncErrorCode, message: string, closeCode: number = CloseCode.protocolError): SyncError {
   return new SyncError(code, message, { closeCode });
 }

@@ -7,11 +7,9 @@
  */
 export const PUSH_SCRIPT =
   '\n\tredis.call("SET", KEYS[1], ARGV[1], "PX", tonumber(ARGV[1]))\n\tlocal res = redis.call("LPUSH", KEYS[2], ARGV[2])\n\tlocal limit = tonumber(ARGV[3])\n\tif res > limit and limit > 0 then\n\t\tlocal diff = res - limit\n\t\tredis.call("LTRIM", KEYS[2], diff, limit + diff)\n\t\treturn redis.error_reply("list capacity exceeded")\n\tend\n\treturn res\n';
-export const PUSH_SCRIPT_SHA = 'b0cdecc8e595fb86f90aa79d69ba149d92d94b0b';
 
 /** KEYS[1] timeout key. Returns its PTTL (-2: gone, i.e. expired) and deletes it. */
 export const PTTL_DEL_SCRIPT = '\n\tlocal res = redis.call("PTTL", KEYS[1])\n\tredis.call("DEL", KEYS[1])\n\treturn res\n';
-export const PTTL_DEL_SCRIPT_SHA = 'f17b6ff7e39434a85d2df60188240da5d1e4d65b';
 
 /**
  * Ours, not Go's: PTTL_DEL_SCRIPT for each of KEYS in one call, for the items of one pop (their timeout

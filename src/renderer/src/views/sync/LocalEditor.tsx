@@ -3,7 +3,7 @@
 // tree and the timeline).
 import { useMemo, useState } from 'react';
 import { CodeEditor } from '../../components/CodeEditor';
-import { parseJsonInput } from './json-input';
+import { parseJsonInput } from '../../lib/json-input';
 import { jsonProblem } from './json-problem';
 import { syncStore, useSyncStore } from './use-sync-store';
 
@@ -17,7 +17,7 @@ export function LocalEditor() {
   // until the user types, the field shows the peer's current local data
   const shown = text ?? JSON.stringify(peer?.local ?? null, null, 2);
   const parsed = parseJsonInput(shown);
-  const parseError = parsed.ok ? undefined : parsed.error;
+  const parseError = parsed.ok ? undefined : parsed.reason;
   // a new array only when the text changes: the editor redraws its marks on a new one
   const problems = useMemo(() => (parseError === undefined ? [] : [jsonProblem(shown, parseError)]), [parseError, shown]);
   const apply = () => {
@@ -77,7 +77,7 @@ export function LocalEditor() {
           />
         </div>
         <div className={parsed.ok ? 'sv-muted' : 'sv-err'} data-testid="edit-validation" aria-live="polite">
-          {parsed.ok ? 'valid JSON' : `invalid JSON: ${parsed.error}`}
+          {parsed.ok ? 'valid JSON' : `invalid JSON: ${parsed.reason}`}
         </div>
       </form>
     </section>

@@ -6,7 +6,6 @@
 // and what each let go: a change arrives as JSON, so here it holds its own copies of the data before
 // and after (nothing is shared between revisions as on the host), and is charged all three texts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import type {
   SyncChange,
   SyncGeneration,
@@ -16,9 +15,10 @@ import type {
   SyncTarget,
 } from '../../../../shared/bridge/contract';
 import { jsonSize } from '../../../../shared/json-size';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage as message } from '../../lib/error-message';
 import { type DivergencePair, trackDivergence } from './divergence';
 
-export type SyncBridge = Pick<BridgeClient, 'call' | 'on'>;
 export type Replica = 'local' | 'remote';
 
 /** Changes kept per replica in the renderer (the host keeps 5000). */
@@ -98,10 +98,6 @@ export interface SyncState {
 
 export type SyncStore = StoreApi<SyncState>;
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The server peer shown beside the Studio client: the latest connected one (a reconnect makes a new one). */
 export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undefined {
   // the demo pair's: a proxied connection's server end belongs to its target
@@ -135,7 +131,7 @@ export interface SyncStoreLimits {
 }
 
 export function createSyncStore(
-  bridge: SyncBridge,
+  bridge: BridgeLike,
   now: () => number = Date.now,
   limits: SyncStoreLimits = { maxChanges: HISTORY_KEEP, maxBytes: HISTORY_MAX_BYTES },
 ): SyncStore {
