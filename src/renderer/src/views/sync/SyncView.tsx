@@ -1,9 +1,7 @@
 // The Sync view: the Studio's two data-sync peers side by side, the divergence alarm, the patch
 // timeline of a replica with a revision scrubber and a diff of any two revisions, and the editors;
 // below the pair, the sync servers attached or proxied (issue 12, item 5), each peer with its generation.
-import { useEffect } from 'react';
 import type { SyncChange, SyncPeerInfo } from '../../../../shared/bridge/contract';
-import { useAppStore } from '../../stores/use-app-store';
 import { DivergenceAlarm } from './DivergenceAlarm';
 import { HistoryBounds, PinControl } from './HistoryBounds';
 import { HistorySelect } from './HistorySelect';
@@ -38,17 +36,11 @@ function watchedTitle(p: SyncPeerInfo): string {
 }
 
 export function SyncView() {
-  const link = useAppStore((s) => s.link);
   const peers = useSyncStore((s) => s.peers);
   const loading = useSyncStore((s) => s.loading);
   const error = useSyncStore((s) => s.error);
   const selected = useSyncStore((s) => s.selected);
   const history = useSyncStore((s) => (s.selected ? (s.histories[historyKey(s.selected.peerId, s.selected.replica)] ?? EMPTY) : EMPTY));
-
-  // (re)read everything when the view opens and after the host link comes back
-  useEffect(() => {
-    if (link === 'open') void syncStore().getState().load();
-  }, [link]);
 
   const client = peers.find((p) => p.role === 'client' && !p.target);
   const server = serverPeer(peers);

@@ -1,7 +1,8 @@
-import { describe, expect, test } from 'vitest';
-import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import { describe, expect, test, vi } from 'vitest';
+import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo, SyncTarget } from '../../../../shared/bridge/contract';
 import { applyPatch, type JsonValue, type Patch } from '../../../../shared/json-patch';
 import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
 import {
   changedPaths,
@@ -15,6 +16,7 @@ import {
   valueAt,
   withOldValues,
 } from './revisions';
+import { startSyncFeed } from './sync-feed';
 import { createSyncStore, defaultSelection, historyKey, serverPeer } from './sync-store';
 
 /** A history made the way the host makes it: each change's before, patch and after. */
@@ -206,7 +208,6 @@ describe('sync store', () => {
 
   function fakeBridge() {
     const peers = [peer('studio-client', 'client', null, null), peer('server-1', 'server', { s: 1 }, null)];
-    const listeners: Record<string, (payload: never) => void> = {};
     const calls: string[] = [];
     const bridge = {
       call: async (method: string, params?: { peerId: string; replica: string; data: unknown; pinned: boolean }) => {
@@ -222,18 +223,8 @@ describe('sync store', () => {
         }
         throw new Error(`unexpected ${method}`);
       },
-      on: (e: string, l: (payload: never) => void) => {
-        listeners[e] = l;
-        return () => undefined;
-      },
     } as unknown as BridgeLike;
-    return {
-      bridge,
-      calls,
-      peers,
-      emit: (c: SyncChange) => listeners['sync.change']?.(c as never),
-      overview: (o: SyncOverview) => listeners['sync.overview']?.(o as never),
-    };
+    return { bridge, calls, peers };
   }
 
   test('load reads the peers and every replica history, and opens on a history with changes (issue 13)', async () => {
@@ -247,9 +238,8 @@ describe('sync store', () => {
   });
 
   test('the server side remote copy is shown first once it has changes, until the user picks a history', async () => {
-    const { bridge, emit } = fakeBridge();
+    const { bridge } = fakeBridge();
     const store = createSyncStore(bridge, () => 0);
-    store.getState().listen();
     await store.getState().load();
     const change = (peerId: string, replica: 'local' | 'remote', revision: number): SyncChange => ({
       peerId,
@@ -260,10 +250,10 @@ describe('sync store', () => {
       after: revision,
       at: revision,
     });
-    emit(change('server-1', 'remote', 1));
+    store.getState().onChange(change('server-1', 'remote', 1));
     expect(store.getState().selected).toEqual({ peerId: 'server-1', replica: 'remote' });
     store.getState().select('studio-client', 'local');
-    emit(change('server-1', 'remote', 2));
+    store.getState().onChange(change('server-1', 'remote', 2));
     expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
     await store.getState().load();
     expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
@@ -281,9 +271,8 @@ describe('sync store', () => {
 
   test('a sync.change updates the replica and appends to its history; divergence follows', async () => {
     let clock = 0;
-    const { bridge, emit } = fakeBridge();
+    const { bridge } = fakeBridge();
     const store = createSyncStore(bridge, () => clock);
-    store.getState().listen();
     await store.getState().load();
     const c: SyncChange = {
       peerId: 'studio-client',
@@ -294,7 +283,7 @@ describe('sync store', () => {
       after: { a: 1 },
       at: 0,
     };
-    emit(c);
+    store.getState().onChange(c);
     expect(store.getState().peers[0]!.local).toEqual({ a: 1 });
     expect(store.getState().peers[0]!.localRevision).toBe(1);
     expect(store.getState().histories[historyKey('studio-client', 'local')]).toEqual([c]);
@@ -302,31 +291,29 @@ describe('sync store', () => {
     clock = 2000;
     store.getState().checkDivergence();
     expect(store.getState().divergence.find((d) => d.owner === 'studio-client')?.alarm).toBe(true);
-    emit({ ...c, peerId: 'server-1', replica: 'remote' });
+    store.getState().onChange({ ...c, peerId: 'server-1', replica: 'remote' });
     expect(store.getState().divergence.find((d) => d.owner === 'studio-client')).toMatchObject({ diverged: false, alarm: false });
   });
 
   test('changes that arrive while the histories load are not lost', async () => {
-    const { bridge, emit } = fakeBridge();
+    const { bridge } = fakeBridge();
     const store = createSyncStore(bridge);
-    store.getState().listen();
     const loading = store.getState().load();
-    emit({ ...history[3]!, peerId: 'server-1', revision: 5 });
+    store.getState().onChange({ ...history[3]!, peerId: 'server-1', revision: 5 });
     await loading;
     expect(store.getState().histories[historyKey('server-1', 'local')]!.map((c) => c.revision)).toEqual([1, 2, 3, 4, 5]);
   });
 
   test('the held history stays within the view bound (count per replica and text), and what it let go is counted', async () => {
-    const { bridge, emit } = fakeBridge();
+    const { bridge } = fakeBridge();
     // each change below is charged about 2 × 1,020 + its patch: six of them pass 12,000
     const store = createSyncStore(bridge, () => 0, { maxChanges: 8, maxBytes: 12_000 });
-    store.getState().listen();
     await store.getState().load();
     expect(store.getState().held).toMatchObject({ maxChanges: 8, maxBytes: 12_000, changes: 4, droppedChanges: 0 });
     expect(store.getState().hostHistory).toEqual(hostStats);
     const big = (i: number) => ({ n: i, pad: 'x'.repeat(1000) });
     for (let i = 1; i <= 30; i++) {
-      emit({
+      store.getState().onChange({
         peerId: 'studio-client',
         replica: 'local',
         revision: i,
@@ -350,9 +337,8 @@ describe('sync store', () => {
   });
 
   test('a peer the host forgot leaves the view with its history; a pinned closed one stays and shows as pinned', async () => {
-    const { bridge, overview, peers } = fakeBridge();
+    const { bridge, peers } = fakeBridge();
     const store = createSyncStore(bridge, () => 0);
-    store.getState().listen();
     await store.getState().load();
     const server2 = peer('server-2', 'server', null, { x: 1 });
     peers.push(server2);
@@ -362,7 +348,7 @@ describe('sync store', () => {
     expect(store.getState().peers.find((p) => p.peerId === 'server-2')?.pinned).toBe(true);
     expect(store.getState().notice?.text).toMatch(/pinned/);
     // server-1 closes unpinned: the host forgets it; server-2 closes pinned: kept
-    overview({
+    store.getState().onOverview({
       peers: [
         { peerId: 'studio-client', role: 'client', connected: true, pinned: true },
         { peerId: 'server-2', role: 'server', connected: false, pinned: true },
@@ -424,7 +410,6 @@ describe('attached and proxied sync targets (issue 12, item 5)', () => {
       connected: true,
       since: 0,
     };
-    const listeners: Record<string, (payload: never) => void> = {};
     const bridge = {
       call: async (method: string, params?: { url?: string }) => {
         if (method === 'sync.attach') {
@@ -437,13 +422,8 @@ describe('attached and proxied sync targets (issue 12, item 5)', () => {
         if (method === 'sync.targets') return [target];
         throw new Error(`unexpected ${method}`);
       },
-      on: (e: string, l: (payload: never) => void) => {
-        listeners[e] = l;
-        return () => undefined;
-      },
     } as unknown as BridgeLike;
     const store = createSyncStore(bridge, () => 0);
-    store.getState().listen();
     expect(await store.getState().attach('ws://h:1/ws', 'detect')).toEqual(target);
     expect(store.getState().targets).toEqual([target]);
     expect(store.getState().notice?.text).toBe('attached ws://h:1/ws: generation 0.7 (detected), watching only');
@@ -451,11 +431,83 @@ describe('attached and proxied sync targets (issue 12, item 5)', () => {
     expect(store.getState().notice).toEqual({ text: 'cannot attach ws://bad/ws: no sync generation answered at ws://bad/ws', error: true });
     expect(await store.getState().detach('attach-1')).toBe(true);
     expect(store.getState().targets).toEqual([]);
-    listeners['sync.targets']?.([target] as never);
+    store.getState().setTargets([target]);
     expect(store.getState().targets).toEqual([target]);
   });
 
   test("the demo pair's server side is never a proxied connection's server end", () => {
     expect(serverPeer([peer('server-1', 'server', null, null), proxied('server', 'c1', null, null)])?.peerId).toBe('server-1');
+  });
+});
+
+describe('the feed', () => {
+  test('loads peers, histories and targets, follows sync.change, sync.overview and sync.targets, loads again when the link is back, and follows nothing once stopped', async () => {
+    const peers = [peer('studio-client', 'client', null, null), peer('server-1', 'server', { s: 1 }, null)];
+    const overview = (): SyncOverview => ({
+      peers: peers.map((p) => ({ peerId: p.peerId, role: p.role, connected: p.connected, pinned: p.role === 'client' })),
+      history: { maxChanges: 5000, maxBytes: 1 << 20, heldChanges: 4, heldBytes: 300, droppedChanges: 0, droppedBytes: 0, droppedPeers: 0 },
+    });
+    const target: SyncTarget = {
+      targetId: 'attach-1',
+      kind: 'attach',
+      url: 'ws://h:1/ws',
+      requested: 'detect',
+      generation: '0.7',
+      tries: [],
+      connected: true,
+      since: 0,
+    };
+    let targets: SyncTarget[] = [];
+    const host = testBridge({
+      'sync.peers': () => peers,
+      'sync.overview': overview,
+      'sync.targets': () => targets,
+      'sync.history': (p) => {
+        const { peerId, replica } = p as { peerId: string; replica: string };
+        return peerId === 'server-1' && replica === 'local' ? history : [];
+      },
+    });
+    const store = createSyncStore(host.bridge, () => 0);
+    const stop = startSyncFeed(host.bridge, store, host.link);
+    await vi.waitFor(() => expect(store.getState().histories[historyKey('server-1', 'local')]).toHaveLength(4));
+    expect(store.getState().peers.map((p) => p.peerId)).toEqual(['studio-client', 'server-1']);
+
+    const c: SyncChange = {
+      peerId: 'studio-client',
+      replica: 'local',
+      revision: 1,
+      patch: [{ op: 'replace', path: '', value: { a: 1 } }],
+      before: null,
+      after: { a: 1 },
+      at: 1,
+    };
+    host.emit('sync.change', c);
+    expect(store.getState().histories[historyKey('studio-client', 'local')]).toEqual([c]);
+    expect(store.getState().peers[0]!.local).toEqual({ a: 1 });
+    targets = [target];
+    host.emit('sync.targets', targets);
+    expect(store.getState().targets).toEqual([target]);
+    peers[1] = { ...peers[1]!, connected: false };
+    host.emit('sync.overview', overview());
+    expect(store.getState().peers[1]).toMatchObject({ peerId: 'server-1', connected: false });
+
+    // a new server connection came while the link was down (no event reached us): the reconnection reads it
+    peers.push(peer('server-2', 'server', null, { x: 1 }));
+    const loads = () => host.calls.filter((x) => x.method === 'sync.peers').length;
+    host.setLink('closed');
+    expect(loads()).toBe(1);
+    host.setLink('open');
+    await vi.waitFor(() => expect(store.getState().peers.map((p) => p.peerId)).toContain('server-2'));
+    await vi.waitFor(() => expect(store.getState().loading).toBe(false));
+    expect(loads()).toBe(2);
+
+    stop();
+    expect(host.listening()).toBe(0);
+    host.emit('sync.change', { ...c, revision: 2 });
+    host.emit('sync.targets', []);
+    host.setLink('open');
+    expect(store.getState().histories[historyKey('studio-client', 'local')]).toHaveLength(1);
+    expect(store.getState().targets).toEqual([target]);
+    expect(loads()).toBe(2);
   });
 });

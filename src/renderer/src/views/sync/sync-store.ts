@@ -1,6 +1,7 @@
 // The Sync view's state: both peers' data, each replica's history (kept current by sync.change events),
 // the timeline's selection, the scrubbed revision, the two revisions being compared and the divergence
-// alarm. A vanilla store fed through a bridge handed in, so tests drive it with a fake.
+// alarm. A vanilla store calling through a bridge handed in, so tests drive it with a fake; sync-feed.ts
+// fills it from the host's events.
 //
 // The history held here is bounded like the host's (issue 11, item 6), and the view shows both bounds
 // and what each let go: a change arrives as JSON, so here it holds its own copies of the data before
@@ -93,7 +94,8 @@ export interface SyncState {
   /** Starts a recording proxy to `upstream` (listen: HOST:PORT, or a free port). */
   startProxy(upstream: string, generation: SyncGeneration | 'detect', listen?: string): Promise<SyncTarget | undefined>;
   detach(targetId: string): Promise<boolean>;
-  listen(): () => void;
+  /** The host's targets changed (sync.targets). */
+  setTargets(targets: SyncTarget[]): void;
 }
 
 export type SyncStore = StoreApi<SyncState>;
@@ -427,16 +429,7 @@ export function createSyncStore(
         }
       },
 
-      listen() {
-        const offs = [
-          bridge.on('sync.overview', (o) => get().onOverview(o)),
-          bridge.on('sync.change', (c) => get().onChange(c)),
-          bridge.on('sync.targets', (targets) => set({ targets })),
-        ];
-        return () => {
-          for (const off of offs) off();
-        };
-      },
+      setTargets: (targets) => set({ targets }),
     };
   });
 }

@@ -1,21 +1,22 @@
-// The renderer's one Sync view store, made on first use; it keeps listening to sync.change while other
-// views are shown, so the timeline has every change when the user comes back.
+// The renderer's one Sync view store, made (and fed) on first use and left running, so the timeline has
+// every sync.change that came while another view was shown. Select existing objects or primitives: with
+// zustand 5 and React 19 a selector that builds a fresh object or array each time re-renders forever.
 import { useStore } from 'zustand';
 import { getBridge } from '../../bridge/bridge';
+import { startSyncFeed } from './sync-feed';
 import { createSyncStore, type SyncState, type SyncStore } from './sync-store';
 
 let store: SyncStore | undefined;
 
 export function syncStore(): SyncStore {
   if (!store) {
-    store = createSyncStore(getBridge().client);
-    store.getState().listen();
-    void store.getState().load();
+    const { client, link } = getBridge();
+    store = createSyncStore(client);
+    startSyncFeed(client, store, link);
   }
   return store;
 }
 
-/** Select primitives or stable references: a fresh object per call re-renders forever (zustand 5). */
 export function useSyncStore<T>(selector: (s: SyncState) => T): T {
   return useStore(syncStore(), selector);
 }
