@@ -1,6 +1,8 @@
 // The juggler.0 client: one websocket connection, requests routed to their callers by uuid, events and
 // frames reported through a typed emitter. It imports no node:* module and no `ws`: the WebSocket
 // constructor comes from the options (client/node.ts supplies ws), so it runs in browsers unchanged.
+
+import { Emitter } from '../../shared/emitter';
 import {
   type Ack,
   argsValue,
@@ -20,7 +22,6 @@ import {
   type Res,
 } from '../message';
 import { backoffDelay } from './backoff';
-import { Emitter } from './emitter';
 import { ConnectError, ConnectionClosedError, NotConnectedError, ReconnectFailedError, SubprotocolError } from './errors';
 import { type ClientOptions, type ResolvedClientOptions, resolveOptions, SERVER_DEFAULT_CALL_TIMEOUT_MS, SUBPROTOCOL } from './options';
 import { type ExpiredCall, PendingRequests } from './pending-requests';
@@ -127,16 +128,15 @@ export class JugglerClient extends Emitter<ClientEvents> {
     readonly url: string,
     options: ClientOptions = {},
   ) {
-    super((err, event) => {
-      // a listener that throws is reported on 'error'; one that throws from 'error' is rethrown apart
-      if (event !== 'error' && this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-      else
-        setTimeout(() => {
-          throw err;
-        }, 0);
-    });
+    super();
     this.options = resolveOptions(options);
     this.#pending = new PendingRequests((call) => this.emit('exp', call));
+  }
+
+  /** A listener that throws is reported on 'error'; one that throws from 'error', or with no 'error' listener, is reported apart. */
+  protected override listenerFailed(event: keyof ClientEvents, error: unknown): void {
+    if (event !== 'error' && this.listenerCount('error') > 0) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    else super.listenerFailed(event, error);
   }
 
   get state(): ClientState {

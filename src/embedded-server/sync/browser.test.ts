@@ -1,19 +1,20 @@
 // The browser-facing peer and client code must run without Node: nothing reachable from browser.ts may
 // import node:* or `ws` (they take a WebSocket-like constructor instead).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { expect, it } from 'vitest';
 
 it('nothing reachable from browser.ts imports node:* or ws', () => {
   const seen = new Set<string>();
   const external = new Set<string>();
+  // names are paths relative to this folder without .ts ('peer', '../../shared/emitter')
   const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
     const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
     for (const m of source.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)) {
       const spec = m[1]!;
-      if (spec.startsWith('./')) visit(spec.slice(2));
+      if (spec.startsWith('./') || spec.startsWith('../')) visit(relative(__dirname, join(__dirname, dirname(name), spec)));
       else external.add(spec);
     }
   };

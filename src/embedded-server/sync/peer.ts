@@ -1,7 +1,7 @@
 // The transport-independent half of a connection: lifecycle, framing (plain frames, or 0.7 segments with
 // transport ping), keepalive and closing on bad input. A binding (ws-server, ws-client, a test) hands it
 // received frames and the socket's close, and gives it a FrameSink to write to. No socket in here.
-import { Emitter } from './emitter';
+import { Emitter } from '../../shared/emitter';
 import { CloseCode, connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
 import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from './json-depth';
@@ -24,10 +24,10 @@ export interface CloseEvent {
 }
 
 export interface PeerEvents {
-  [name: string]: unknown;
-  close: CloseEvent;
+  [name: string]: unknown[];
+  close: [CloseEvent];
   /** A protocol error that closed this connection (also carried by the close event). */
-  error: SyncError;
+  error: [SyncError];
 }
 
 export interface PeerOptions {
