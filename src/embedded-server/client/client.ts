@@ -3,6 +3,7 @@
 // constructor comes from the options (client/node.ts supplies ws), so it runs in browsers unchanged.
 
 import { Emitter } from '../../shared/emitter';
+import { ReadyState, type WebSocketLike } from '../../shared/websocket-like';
 import {
   type Ack,
   argsValue,
@@ -25,7 +26,6 @@ import { backoffDelay } from './backoff';
 import { ConnectError, ConnectionClosedError, NotConnectedError, ReconnectFailedError, SubprotocolError } from './errors';
 import { type ClientOptions, type ResolvedClientOptions, resolveOptions, SERVER_DEFAULT_CALL_TIMEOUT_MS, SUBPROTOCOL } from './options';
 import { type ExpiredCall, PendingRequests } from './pending-requests';
-import { ReadyState, type WebSocketLike } from './websocket-like';
 
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
