@@ -2,12 +2,12 @@
 // frames reported through a typed emitter. It imports no node:* module and no `ws`: the WebSocket
 // constructor comes from the options (client/node.ts supplies ws), so it runs in browsers unchanged.
 
+import { CloseCode } from '../../shared/close-code';
 import { Emitter } from '../../shared/emitter';
 import { ReadyState, type WebSocketLike } from '../../shared/websocket-like';
 import {
   type Ack,
   argsValue,
-  CloseCode,
   decodeResponse,
   type Evnt,
   encode,
@@ -171,7 +171,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
     if (this.#state !== 'connecting') {
       // close() was called during the handshake
       this.#ws?.close();
-      throw new ConnectionClosedError(CloseCode.Normal, 'closed by the client while connecting');
+      throw new ConnectionClosedError(CloseCode.normal, 'closed by the client while connecting');
     }
     this.#state = 'open';
     this.emit('open', { url: this.url, reconnected: false, resubscribed: 0 });
@@ -236,7 +236,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
   }
 
   /** Closes the connection with a closing handshake (and stops reconnecting); resolves once closed. */
-  close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
+  close(code: number = CloseCode.normal, reason = ''): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'idle') {
       this.#state = 'closed';
       return Promise.resolve();
@@ -344,7 +344,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
         if (ws.protocol !== SUBPROTOCOL) {
           fail(new SubprotocolError(this.url, ws.protocol));
           ws.onclose = null;
-          ws.close(CloseCode.ProtocolError, 'juggler.0 subprotocol required');
+          ws.close(CloseCode.protocolError, 'juggler.0 subprotocol required');
           return;
         }
         settled = true;
@@ -431,7 +431,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
       ws.close(err.closeCode, err.closeReason);
     } catch {
       // browsers only let scripts send 1000 or 3000-4999; the reason still says what was wrong
-      ws.close(CloseCode.Normal, err.closeReason);
+      ws.close(CloseCode.normal, err.closeReason);
     }
   }
 

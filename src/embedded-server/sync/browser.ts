@@ -1,7 +1,9 @@
 // The browser-safe entry: peers, patches and the reconnecting client, without the Node server binding.
 // browser.test.ts pins that nothing reachable from here imports node:* or `ws`.
+
+export { CloseCode } from '../../shared/close-code';
 export { ClientPeer, type ClientPeerOptions, type Notification } from './client-peer';
-export { CloseCode, SyncError, type SyncErrorCode } from './errors';
+export { SyncError, type SyncErrorCode } from './errors';
 export { detectGeneration, GENERATIONS, type Generation } from './generation';
 export { cloneJson, type JsonValue, jsonEqual } from './json-value';
 export { applyPatch, diff, type Patch, type PatchOperation } from './patch';

@@ -2,25 +2,10 @@
 // websocket close code to send: the connection that received bad data is closed with it, nothing else.
 // Browser-safe: no node:* imports.
 
-/** Close codes (RFC 6455 §7.4.1) used by our peers. */
-export const CloseCode = {
-  /** Normal closure: `close()` was called. */
-  normal: 1000,
-  /** The server is shutting down, or a keepalive ping went unanswered. */
-  goingAway: 1001,
-  /** A frame that breaks the protocol: unknown type, missing field, unknown segment header. */
-  protocolError: 1002,
-  /** A binary frame: every generation speaks text frames only. */
-  unsupportedData: 1003,
-  /** Text that is not JSON, or a patch that cannot be applied to the current data. */
-  invalidPayload: 1007,
-  /** The frame comes from another generation than the one this peer is configured for. */
-  policyViolation: 1008,
-  /** A message over the configured size limit, nested too deep, or a patch with too many operations. */
-  messageTooBig: 1009,
-  /** Our own code failed on a message (a listener of this connection threw): only this connection ends. */
-  internalError: 1011,
-} as const;
+import { CloseCode } from '../../shared/close-code';
+
+// Re-exported for the sync modules that import it from here (patch.ts, json-depth.ts): the table is shared/close-code.ts.
+export { CloseCode };
 
 export type SyncErrorCode =
   /** `send`, `set`, `flush` or a pending promise after the connection closed. */

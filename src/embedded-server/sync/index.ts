@@ -1,7 +1,9 @@
 // The juggler data-sync protocol: peers (no sockets), the ws server binding and the browser-safe client.
+
+export { CloseCode } from '../../shared/close-code';
 export { Batcher, type SyncDelay } from './batcher';
 export { ClientPeer, type ClientPeerOptions, type Notification } from './client-peer';
-export { CloseCode, SyncError, type SyncErrorCode } from './errors';
+export { SyncError, type SyncErrorCode } from './errors';
 export { detectGeneration, GENERATIONS, type Generation, isGeneration } from './generation';
 export { cloneJson, type JsonValue, jsonEqual } from './json-value';
 export { applyPatch, diff, type Patch, type PatchOperation } from './patch';

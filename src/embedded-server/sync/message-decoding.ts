@@ -1,6 +1,8 @@
 // Shared by the seed and 0.6 codecs: parse one text frame into an object with a string `type`, and turn a
 // frame of the wrong generation into an error that says so.
-import { CloseCode, protocolError, type SyncError } from './errors';
+
+import { CloseCode } from '../../shared/close-code';
+import { protocolError, type SyncError } from './errors';
 import { detectGeneration, type Generation } from './generation';
 import { isPlainObject, type JsonValue } from './json-value';
 

@@ -1,8 +1,10 @@
 // The transport-independent half of a connection: lifecycle, framing (plain frames, or 0.7 segments with
 // transport ping), keepalive and closing on bad input. A binding (ws-server, ws-client, a test) hands it
 // received frames and the socket's close, and gives it a FrameSink to write to. No socket in here.
+
+import { CloseCode } from '../../shared/close-code';
 import { Emitter } from '../../shared/emitter';
-import { CloseCode, connectionClosed, protocolError, type SyncError } from './errors';
+import { connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
 import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from './json-depth';
 import { Keepalive, type KeepaliveOptions } from './keepalive';

@@ -1,8 +1,10 @@
 // The websocket binding, client side, for Node and browsers: no node:* imports. Takes any WebSocket-like
 // constructor (the browser's, or `ws`'s in Node) and turns one socket into one peer.
+
+import { CloseCode } from '../../shared/close-code';
 import type { WebSocketLike } from '../../shared/websocket-like';
 import { ClientPeer, type ClientPeerOptions } from './client-peer';
-import { CloseCode, SyncError } from './errors';
+import { SyncError } from './errors';
 import type { FrameSink, Peer } from './peer';
 import { SeedPeer, type SeedPeerOptions } from './seed-peer';
 
