@@ -401,10 +401,9 @@ export class StudioHost {
   async expireCall(uri: string, msgUUID: string): Promise<boolean> {
     // the Redis view offers it on the calls it shows: those of the attached redis while one is attached
     this.attachment.assertWritable("letting a call's TTL lapse");
-    const key = callTimeoutKey(uri, msgUUID);
-    const n = await this.serverBroker.client.pexpire(key, 1);
-    this.tracer.log('info', 'fault', `let the TTL of ${key} lapse (${n ? 'done' : 'no such pending call'})`);
-    return n === 1;
+    const done = await this.serverBroker.expireCall(uri, msgUUID);
+    this.tracer.log('info', 'fault', `let the TTL of ${callTimeoutKey(uri, msgUUID)} lapse (${done ? 'done' : 'no such pending call'})`);
+    return done;
   }
 
   async pauseRedis(pause: boolean): Promise<HostStatus> {

@@ -2,7 +2,7 @@
 // limits, and how it is closed. Protocol processing lives in process.ts; this file only moves frames.
 import type WebSocket from 'ws';
 import { CloseCode } from '../../shared/close-code';
-import type { EventListener } from '../broker/redis/pubsub';
+import type { EventListener } from '../broker/broker';
 import { encodeFrame, type MessageType, type Response, truncateUtf8 } from '../message';
 import type { ResolvedServerOptions } from './options';
 

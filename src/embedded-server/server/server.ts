@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/close-code';
-import type { Closable, EventPayload } from '../broker/broker';
-import type { RedisBroker } from '../broker/redis/broker';
+import type { BrokerStatus, CallerBroker, Closable, EventPayload, PubSubBroker } from '../broker/broker';
 import {
   decodeRequest,
   type Message,
@@ -50,8 +49,11 @@ export interface ServerHooks {
   onError?: (err: Error) => void;
 }
 
+/** The broker roles a server uses: it pushes calls and reads their results, publishes and subscribes, and shows the broker's counters. */
+export type ServerBroker = CallerBroker & PubSubBroker & Pick<BrokerStatus, 'metrics'>;
+
 export interface JugglerServerConfig {
-  broker: RedisBroker;
+  broker: ServerBroker;
   options?: ServerOptions;
   /** Middleware around every message in and out (Go's handler chain). */
   handlers?: Handler[];
@@ -74,7 +76,7 @@ export class JugglerServer {
   readonly id = newUUID();
   readonly metrics: ServerMetrics = newServerMetrics();
   readonly options: ResolvedServerOptions;
-  readonly broker: RedisBroker;
+  readonly broker: ServerBroker;
   readonly router = new ResultRouter();
   readonly #conns = new Set<Connection>();
   readonly #hooks: ServerHooks;
