@@ -7,8 +7,8 @@
 //   npx tsx bench/sync-hostile.ts [--connections 36] [--seconds 20]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { applyPatch, DEFAULT_MAX_PATCH_OPERATIONS } from '../src/embedded-server/sync/patch';
 import { SyncServer } from '../src/embedded-server/sync/ws-server';
+import { applyPatch, DEFAULT_MAX_PATCH_OPERATIONS } from '../src/shared/json-patch/patch';
 import { buildFrame, Opcode, RawWebSocket } from '../test/raw-ws';
 import { fmt, summarise } from './summary';
 

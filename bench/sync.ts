@@ -2,11 +2,12 @@
 // documents with small edits, and bytes sent per change with and without batching. Prints figures and
 // the command that reproduces them; asserts nothing.
 //   npx tsx bench/sync.ts [--seed N]
-import { cloneJson } from '../src/embedded-server/sync/json-value';
-import { applyPatch, diff } from '../src/embedded-server/sync/patch';
+
 import type { FrameSink } from '../src/embedded-server/sync/peer';
 import { SeedPeer } from '../src/embedded-server/sync/seed-peer';
-import { SeededRandom } from '../src/embedded-server/sync/seeded-random';
+import { cloneJson } from '../src/shared/json-patch/json-value';
+import { applyPatch, diff } from '../src/shared/json-patch/patch';
+import { SeededRandom } from '../src/shared/json-patch/seeded-random';
 import { type Figure, fmt, summarise } from './summary';
 
 const seedArg = process.argv.indexOf('--seed');

@@ -1,31 +1,27 @@
 // `juggler callee`: serves URIs from redis with the demo functions and/or handler files.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RedisBroker } from '../broker/redis/broker';
 import { defaultRedisUrl } from '../broker/redis/options';
 import { Callee, type Thunk } from '../callee/callee';
 import { demoHandlers } from '../callee/demo';
 import { redisAddrToUrl } from '../server/config-file';
-import { type Command, UsageError } from './command';
+import { UsageError } from './command';
+import { defineCommand, type FlagSpec, intFlag } from './flag-table';
 import { announceReady, withProcs } from './procs';
 
-const help = `usage: juggler callee [flags] [handler files...]
-
-Pops calls for its URIs from redis, runs the function of each URI and stores the result, as the Go
-callee does. A handler file is a CommonJS or ES module whose exports map URIs to (async) functions:
-
-  module.exports = { 'app.add': ([a, b]) => a + b, 'app.fail': () => { throw new Error('no') } };
-
-A thrown error becomes the result {"error":{"message":...}}.
-
-flags:
-  --redis URL       redis to take calls from (default ${defaultRedisUrl})
-  --redis-cluster   treat --redis as a seed node of a Redis Cluster
-  --redis-ca FILE   PEM CA that signed the rediss:// server's certificate (default: Node's CAs)
-  --workers N       calls run at the same time (default 10)
-  --demo            serve test.echo, test.reverse and test.delay as the Go demo does
-  --quiet           do not print each call
-`;
+const flags: FlagSpec[] = [
+  { name: 'redis', type: 'string', default: defaultRedisUrl, value: 'URL', description: 'redis to take calls from' },
+  { name: 'redis-cluster', type: 'boolean', description: 'treat --redis as a seed node of a Redis Cluster' },
+  {
+    name: 'redis-ca',
+    type: 'string',
+    value: 'FILE',
+    description: "PEM CA that signed the rediss:// server's certificate (default: Node's CAs)",
+  },
+  { name: 'workers', type: 'string', default: '10', value: 'N', description: 'calls run at the same time' },
+  { name: 'demo', type: 'boolean', description: 'serve test.echo, test.reverse and test.delay as the Go demo does' },
+  { name: 'quiet', type: 'boolean', description: 'do not print each call' },
+];
 
 async function loadHandlerFile(file: string): Promise<Record<string, Thunk>> {
   const path = resolve(file);
@@ -47,54 +43,50 @@ async function loadHandlerFile(file: string): Promise<Record<string, Thunk>> {
   return out;
 }
 
-export const calleeCommand: Command = withProcs({
-  name: 'callee',
-  summary: 'serve URIs: pop calls from redis, run functions, store results',
-  help,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        redis: { type: 'string' },
-        'redis-cluster': { type: 'boolean' },
-        'redis-ca': { type: 'string' },
-        workers: { type: 'string' },
-        demo: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-    });
-    const workers = values.workers === undefined ? 10 : Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number ≥ 1, got "${values.workers}"`);
-    const handlers: Record<string, Thunk> = values.demo ? { ...demoHandlers } : {};
-    for (const f of positionals) Object.assign(handlers, await loadHandlerFile(f));
-    if (Object.keys(handlers).length === 0) throw new UsageError('nothing to serve: pass --demo and/or handler files');
-    const broker = await RedisBroker.connect({
-      url: values.redis ? redisAddrToUrl(values.redis) : undefined,
-      cluster: values['redis-cluster'],
-      tlsCaFile: values['redis-ca'],
-      clientName: 'callee',
-      onHealth: (ev) => io.stderr.write(`juggler callee: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
-    });
-    const callee = new Callee({
-      broker,
-      handlers,
-      workers,
-      onInvocation: values.quiet
-        ? undefined
-        : (inv) =>
-            io.stdout.write(
-              `${new Date().toISOString()} ${inv.outcome.padEnd(7)} ${inv.uri} ${inv.msgUUID} ${inv.durationMs.toFixed(1)}ms${inv.error ? ` ${inv.error}` : ''}\n`,
-            ),
-      onError: (err) => io.stderr.write(`juggler callee: ${err.message}\n`),
-    });
-    callee.start();
-    announceReady(io, `redis ${broker.description}\nserving ${callee.uris.join(', ')} with ${workers} workers\n`);
-    const sig = await io.stopSignal;
-    io.stdout.write(`${sig}: finishing running calls\n`);
-    await callee.stop();
-    await broker.close();
-    return 0;
-  },
-});
+export const calleeCommand = defineCommand(
+  withProcs({
+    name: 'callee',
+    summary: 'serve URIs: pop calls from redis, run functions, store results',
+    usage: '[flags] [handler files...]',
+    about: `Pops calls for its URIs from redis, runs the function of each URI and stores the result, as the Go
+callee does. A handler file is a CommonJS or ES module whose exports map URIs to (async) functions:
+
+  module.exports = { 'app.add': ([a, b]) => a + b, 'app.fail': () => { throw new Error('no') } };
+
+A thrown error becomes the result {"error":{"message":...}}.`,
+    flags,
+    positionals: true,
+    async run({ values, positionals }, io) {
+      const workers = intFlag('workers', values.workers);
+      const handlers: Record<string, Thunk> = values.demo ? { ...demoHandlers } : {};
+      for (const f of positionals) Object.assign(handlers, await loadHandlerFile(f));
+      if (Object.keys(handlers).length === 0) throw new UsageError('nothing to serve: pass --demo and/or handler files');
+      const broker = await RedisBroker.connect({
+        url: redisAddrToUrl(values.redis as string),
+        cluster: values['redis-cluster'] as boolean | undefined,
+        tlsCaFile: values['redis-ca'] as string | undefined,
+        clientName: 'callee',
+        onHealth: (ev) => io.stderr.write(`juggler callee: redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}\n`),
+      });
+      const callee = new Callee({
+        broker,
+        handlers,
+        workers,
+        onInvocation: values.quiet
+          ? undefined
+          : (inv) =>
+              io.stdout.write(
+                `${new Date().toISOString()} ${inv.outcome.padEnd(7)} ${inv.uri} ${inv.msgUUID} ${inv.durationMs.toFixed(1)}ms${inv.error ? ` ${inv.error}` : ''}\n`,
+              ),
+        onError: (err) => io.stderr.write(`juggler callee: ${err.message}\n`),
+      });
+      callee.start();
+      announceReady(io, `redis ${broker.description}\nserving ${callee.uris.join(', ')} with ${workers} workers\n`);
+      const sig = await io.stopSignal;
+      io.stdout.write(`${sig}: finishing running calls\n`);
+      await callee.stop();
+      await broker.close();
+      return 0;
+    },
+  }),
+);

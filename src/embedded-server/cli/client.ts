@@ -6,8 +6,7 @@ import { CloseCode } from '../../shared/close-code';
 import type { FrameRecord, JugglerClient } from '../client';
 import { createClient } from '../client/node';
 import { defaultClientOptions } from '../client/options';
-import type { Command, CommandIO } from './command';
-import { durationFlag, type FlagSpec, flagHelp, parseFlags } from './flag-table';
+import { defineCommand, durationFlag, type FlagSpec } from './flag-table';
 import { type ReplSession, ReplUsageError, runReplLine } from './repl-commands';
 
 const flags: FlagSpec[] = [
@@ -44,20 +43,6 @@ const flags: FlagSpec[] = [
   },
   { name: 'connect', short: 'c', type: 'boolean', description: 'connect to --addr at start' },
 ];
-
-const help = `usage: juggler client [flags]
-
-An interactive juggler.0 client. Type help at the prompt for its commands:
-  connect [addr], disconnect, close [code] [reason], send <raw json frame>,
-  call <uri> [json args] [timeout], pub <channel> <json args>, sub <channel>, psub <pattern>,
-  unsb <channel>, punsb <pattern>, rand, help, exit.
-Every frame is printed as "TIME > frame" (sent) or "TIME < frame" (received); "TIME !" lines are local
-events (expired calls, closes, errors). Input may be piped: the lines run in order, and the client exits at
-EOF once no reply is pending (calls expire at their timeout) and --grace has passed.
-
-flags:
-${flagHelp(flags)}
-`;
 
 /** Local time of `ms` as HH:MM:SS.mmm, the prefix of every printed frame (also `juggler proxy`). */
 export function timestamp(ms: number): string {
@@ -166,12 +151,18 @@ class Session implements ReplSession {
   }
 }
 
-export const clientCommand: Command = {
+export const clientCommand = defineCommand({
   name: 'client',
   summary: 'interactive juggler.0 client: call, pub, sub, raw frames, every frame printed',
-  help,
-  async run(argv: string[], io: CommandIO): Promise<number> {
-    const { values } = parseFlags(argv, flags);
+  about: `An interactive juggler.0 client. Type help at the prompt for its commands:
+  connect [addr], disconnect, close [code] [reason], send <raw json frame>,
+  call <uri> [json args] [timeout], pub <channel> <json args>, sub <channel>, psub <pattern>,
+  unsb <channel>, punsb <pattern>, rand, help, exit.
+Every frame is printed as "TIME > frame" (sent) or "TIME < frame" (received); "TIME !" lines are local
+events (expired calls, closes, errors). Input may be piped: the lines run in order, and the client exits at
+EOF once no reply is pending (calls expire at their timeout) and --grace has passed.`,
+  flags,
+  async run({ values }, io) {
     const callTimeoutMs = durationFlag('call-timeout', values['call-timeout']);
     const graceMs = durationFlag('grace', values.grace);
     const allowed = values['allowed-messages'] as string;
@@ -230,4 +221,4 @@ export const clientCommand: Command = {
     await session.shutdown();
     return failed && !tty ? 1 : 0;
   },
-};
+});

@@ -4,11 +4,13 @@ export interface Command {
   readonly name: string;
   /** One line for `juggler --help`. */
   readonly summary: string;
-  /** Full `juggler NAME --help` text: usage, every flag with its default. */
+  /** Full `juggler NAME --help` text: usage, every flag with its default (written from its flag table). */
   readonly help: string;
   /**
-   * Runs the command. Resolves with the process exit code once the command is done; long-running
-   * commands (servers) resolve only after they were asked to stop (SIGINT/SIGTERM) and have shut down.
+   * Runs the command with the arguments after its name (--help among them prints `help`). Commands are
+   * made by defineCommand (flag-table.ts), which parses the arguments by the command's table. Resolves
+   * with the process exit code once the command is done; long-running commands (servers) resolve only
+   * after they were asked to stop (SIGINT/SIGTERM) and have shut down.
    */
   run(argv: string[], io: CommandIO): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import { calleeCommand } from './callee';
 import { clientCommand } from './client';
-import type { Command } from './command';
+import type { TableCommand } from './flag-table';
 import { loadCommand } from './load';
 import { proxyCommand } from './proxy';
 import { serverCommand } from './server';
@@ -10,7 +10,7 @@ import { syncServerCommand } from './sync-server';
 import { upCommand } from './up';
 
 // The table of subcommands; `juggler --help` lists them in this order.
-export const commands: Command[] = [
+export const commands: TableCommand[] = [
   upCommand,
   serverCommand,
   calleeCommand,

@@ -1,5 +1,6 @@
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type FlagSpec, flagHelp, intFlag, parseFlags } from './flag-table';
+import { defineCommand, type FlagSpec, flagHelp, intFlag, msFlag, parseFlags } from './flag-table';
 
 const flags: FlagSpec[] = [
   { name: 'addr', type: 'string', default: 'ws://127.0.0.1:9000/ws', value: 'URL', description: 'server address' },
@@ -34,5 +35,77 @@ describe('flag table', () => {
     expect(intFlag('c', '10')).toBe(10);
     expect(() => intFlag('c', '0')).toThrow('--c must be an integer of at least 1, got "0"');
     expect(() => intFlag('c', 'x')).toThrow(/integer/);
+  });
+
+  it('says which flags were given, so that a config file can fill the others before the defaults', () => {
+    expect([...parseFlags(['-r', '1s'], flags).given]).toEqual(['rate']);
+    expect(parseFlags([], flags).given.size).toBe(0);
+  });
+
+  it('a repeatable flag gets its default as a list, replaced by the values given', () => {
+    const multi: FlagSpec[] = [{ name: 'addr', type: 'string', multiple: true, default: 'ws://a/ws', description: 'addresses' }];
+    expect(parseFlags([], multi).values.addr).toEqual(['ws://a/ws']);
+    expect(parseFlags(['--addr', 'ws://b/ws', '--addr', 'ws://c/ws'], multi).values.addr).toEqual(['ws://b/ws', 'ws://c/ws']);
+  });
+
+  it('says what to give for a missing value, a value given to a switch, and a stray argument', () => {
+    expect(() => parseFlags(['--addr'], flags)).toThrow('--addr needs a value: URL (server address)');
+    expect(() => parseFlags(['--json=yes'], flags)).toThrow('--json takes no value: give --json alone');
+    expect(() => parseFlags(['stray'], flags)).toThrow(
+      'unexpected argument "stray": this command takes flags only (--addr, --rate, --json)',
+    );
+    expect(parseFlags(['stray'], flags, true).positionals).toEqual(['stray']);
+  });
+
+  it('wraps long descriptions and keeps "(default X)" on one line', () => {
+    const long: FlagSpec[] = [{ name: 'x', type: 'string', default: 'a b', value: 'V', description: 'word '.repeat(30).trim() }];
+    const lines = flagHelp(long).split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(110);
+    expect(lines.some((l) => l.includes('(default a b)'))).toBe(true);
+  });
+
+  it('checks milliseconds', () => {
+    expect(msFlag('delay', '0')).toBe(0);
+    expect(() => msFlag('retry', '-5')).toThrow('--retry must be a whole number of milliseconds, got "-5"');
+    expect(() => msFlag('delay', '')).toThrow(/whole number/);
+  });
+});
+
+describe('defineCommand', () => {
+  const cmd = defineCommand({
+    name: 'demo',
+    summary: 'a demo',
+    about: 'Does nothing.',
+    flags,
+    notes: 'Afterwards.',
+    run: async ({ values }) => (values.json ? 7 : 0),
+  });
+  const io = () => {
+    let out = '';
+    const stdout = new PassThrough().on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    return {
+      io: { stdout, stderr: new PassThrough(), stdin: Readable.from([]), stopSignal: new Promise<NodeJS.Signals>(() => {}) },
+      out: () => out,
+    };
+  };
+
+  it('writes --help from the table, with -h, --help itself', async () => {
+    expect(cmd.help).toBe(
+      `usage: juggler demo [flags]\n\nDoes nothing.\n\nflags:\n${flagHelp([...flags, { name: 'help', short: 'h', type: 'boolean', description: 'this text' }])}\n\nAfterwards.\n`,
+    );
+    expect(cmd.flags.map((f) => f.name)).toEqual(['addr', 'rate', 'json', 'help']);
+  });
+
+  it('runs with the parsed table; --help (in any spelling) wins over other arguments, even wrong ones', async () => {
+    expect(await cmd.run(['--json'], io().io)).toBe(7);
+    for (const h of ['--help', '-h', '-help']) {
+      const o = io();
+      expect(await cmd.run(['--nope', h], o.io)).toBe(0);
+      expect(o.out()).toBe(cmd.help);
+    }
+    await expect(cmd.run(['--nope'], io().io)).rejects.toThrow(/Unknown option "--nope"; the flags are --addr, --rate, --json, --help/);
   });
 });

@@ -6,9 +6,8 @@ import type { LoadCounts } from '../../shared/bridge/contract';
 import { CallError, CallExpiredError, type JugglerClient, NackError } from '../client';
 import { connect } from '../client/node';
 import { MessageType } from '../message';
-import type { Command, CommandIO } from './command';
 import { UsageError } from './command';
-import { durationFlag, type FlagSpec, flagHelp, intFlag, parseFlags } from './flag-table';
+import { defineCommand, durationFlag, type FlagSpec, intFlag, type ParsedFlags, parseFlags } from './flag-table';
 import { LatencyStats, type LatencySummary } from './latency-stats';
 
 // Defaults from the spec's "Demo environment" (those of the Go tool).
@@ -44,17 +43,6 @@ const flags: FlagSpec[] = [
   },
   { name: 'json', type: 'boolean', description: 'print the report as one JSON object' },
 ];
-
-const help = `usage: juggler load [flags]
-
-Load tester (the Go juggler-load): opens the connections, sends calls for the duration, waits for the calls
-in flight to return or expire, then reports calls, ACKs, NACKs, results, expired calls, throughput
-(results/s over the actual duration) and latency (CALL sent to RES received). Durations take Go forms:
-10s, 100ms, 1m30s. Go's one-dash spelling (-addr, -r -1ms) is accepted.
-
-flags:
-${flagHelp(flags)}
-`;
 
 export interface LoadConfig {
   addr: string;
@@ -97,8 +85,12 @@ export function formatDuration(ms: number): string {
   return `${m}m${+((ms - m * 60_000) / 1000).toFixed(3)}s`;
 }
 
-export function loadConfig(argv: string[]): { config: LoadConfig; json: boolean } {
-  const { values } = parseFlags(argv, flags);
+/** The load flags of `argv` (parsed by the table, as `juggler load` does). */
+export function loadConfig(argv: readonly string[]): { config: LoadConfig; json: boolean } {
+  return configFromFlags(parseFlags(argv, flags));
+}
+
+function configFromFlags({ values }: ParsedFlags): { config: LoadConfig; json: boolean } {
   const uri = values.uri as string;
   if (!uri) throw new UsageError('--uri must not be empty');
   const n = intFlag('uris', values.uris, 0);
@@ -281,14 +273,18 @@ ${[l.min, l.median, l.p75, l.p90, l.p99, l.max].map((v) => ms(v).padEnd(8)).join
 `;
 }
 
-export const loadCommand: Command = {
+export const loadCommand = defineCommand({
   name: 'load',
   summary: 'load tester: many connections calling a URI, with latency percentiles',
-  help,
-  async run(argv: string[], io: CommandIO): Promise<number> {
-    const { config, json } = loadConfig(argv);
+  about: `Load tester (the Go juggler-load): opens the connections, sends calls for the duration, waits for the calls
+in flight to return or expire, then reports calls, ACKs, NACKs, results, expired calls, throughput
+(results/s over the actual duration) and latency (CALL sent to RES received). Durations take Go forms:
+10s, 100ms, 1m30s. Go's one-dash spelling (-addr, -r -1ms) is accepted.`,
+  flags,
+  async run(parsed, io) {
+    const { config, json } = configFromFlags(parsed);
     const report = await runLoad(config, (line) => io.stderr.write(`${line}\n`), io.stopSignal);
     io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatReport(report));
     return 0;
   },
-};
+});

@@ -26,10 +26,6 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr.write(`juggler: unknown command "${name}"\n\n${topHelp()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(cmd.help.endsWith('\n') ? cmd.help : `${cmd.help}\n`);
-    return 0;
-  }
   try {
     return await cmd.run(rest, io);
   } catch (err) {

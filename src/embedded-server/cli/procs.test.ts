@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterEach, expect, inject, test } from 'vitest';
 import { type CliProcess, runCli } from '../../../test/cli-process';
 import { RawPeer } from '../../../test/stack';
-import { MAX_RESTARTS, parseProcs, takeProcsFlag } from './procs';
+import { parseFlags } from './flag-table';
+import { MAX_RESTARTS, parseProcs } from './procs';
+import { serverCommand } from './server';
 
 const redisUrl = inject('redisUrl');
 const procs: CliProcess[] = [];
@@ -71,12 +73,15 @@ async function call(ws: string, uri: string, args: unknown): Promise<unknown> {
 
 test('--procs takes a number of at least 1, or auto for one process per core', () => {
   expect(parseProcs('auto')).toBe(availableParallelism());
-  expect(takeProcsFlag(['--addr', 'x', '--procs', '3', '--redis', 'y'])).toEqual({ procs: 3, rest: ['--addr', 'x', '--redis', 'y'] });
-  expect(takeProcsFlag(['-procs=2']).procs).toBe(2);
-  expect(takeProcsFlag([]).procs).toBe(1);
+  // --procs is a flag of the server's table like the others (also in Go's one-dash spelling)
+  const procs = (argv: string[]) => parseProcs(parseFlags(argv, serverCommand.flags).values.procs);
+  const parsed = parseFlags(['--addr', 'x', '--procs', '3', '--redis', 'y'], serverCommand.flags).values;
+  expect({ procs: parseProcs(parsed.procs), addr: parsed.addr, redis: parsed.redis }).toEqual({ procs: 3, addr: 'x', redis: 'y' });
+  expect(procs(['-procs=2'])).toBe(2);
+  expect(procs([])).toBe(1);
   expect(() => parseProcs('0')).toThrow(/--procs must be an integer of at least 1, got "0"/);
   expect(() => parseProcs('many')).toThrow(/--procs must be an integer/);
-  expect(() => takeProcsFlag(['--procs'])).toThrow(/--procs needs a value/);
+  expect(() => procs(['--procs'])).toThrow(/--procs needs a value/);
 });
 
 test('juggler server --procs 0 is a usage error (exit 2), said once', async () => {

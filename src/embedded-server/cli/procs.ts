@@ -26,8 +26,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { DebugSnapshot } from '../server/debug-endpoints';
-import { type Command, type CommandIO, UsageError } from './command';
-import { type FlagSpec, intFlag } from './flag-table';
+import { type CommandIO, UsageError } from './command';
+import { type CommandSpec, type FlagSpec, intFlag } from './flag-table';
 
 export const procsFlag: FlagSpec = {
   name: 'procs',
@@ -56,37 +56,6 @@ export function parseProcs(v: unknown): number {
   const n = intFlag(procsFlag.name, v, 1);
   if (n > MAX_PROCS) throw new UsageError(`--procs must be at most ${MAX_PROCS}, got ${n}`);
   return n;
-}
-
-/**
- * Takes --procs out of the arguments (also in Go's one-dash spelling, and as --procs=N), so that the
- * command's own parser never sees it.
- */
-export function takeProcsFlag(argv: readonly string[]): { procs: number; rest: string[] } {
-  const rest: string[] = [];
-  let value: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    const m = /^--?procs(?:=(.*))?$/.exec(a);
-    if (!m) {
-      rest.push(a);
-      continue;
-    }
-    if (m[1] !== undefined) value = m[1];
-    else if (i + 1 < argv.length) value = argv[++i];
-    else throw new UsageError('--procs needs a value: a number of processes, or auto');
-  }
-  return { procs: parseProcs(value ?? procsFlag.default), rest };
-}
-
-/** The --procs line for a command's --help, aligned with the flag lines already there. */
-function helpLine(help: string): string {
-  const col = /^( {2}--\S+(?: [A-Z]\S*)?\s+)\S/m.exec(help)?.[1]?.length ?? 24;
-  return `  ${`--${procsFlag.name} ${procsFlag.value}`.padEnd(col - 2)}${procsFlag.description} (default ${procsFlag.default})\n`;
 }
 
 // ---- messages between the supervisor and its workers (node's IPC channel, JSON) --------------------
@@ -347,8 +316,8 @@ class Supervisor {
     });
     const stopped = () => this.#signal !== undefined;
 
-    // node forks workers with this process' arguments, --procs included: a worker takes it out and
-    // knows from its environment that it is a worker. One first, so that a configuration error is
+    // node forks workers with this process' arguments, --procs included: a worker parses them as
+    // usual and knows from its environment that it is a worker. One first, so that a configuration error is
     // reported once, by it, then the others.
     let readyText: string | undefined;
     void this.#fork(this.#slots[0]!).then((r) => {
@@ -389,23 +358,23 @@ class Supervisor {
 }
 
 /**
- * `cmd` with a --procs N flag. The command itself calls announceReady() with its ready lines and, for
- * the server, passes procsDebugGather() to its debug endpoints; it stops on io.stopSignal as usual.
+ * `spec` with a --procs N flag in its table. The command itself calls announceReady() with its ready
+ * lines and, for the server, passes procsDebugGather() to its debug endpoints; it stops on
+ * io.stopSignal as usual.
  */
-export function withProcs(cmd: Command): Command {
+export function withProcs(spec: CommandSpec): CommandSpec {
   return {
-    name: cmd.name,
-    summary: cmd.summary,
-    help: `${cmd.help.replace(/\n*$/, '\n')}${helpLine(cmd.help)}`,
-    run(argv, io) {
-      const { procs, rest } = takeProcsFlag(argv);
-      const worker = workerLink(cmd.name);
+    ...spec,
+    flags: [...spec.flags, procsFlag],
+    run(parsed, io) {
+      const procs = parseProcs(parsed.values[procsFlag.name]);
+      const worker = workerLink(spec.name);
       if (worker) {
         const stopSignal = Promise.race([io.stopSignal, worker.stopped]);
-        return cmd.run(rest, { ...io, stopSignal });
+        return spec.run(parsed, { ...io, stopSignal });
       }
-      if (procs === 1) return cmd.run(rest, io);
-      return new Supervisor(cmd.name, procs, io).run();
+      if (procs === 1) return spec.run(parsed, io);
+      return new Supervisor(spec.name, procs, io).run();
     },
   };
 }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { JugglerProxy, ProxyError, type ProxyHooks, parseHeaderLine, proxyDefaults } from '../proxy';
 import { parseListenAddr } from './addr';
 import { timestamp } from './client';
-import { type Command, UsageError } from './command';
-import { type FlagSpec, flagHelp, intFlag, parseFlags } from './flag-table';
+import { UsageError } from './command';
+import { defineCommand, type FlagSpec, intFlag } from './flag-table';
 
 const flags: FlagSpec[] = [
   { name: 'listen', short: 'l', type: 'string', default: '127.0.0.1:9100', value: 'HOST:PORT', description: 'address clients connect to' },
@@ -44,9 +44,11 @@ const flags: FlagSpec[] = [
   { name: 'quiet', short: 'q', type: 'boolean', description: 'print connection changes only, not frames' },
 ];
 
-const help = `usage: juggler proxy --upstream ws://HOST:PORT/PATH [flags]
-
-A recording proxy for juggler.0: point clients at the address it prints ("listening on ws://...") instead
+export const proxyCommand = defineCommand({
+  name: 'proxy',
+  summary: 'recording juggler.0 proxy: forwards clients to a server and prints every frame',
+  usage: '--upstream ws://HOST:PORT/PATH [flags]',
+  about: `A recording proxy for juggler.0: point clients at the address it prints ("listening on ws://...") instead
 of the server. Each client connection is forwarded to the upstream with the client's subprotocols, its
 query, and its Authorization, Cookie, Origin, User-Agent, Accept-Language, Juggler-Allowed-Messages and
 X-* headers (plus --header ones). If the upstream URL has a path, every connection goes to that path;
@@ -55,18 +57,9 @@ reaches the client with the upstream's HTTP status, an unreachable upstream give
 unchanged both ways, as do close codes and reasons.
 
 Every frame is printed as "TIME CONN > frame" (client to upstream) or "TIME CONN < frame" (upstream to
-client); "TIME CONN !" lines are connection changes. SIGINT/SIGTERM close every connection with 1001.
-
-flags:
-${flagHelp(flags)}
-`;
-
-export const proxyCommand: Command = {
-  name: 'proxy',
-  summary: 'recording juggler.0 proxy: forwards clients to a server and prints every frame',
-  help,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, flags);
+client); "TIME CONN !" lines are connection changes. SIGINT/SIGTERM close every connection with 1001.`,
+  flags,
+  async run({ values }, io) {
     const upstream = values.upstream as string;
     if (!upstream) throw new UsageError('--upstream is required, e.g. --upstream ws://127.0.0.1:9000/ws');
     const { host, port } = parseListenAddr(values.listen as string, '--listen');
@@ -142,4 +135,4 @@ export const proxyCommand: Command = {
     await proxy.close();
     return 0;
   },
-};
+});

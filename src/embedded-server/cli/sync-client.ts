@@ -4,27 +4,35 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { isGeneration } from '../sync/generation';
 import { SyncClient } from '../sync/reconnecting-client';
 import type { WebSocketConstructor } from '../sync/ws-client';
-import { type Command, UsageError } from './command';
-import { parseDelay } from './sync-server';
+import { UsageError } from './command';
+import { defineCommand, type FlagSpec, msFlag } from './flag-table';
 
-const help = `usage: juggler sync-client --addr ws://HOST:PORT/PATH [flags]
+const flags: FlagSpec[] = [
+  {
+    name: 'addr',
+    type: 'string',
+    multiple: true,
+    default: 'ws://127.0.0.1:9200/ws',
+    value: 'URL',
+    description: 'server address; repeat for fallbacks, tried in order',
+  },
+  { name: 'generation', type: 'string', default: '0.7', value: 'GEN', description: 'wire generation: seed, 0.6 or 0.7' },
+  { name: 'data', type: 'string', value: 'FILE', description: 'seed: local data from this JSON file, re-sent whenever the file changes' },
+  { name: 'delay', type: 'string', default: '100', value: 'MS', description: 'seed: batching window for local data in ms' },
+  { name: 'retry', type: 'string', default: '5000', value: 'MS', description: 'wait before cycling through the addresses again' },
+];
 
-Connects to a juggler data-sync endpoint, prints the remote state and each patch.
-
-flags:
-  --addr URL              server address; repeat for fallbacks, tried in order (default ws://127.0.0.1:9200/ws)
-  --generation GEN        wire generation: seed, 0.6 or 0.7 (default 0.7)
-  --data FILE             seed: local data from this JSON file, re-sent whenever the file changes
-  --delay MS              seed: batching window for local data in ms (default 100)
-  --retry MS              wait before cycling through the addresses again (default 5000)
-  -h, --help              this text
-
-Commands on stdin (one per line):
+export const syncClientCommand = defineCommand({
+  name: 'sync-client',
+  summary: 'connect to a juggler data-sync endpoint, print state and patches, change local data',
+  usage: '--addr ws://HOST:PORT/PATH [flags]',
+  about: 'Connects to a juggler data-sync endpoint, prints the remote state and each patch.',
+  flags,
+  notes: `Commands on stdin (one per line):
   set JSON                seed: set local data
   send JSON               seed: send a MESSAGE
   request NAME [JSON]     0.6/0.7: send a request and print the response
@@ -32,35 +40,19 @@ Commands on stdin (one per line):
   state                   print the remote state
   quit                    disconnect and exit
 
-Prints "connected to URL" on each connection; stops on SIGINT/SIGTERM or quit.
-`;
-
-export const syncClientCommand: Command = {
-  name: 'sync-client',
-  summary: 'connect to a juggler data-sync endpoint, print state and patches, change local data',
-  help,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        addr: { type: 'string', multiple: true, default: ['ws://127.0.0.1:9200/ws'] },
-        generation: { type: 'string', default: '0.7' },
-        data: { type: 'string' },
-        delay: { type: 'string' },
-        retry: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    const generation = values.generation;
+Prints "connected to URL" on each connection; stops on SIGINT/SIGTERM or quit.`,
+  async run({ values }, io) {
+    const addresses = values.addr as string[];
+    const dataFile = values.data as string | undefined;
+    const generation = values.generation as string;
     if (!isGeneration(generation)) throw new UsageError(`--generation must be seed, 0.6 or 0.7, got "${generation}"`);
-    for (const a of values.addr) if (!/^wss?:\/\//.test(a)) throw new UsageError(`--addr must be a ws:// or wss:// URL, got "${a}"`);
+    for (const a of addresses) if (!/^wss?:\/\//.test(a)) throw new UsageError(`--addr must be a ws:// or wss:// URL, got "${a}"`);
     const log = (line: string) => io.stdout.write(`${line}\n`);
     const client = new SyncClient({
       generation,
-      addresses: values.addr,
-      syncDelay: parseDelay(values.delay, 100),
-      retryDelay: parseDelay(values.retry, 5000),
+      addresses,
+      syncDelay: msFlag('delay', values.delay),
+      retryDelay: msFlag('retry', values.retry),
       WebSocket: WebSocket as unknown as WebSocketConstructor,
     });
     client.on('connected', (e) => log(`connected to ${e.address}`));
@@ -80,9 +72,9 @@ export const syncClientCommand: Command = {
         io.stderr.write(`cannot use ${file}: ${(err as Error).message}\n`);
       }
     };
-    if (values.data) {
+    if (dataFile) {
       if (generation !== 'seed') throw new UsageError('--data needs --generation seed: only seed peers have local data');
-      const file = values.data;
+      const file = dataFile;
       await loadFile(file);
       watchFile(file, { interval: 200 }, () => void loadFile(file));
     }
@@ -131,10 +123,10 @@ export const syncClientCommand: Command = {
 
     await Promise.race([io.stopSignal, quitted]);
     rl.close();
-    if (values.data) unwatchFile(values.data);
+    if (dataFile) unwatchFile(dataFile);
     client.close();
     return 0;
   },
-};
+});
 
 export default syncClientCommand;

@@ -5,8 +5,8 @@ import { redactUrl } from '../../shared/redact-url';
 import { isGeneration } from '../sync/generation';
 import { SyncProxy } from '../sync-proxy/sync-proxy';
 import { parseListenAddr } from './addr';
-import { type Command, UsageError } from './command';
-import { type FlagSpec, flagHelp, parseFlags } from './flag-table';
+import { UsageError } from './command';
+import { defineCommand, type FlagSpec } from './flag-table';
 
 const flags: FlagSpec[] = [
   {
@@ -27,26 +27,18 @@ const flags: FlagSpec[] = [
   { name: 'quiet', type: 'boolean', description: 'print connections and failures only, not every patch' },
 ];
 
-const help = `usage: juggler sync-proxy --upstream URL [flags]
-
-A recording proxy for the juggler data-sync protocol: point a sync client at the --listen address and
+export const syncProxyCommand = defineCommand({
+  name: 'sync-proxy',
+  summary: 'record the traffic between a sync client and a sync server, with both sides\u2019 data',
+  usage: '--upstream URL [flags]',
+  about: `A recording proxy for the juggler data-sync protocol: point a sync client at the --listen address and
 each connection is forwarded to --upstream, frames unchanged both ways, close codes and reasons passed
 through, an upgrade the server refuses passed with its HTTP status (502 when the server is unreachable).
 Both directions' patches are decoded with the generation's codec, and each side's data is printed as
-it changes. A frame that cannot be decoded is reported and still forwarded.
-
-flags:
-${flagHelp(flags)}
-
-Prints "listening on ws://HOST:PORT/PATH" once ready; stops on SIGINT/SIGTERM.
-`;
-
-export const syncProxyCommand: Command = {
-  name: 'sync-proxy',
-  summary: 'record the traffic between a sync client and a sync server, with both sides\u2019 data',
-  help,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, flags);
+it changes. A frame that cannot be decoded is reported and still forwarded.`,
+  flags,
+  notes: `Prints "listening on ws://HOST:PORT/PATH" once ready; stops on SIGINT/SIGTERM.`,
+  async run({ values }, io) {
     const upstream = values.upstream;
     if (typeof upstream !== 'string' || !/^wss?:\/\/[^/]/.test(upstream))
       throw new UsageError(`--upstream must be a ws:// or wss:// URL of a sync server, got "${upstream ?? ''}"`);
@@ -70,6 +62,6 @@ export const syncProxyCommand: Command = {
     await proxy.close();
     return 0;
   },
-};
+});
 
 export default syncProxyCommand;

@@ -1,70 +1,50 @@
 // `juggler sync-server`: a juggler data-sync endpoint (seed, 0.6 or 0.7) on its own port.
-import { parseArgs } from 'node:util';
 import { isGeneration } from '../sync/generation';
 import type { SeedPeer } from '../sync/seed-peer';
 import { SyncServer } from '../sync/ws-server';
-import { type Command, UsageError } from './command';
+import { parseListenAddr } from './addr';
+import { UsageError } from './command';
+import { defineCommand, type FlagSpec, msFlag } from './flag-table';
 
-const help = `usage: juggler sync-server [flags]
+const flags: FlagSpec[] = [
+  { name: 'addr', type: 'string', default: '127.0.0.1:9200', value: 'HOST:PORT', description: 'where to listen (port 0 picks a free one)' },
+  { name: 'path', type: 'string', default: '/ws', value: 'PATH', description: 'websocket path' },
+  { name: 'generation', type: 'string', default: '0.7', value: 'GEN', description: 'wire generation: seed, 0.6 or 0.7' },
+  { name: 'static', type: 'string', value: 'DIR', description: 'serve DIR at / without listings' },
+  {
+    name: 'delay',
+    type: 'string',
+    default: '200',
+    value: 'MS',
+    description: 'batching window for state changes in ms; 0 sends every change',
+  },
+  {
+    name: 'demo',
+    type: 'boolean',
+    description:
+      'a state that changes every second; every MESSAGE (seed) or request (0.6/0.7) is echoed back; what one client shares reaches every connection under "shared": a request "share" with its data (0.6/0.7), its local data (seed)',
+  },
+];
 
-Serves the juggler data-sync protocol over websocket.
-
-flags:
-  --addr HOST:PORT        where to listen (default 127.0.0.1:9200; port 0 picks a free one)
-  --path PATH             websocket path (default /ws)
-  --generation GEN        wire generation: seed, 0.6 or 0.7 (default 0.7)
-  --static DIR            serve DIR at / without listings (default none)
-  --delay MS              batching window for state changes in ms; 0 sends every change (default 200)
-  --demo                  a state that changes every second; every MESSAGE (seed) or request (0.6/0.7)
-                          is echoed back; what one client shares reaches every connection under
-                          "shared": a request "share" with its data (0.6/0.7), its local data (seed)
-  -h, --help              this text
-
-Prints "listening on ws://HOST:PORT/PATH" once ready; stops on SIGINT/SIGTERM.
-`;
-
-export function parseAddr(addr: string): { host: string; port: number } {
-  const m = /^(.*):(\d+)$/.exec(addr);
-  if (!m) throw new UsageError(`--addr must be HOST:PORT, got "${addr}"`);
-  return { host: m[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(m[2]) };
-}
-
-export function parseDelay(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--delay must be a whole number of milliseconds, got "${value}"`);
-  return n;
-}
-
-export const syncServerCommand: Command = {
+export const syncServerCommand = defineCommand({
   name: 'sync-server',
   summary: 'serve the juggler data-sync protocol (seed, 0.6, 0.7) over websocket',
-  help,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        addr: { type: 'string', default: '127.0.0.1:9200' },
-        path: { type: 'string', default: '/ws' },
-        generation: { type: 'string', default: '0.7' },
-        static: { type: 'string' },
-        delay: { type: 'string' },
-        demo: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    const generation = values.generation;
+  about: 'Serves the juggler data-sync protocol over websocket.',
+  flags,
+  notes: 'Prints "listening on ws://HOST:PORT/PATH" once ready; stops on SIGINT/SIGTERM.',
+  async run({ values }, io) {
+    const generation = values.generation as string;
     if (!isGeneration(generation)) throw new UsageError(`--generation must be seed, 0.6 or 0.7, got "${generation}"`);
-    const { host, port } = parseAddr(values.addr);
-    const demo = values.demo;
+    const { host, port } = parseListenAddr(values.addr as string);
+    const syncDelay = msFlag('delay', values.delay);
+    const demo = values.demo === true;
     const server = await SyncServer.listen({
       generation,
       host,
       port,
-      path: values.path,
-      staticDir: values.static,
-      syncDelay: parseDelay(values.delay, 200),
+      path: values.path as string,
+      staticDir: values.static as string | undefined,
+      syncDelay,
       requestHandler: demo
         ? (_conn, name, data) => {
             if (name === 'share') {
@@ -113,6 +93,6 @@ export const syncServerCommand: Command = {
     await server.close();
     return 0;
   },
-};
+});
 
 export default syncServerCommand;

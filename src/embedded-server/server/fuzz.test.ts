@@ -14,9 +14,9 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { buildFrame, Opcode, RawWebSocket } from '../../../test/raw-ws';
 import { type Stack, startStack } from '../../../test/stack';
+import { SeededRandom } from '../../shared/json-patch/seeded-random';
 import type { JugglerClient } from '../client/client';
 import { connect } from '../client/node';
-import { SeededRandom } from '../sync/seeded-random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240607);
 const CASES = Number(process.env.FUZZ_CASES ?? 2500);

@@ -13,8 +13,8 @@
 // applied, a value too deep for the codecs) is counted and reported through `decodeError`, and the
 // frame is still forwarded by the caller.
 import { Emitter } from '../../shared/emitter';
+import type { Patch } from '../../shared/json-patch/patch';
 import { detectGeneration, type Generation } from '../sync/generation';
-import type { Patch } from '../sync/patch';
 import { type ChangeEvent, Replica } from '../sync/replica';
 import { decodeClientMessage, decodeServerMessage } from '../sync/request-codec';
 import { decodeSeed } from '../sync/seed-codec';

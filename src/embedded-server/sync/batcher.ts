@@ -1,8 +1,8 @@
 // The change loop shared by seed DATA and 0.6/0.7 state: a fixed window, not a debounce (spec "Batching").
 // The first change after a send starts a timer; later changes only replace the pending value; when the
 // timer fires the latest value is diffed against the last value *sent* and sent as one patch.
-import type { JsonValue } from './json-value';
-import { diff, type Patch } from './patch';
+import type { JsonValue } from '../../shared/json-patch/json-value';
+import { diff, type Patch } from '../../shared/json-patch/patch';
 
 /** `0`: every change is sent at once, in order. `null`: only `flush()` sends. Otherwise the window in ms. */
 export type SyncDelay = number | null;

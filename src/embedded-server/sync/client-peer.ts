@@ -1,7 +1,8 @@
 // Generations 0.6/0.7, client end of one connection: sends requests, mirrors the server state, receives
 // notifications. Keepalive: 0.6 pings with an empty-name request, 0.7 with a transport `2` frame.
+
+import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
 import { connectionClosed, SyncError } from './errors';
-import { cloneJson, type JsonValue } from './json-value';
 import { type FrameSink, Peer, type PeerEvents, type PeerOptions } from './peer';
 import { type ChangeEvent, Replica } from './replica';
 import { decodeServerMessage, encodeMessage } from './request-codec';

@@ -10,8 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Opcode, RawWebSocket } from '../../../test/raw-ws';
+import { SeededRandom } from '../../shared/json-patch/seeded-random';
 import { GENERATIONS, type Generation } from './generation';
-import { SeededRandom } from './seeded-random';
 import { SyncServer } from './ws-server';
 
 const SEED = Number(process.env.SYNC_FUZZ_SEED ?? 424242);

@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { type CliProcess, runCli } from '../../../test/cli-process';
 import { buildFrame, Opcode, RawWebSocket } from '../../../test/raw-ws';
-import { DEFAULT_MAX_DEPTH } from './json-depth';
-import { DEFAULT_MAX_PATCH_OPERATIONS } from './patch';
+import { DEFAULT_MAX_DEPTH } from '../../shared/json-patch/json-depth';
+import { DEFAULT_MAX_PATCH_OPERATIONS } from '../../shared/json-patch/patch';
 import type { SeedPeer } from './seed-peer';
 import { until } from './test-support';
 import { SyncServer } from './ws-server';

@@ -2,9 +2,9 @@
 // frame of the wrong generation into an error that says so.
 
 import { CloseCode } from '../../shared/close-code';
+import { isPlainObject, type JsonValue } from '../../shared/json-patch/json-value';
 import { protocolError, type SyncError } from './errors';
 import { detectGeneration, type Generation } from './generation';
-import { isPlainObject, type JsonValue } from './json-value';
 
 export function parseTypedObject(frame: string, expected: Generation): { [key: string]: JsonValue } {
   let msg: unknown;

@@ -4,11 +4,11 @@
 
 import { CloseCode } from '../../shared/close-code';
 import { Emitter } from '../../shared/emitter';
+import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from '../../shared/json-patch/json-depth';
+import type { PatchLimits } from '../../shared/json-patch/patch';
 import { connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
-import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from './json-depth';
 import { Keepalive, type KeepaliveOptions } from './keepalive';
-import type { PatchLimits } from './patch';
 import { DEFAULT_MAX_SEGMENT_SIZE, DEFAULT_UNFINISHED_MESSAGE_TIMEOUT, Reassembler, segment, type UnfinishedBudget } from './segmenter';
 
 /** What a peer writes to. `send` must keep frames in order. */

@@ -1,11 +1,11 @@
 // Property: whatever random sequence of local edits one peer makes, once the batching window has passed
 // the other peer's copy deep-equals the sender's, in every generation. Seeded, so a failure replays.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../shared/json-patch/json-value';
+import { jsonEqual } from '../../shared/json-patch/json-value';
+import { SeededRandom } from '../../shared/json-patch/seeded-random';
 import type { ClientPeer } from './client-peer';
-import type { JsonValue } from './json-value';
-import { jsonEqual } from './json-value';
 import type { SeedPeer } from './seed-peer';
-import { SeededRandom } from './seeded-random';
 import { nextConnection, requestClient, seedClient, sleep, until } from './test-support';
 import { SyncServer } from './ws-server';
 

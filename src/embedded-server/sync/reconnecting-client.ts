@@ -4,11 +4,11 @@
 // Browser-safe: no node:* imports.
 
 import { Emitter } from '../../shared/emitter';
+import type { JsonValue } from '../../shared/json-patch/json-value';
 import type { SyncDelay } from './batcher';
 import type { ClientPeer, Notification } from './client-peer';
 import { connectionClosed } from './errors';
 import type { Generation } from './generation';
-import type { JsonValue } from './json-value';
 import type { CloseEvent } from './peer';
 import { type ChangeEvent, Replica } from './replica';
 import type { RpcOptions } from './rpc';

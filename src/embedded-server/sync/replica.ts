@@ -3,8 +3,8 @@
 // after, so that a UI can scrub through the history of a replica. Revisions share what did not change
 // between them (patch.ts applies copy on write): values, befores and afters are read-only.
 import { Emitter } from '../../shared/emitter';
-import { cloneJson, type JsonValue } from './json-value';
-import { applyPatch, diff, type Patch, type PatchLimits } from './patch';
+import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
+import { applyPatch, diff, type Patch, type PatchLimits } from '../../shared/json-patch/patch';
 
 export interface ChangeEvent {
   /** 1 for the first change of this replica, then +1 per change; never reused, also across reconnects. */

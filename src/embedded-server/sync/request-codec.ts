@@ -1,9 +1,10 @@
 // Generations 0.6 and 0.7 (user layer): request/response/state/notify JSON objects.
+
+import type { JsonValue } from '../../shared/json-patch/json-value';
+import { checkPatchShape, type Patch } from '../../shared/json-patch/patch';
 import { protocolError } from './errors';
 import type { Generation } from './generation';
-import type { JsonValue } from './json-value';
 import { parseTypedObject, preview, unknownType } from './message-decoding';
-import { checkPatchShape, type Patch } from './patch';
 
 export interface RequestMessage {
   type: 'request';

@@ -1,7 +1,8 @@
 // The optional RPC layer of generation seed, carried in MESSAGE payloads with "type": "rpc" (spec,
 // "Optional RPC over MESSAGE"). Full duplex: each side numbers its own requests from 1.
+
+import { cloneJson, isPlainObject, type JsonValue } from '../../shared/json-patch/json-value';
 import { connectionClosed, SyncError } from './errors';
-import { cloneJson, isPlainObject, type JsonValue } from './json-value';
 
 export type RpcAction = (...args: JsonValue[]) => unknown;
 

@@ -1,8 +1,9 @@
 // Generation `seed`: one JSON object per text frame, {"type": DATA|MESSAGE|PING|PONG, "payload": ...}.
+
+import type { JsonValue } from '../../shared/json-patch/json-value';
+import { checkPatchShape, type Patch } from '../../shared/json-patch/patch';
 import { protocolError } from './errors';
-import type { JsonValue } from './json-value';
 import { parseTypedObject, preview, unknownType } from './message-decoding';
-import { checkPatchShape, type Patch } from './patch';
 
 export type SeedMessage =
   | { type: 'DATA'; payload: Patch }

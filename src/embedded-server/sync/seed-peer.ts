@@ -1,9 +1,10 @@
 // Generation seed: symmetric peers, each with local data (writable, sent as DATA patches after the
 // batching window) and remote data (the mirror of the other side's local data), plus MESSAGE, PING/PONG
 // and the optional rpc-in-MESSAGE layer. Used on both ends of a connection.
+
+import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
 import { Batcher, type SyncDelay } from './batcher';
 import { connectionClosed, SyncError } from './errors';
-import { cloneJson, type JsonValue } from './json-value';
 import { type FrameSink, Peer, type PeerEvents, type PeerOptions } from './peer';
 import { type ChangeEvent, Replica } from './replica';
 import { isRpcPayload, RpcLayer, type RpcOptions } from './rpc';

@@ -1,9 +1,10 @@
 // Generations 0.6/0.7, server end of one connection: answers requests, sends the server state as `state`
 // patches through the batching window, and sends notifications. The state may be shared with other
 // connections (one Replica for the whole server) or be this connection's own.
+
+import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
 import { Batcher, type SyncDelay } from './batcher';
 import { connectionClosed } from './errors';
-import { cloneJson, type JsonValue } from './json-value';
 import { type FrameSink, Peer, type PeerOptions } from './peer';
 import { Replica } from './replica';
 import { decodeClientMessage, encodeMessage, type RequestMessage } from './request-codec';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../sync/seeded-random';
+import { SeededRandom } from '../../shared/json-patch/seeded-random';
 import { WatchError } from './errors';
 import { parseMonitorLine, quoteLikeRedis, utf8Arg } from './monitor-line';
 

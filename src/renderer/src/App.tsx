@@ -3,8 +3,8 @@
 import { useEffect } from 'react';
 import { HelpOverlay } from './components/HelpOverlay';
 import { StatusBar } from './components/StatusBar';
-import { appStore, type ViewId, views } from './stores/app-store';
-import { useAppStore } from './stores/use-app-store';
+import { type ViewId, views } from './stores/app-store';
+import { appStore, useAppStore } from './stores/use-app-store';
 import { AttachView } from './views/attach/AttachView';
 import { CalleesView } from './views/callees/CalleesView';
 import { MetricsView } from './views/metrics/MetricsView';
@@ -47,7 +47,7 @@ export function App() {
               aria-current={view === v.id ? 'page' : undefined}
               data-testid={`nav-${v.id}`}
               title={`${v.title} (${v.key})`}
-              onClick={() => appStore.getState().setView(v.id)}
+              onClick={() => appStore().getState().setView(v.id)}
             >
               {v.title}
             </button>
@@ -58,7 +58,7 @@ export function App() {
             type="button"
             className="icon-button"
             title="Keyboard shortcuts (?)"
-            onClick={() => appStore.getState().setHelpOpen(true)}
+            onClick={() => appStore().getState().setHelpOpen(true)}
           >
             ?
           </button>
@@ -67,7 +67,7 @@ export function App() {
             className="icon-button"
             data-testid="theme-toggle"
             title="Theme (Shift+T)"
-            onClick={() => appStore.getState().toggleTheme()}
+            onClick={() => appStore().getState().toggleTheme()}
           >
             {theme === 'dark' ? 'Light' : 'Dark'}
           </button>

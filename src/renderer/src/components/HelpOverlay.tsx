@@ -1,6 +1,6 @@
 // Keyboard shortcuts, listed where a user looks for them ("?").
-import { appStore, views } from '../stores/app-store';
-import { useAppStore } from '../stores/use-app-store';
+import { views } from '../stores/app-store';
+import { appStore, useAppStore } from '../stores/use-app-store';
 
 export const shortcuts: { keys: string; what: string }[] = [
   ...views.map((v) => ({ keys: v.key, what: `show ${v.title}` })),
@@ -31,7 +31,7 @@ export function HelpOverlay() {
             ))}
           </tbody>
         </table>
-        <button type="button" onClick={() => appStore.getState().setHelpOpen(false)}>
+        <button type="button" onClick={() => appStore().getState().setHelpOpen(false)}>
           Close
         </button>
       </div>

@@ -1,6 +1,7 @@
 // A collapsible JSON tree: objects and arrays fold, values are coloured by type, and the whole value
 // can be copied. Paths can be highlighted (e.g. the paths a JSON patch touches).
 import { useState } from 'react';
+import { escapePointerToken } from '../../../shared/json-patch/pointer';
 import './json-tree.css';
 
 export interface JsonTreeProps {
@@ -12,10 +13,6 @@ export interface JsonTreeProps {
   /** Show a "Copy" button that copies the value as formatted JSON. Default true. */
   copyable?: boolean;
   'data-testid'?: string;
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function hasHighlightBelow(path: string, highlight: ReadonlySet<string> | undefined): boolean {
@@ -84,7 +81,7 @@ function Node({
               key={k}
               name={k}
               value={v}
-              path={`${path}/${escapePointer(k)}`}
+              path={`${path}/${escapePointerToken(k)}`}
               depth={depth + 1}
               openDepth={openDepth}
               highlight={highlight}

@@ -1,5 +1,6 @@
-// App-wide UI state as a framework-free store: testable without a DOM, fed by bridge events, read by
-// components through use-app-store.ts.
+// App-wide UI state (the link, the host and its status, theme, view, help) made as README.md here
+// says: host-feed.ts fills it from the bridge, use-app-store.ts is its one instance. Its actions call
+// nothing on the host, so it is the one store made without a bridge.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HostInfo, HostStatus } from '../../../shared/bridge/contract';
 import type { LinkState } from '../bridge/transport';
@@ -58,6 +59,3 @@ export function createAppStore(initial: Partial<Pick<AppState, 'connected' | 'th
     setStatus: (status) => set({ status }),
   }));
 }
-
-/** The renderer's one instance; tests make their own with createAppStore. */
-export const appStore = createAppStore();

@@ -1,9 +1,9 @@
-// Feeds the app store from the bridge: link state, host info on every (re)connection, status events.
-import type { BridgeClient } from '../../../shared/bridge/client';
-import type { Link } from '../bridge/transport';
+// Fills the app store from the bridge: link state, host info on every (re)connection, status events.
+// Returns the stop.
+import type { BridgeLike, LinkLike } from '../bridge/bridge-like';
 import type { AppStore } from './app-store';
 
-export function startHostFeed(link: Link, bridge: BridgeClient, store: AppStore): () => void {
+export function startHostFeed(bridge: BridgeLike, store: AppStore, link: LinkLike): () => void {
   const load = async () => {
     try {
       const [info, status] = await Promise.all([bridge.call('host.info'), bridge.call('host.status')]);

@@ -1,14 +1,12 @@
 // The Attach view: debug a juggler system the Studio did not start. A recording proxy sits between
 // the user's clients and their server; its frames land in Traces (side "proxy") and fold into the same
 // chains as the Studio's own.
-import { useAttachActions } from './attach-feed';
 import { ProxyForm } from './ProxyForm';
 import { ProxyList } from './ProxyList';
 import { useAttachStore } from './use-attach-store';
 import './attach.css';
 
 export function AttachView() {
-  useAttachActions();
   const problem = useAttachStore((s) => s.problem);
   return (
     <section className="view at-view" data-testid="view-attach">

@@ -1,20 +1,17 @@
 // The form that starts a recording proxy: upstream URL, optional listen address, extra headers.
-import { useAttachActions } from './attach-feed';
-import { attachStore } from './attach-store';
-import { useAttachStore } from './use-attach-store';
+import { attachStore, useAttachStore } from './use-attach-store';
 
 export function ProxyForm() {
-  const actions = useAttachActions();
   const form = useAttachStore((s) => s.form);
   const starting = useAttachStore((s) => s.starting);
-  const set = attachStore.getState().setForm;
+  const set = attachStore().getState().setForm;
   return (
     <form
       className="at-form"
       aria-label="Start a proxy"
       onSubmit={(e) => {
         e.preventDefault();
-        void actions.start();
+        void attachStore().getState().start();
       }}
     >
       <label>

@@ -1,10 +1,8 @@
 // The running proxies: the local URL to point clients at (with a copy button), the upstream, counts, stop.
 import type { ProxyInfo } from '../../../../shared/bridge/contract';
-import { useAttachActions } from './attach-feed';
-import { useAttachStore } from './use-attach-store';
+import { attachStore, useAttachStore } from './use-attach-store';
 
 function ProxyRow({ p }: { p: ProxyInfo }) {
-  const actions = useAttachActions();
   const stopping = useAttachStore((s) => !!s.stopping[p.id]);
   const copied = useAttachStore((s) => s.copied === p.id);
   return (
@@ -16,7 +14,7 @@ function ProxyRow({ p }: { p: ProxyInfo }) {
         <button
           type="button"
           data-testid="proxy-copy"
-          onClick={() => void actions.copy(p.id, p.localUrl)}
+          onClick={() => void attachStore().getState().copy(p.id, p.localUrl)}
           title="Copy the URL to point clients at"
         >
           {copied ? 'Copied' : 'Copy'}
@@ -37,7 +35,7 @@ function ProxyRow({ p }: { p: ProxyInfo }) {
       </td>
       <td>{p.headers.length ? p.headers.join(', ') : '–'}</td>
       <td>
-        <button type="button" data-testid="proxy-stop" disabled={stopping} onClick={() => void actions.stop(p.id)}>
+        <button type="button" data-testid="proxy-stop" disabled={stopping} onClick={() => void attachStore().getState().stop(p.id)}>
           Stop
         </button>
       </td>

@@ -1,15 +1,9 @@
-// The renderer's one Attach feed: started by the first Attach mount and left running, so the proxy
-// list stays current while another view is shown.
-import { getBridge } from '../../bridge/bridge';
-import { type AttachActions, attachActions } from './attach-actions';
-import { attachStore } from './attach-store';
+// Fills the Attach store from the host: the proxy list once, then every proxy.changed. Returns the stop.
+import type { BridgeLike } from '../../bridge/bridge-like';
+import type { AttachStore } from './attach-store';
 
-let actions: AttachActions | undefined;
-
-export function useAttachActions(): AttachActions {
-  if (!actions) {
-    actions = attachActions(getBridge().client, attachStore);
-    actions.startFeed();
-  }
-  return actions;
+export function startAttachFeed(bridge: BridgeLike, store: AttachStore): () => void {
+  const off = bridge.on('proxy.changed', (list) => store.getState().setProxies(list));
+  void store.getState().refresh();
+  return off;
 }

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProxyInfo } from '../../../../shared/bridge/contract';
-import { attachActions, type Bridge } from './attach-actions';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
+import { startAttachFeed } from './attach-feed';
 import { createAttachStore } from './attach-store';
 
 function proxy(id: string, o: Partial<ProxyInfo> = {}): ProxyInfo {
@@ -17,21 +19,32 @@ function proxy(id: string, o: Partial<ProxyInfo> = {}): ProxyInfo {
   };
 }
 
-/** A bridge whose calls record their params and answer with `answer` (or fail with it, an Error). */
-function bridgeAnswering(answer: unknown, calls: { method: string; params: unknown }[] = []): Bridge {
-  return {
-    call: (async (method: string, params: unknown) => {
-      calls.push({ method, params });
-      if (answer instanceof Error) throw answer;
-      return answer;
-    }) as Bridge['call'],
-    on: () => () => {},
+/** A bridge whose calls record their params and answer with `host.answer` (or fail with it, an Error). */
+function fakeHost(calls: { method: string; params: unknown }[] = []) {
+  const host: { answer: unknown; bridge: BridgeLike } = {
+    answer: undefined,
+    bridge: {
+      call: (async (method: string, params: unknown) => {
+        calls.push({ method, params });
+        if (host.answer instanceof Error) throw host.answer;
+        return host.answer;
+      }) as BridgeLike['call'],
+      on: () => () => {},
+    },
   };
+  return host;
+}
+
+/** A store on a host answering `answer`. */
+function storeAnswering(answer: unknown, calls: { method: string; params: unknown }[] = []) {
+  const host = fakeHost(calls);
+  host.answer = answer;
+  return { host, s: createAttachStore(host.bridge) };
 }
 
 describe('the proxy list', () => {
   it('keeps unchanged rows as they were and replaces the ones whose counts moved', () => {
-    const s = createAttachStore();
+    const { s } = storeAnswering(undefined);
     s.getState().setProxies([proxy('px1'), proxy('px2')]);
     const before = s.getState().proxies;
     s.getState().setProxies([proxy('px1'), proxy('px2', { frames: { in: 1, out: 2 } })]);
@@ -45,10 +58,10 @@ describe('the proxy list', () => {
 
 describe('starting a proxy', () => {
   it('sends the upstream, listen address and parsed headers, and lists the new proxy', async () => {
-    const s = createAttachStore();
-    s.getState().setForm({ upstream: ' ws://h:9000/ws ', listen: '127.0.0.1:9100', headers: 'Authorization: Bearer t\n\nX-A: 1\n' });
     const calls: { method: string; params: unknown }[] = [];
-    await attachActions(bridgeAnswering(proxy('px1', { headers: ['Authorization', 'X-A'] }), calls), s).start();
+    const { s } = storeAnswering(proxy('px1', { headers: ['Authorization', 'X-A'] }), calls);
+    s.getState().setForm({ upstream: ' ws://h:9000/ws ', listen: '127.0.0.1:9100', headers: 'Authorization: Bearer t\n\nX-A: 1\n' });
+    await s.getState().start();
     expect(calls).toEqual([
       {
         method: 'proxy.start',
@@ -60,24 +73,39 @@ describe('starting a proxy', () => {
   });
 
   it('an empty upstream or a header line without a colon is not sent; a refusal from the host is shown', async () => {
-    const s = createAttachStore();
     const calls: { method: string; params: unknown }[] = [];
-    await attachActions(bridgeAnswering(undefined, calls), s).start();
+    const { s, host } = storeAnswering(undefined, calls);
+    await s.getState().start();
     expect(s.getState().problem).toMatch(/Upstream: empty/);
     s.getState().setForm({ upstream: 'ws://h/ws', headers: 'no colon here' });
-    await attachActions(bridgeAnswering(undefined, calls), s).start();
+    await s.getState().start();
     expect(s.getState().problem).toMatch(/Headers: header "no colon here" must be "Name: value"/);
     expect(calls).toEqual([]);
     s.getState().setForm({ headers: '' });
-    await attachActions(bridgeAnswering(new Error('proxy.start: upstream "ws://h/ws" ...')), s).start();
+    host.answer = new Error('proxy.start: upstream "ws://h/ws" ...');
+    await s.getState().start();
     expect(s.getState().problem).toMatch(/proxy\.start/);
   });
 
   it('stop replaces the list with what the host says is left', async () => {
-    const s = createAttachStore();
+    const { s } = storeAnswering([proxy('px2')]);
     s.getState().setProxies([proxy('px1'), proxy('px2')]);
-    await attachActions(bridgeAnswering([proxy('px2')]), s).stop('px1');
+    await s.getState().stop('px1');
     expect(s.getState().proxies.map((p) => p.id)).toEqual(['px2']);
     expect(s.getState().stopping).toEqual({});
+  });
+});
+
+describe('the feed', () => {
+  it('loads the proxy list, then follows proxy.changed until stopped', async () => {
+    const host = testBridge({ 'proxy.list': () => [proxy('px1')] });
+    const s = createAttachStore(host.bridge);
+    const stop = startAttachFeed(host.bridge, s);
+    await vi.waitFor(() => expect(s.getState().proxies.map((p) => p.id)).toEqual(['px1']));
+    host.emit('proxy.changed', [proxy('px1'), proxy('px2')]);
+    expect(s.getState().proxies.map((p) => p.id)).toEqual(['px1', 'px2']);
+    stop();
+    host.emit('proxy.changed', []);
+    expect(s.getState().proxies).toHaveLength(2);
   });
 });

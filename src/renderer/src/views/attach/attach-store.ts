@@ -1,7 +1,11 @@
 // The Attach view's state: the recording proxies the host runs (from proxy.list and proxy.changed),
-// the form that starts one, and what went wrong last. A framework-free store, fed by attach-actions.ts.
+// the form that starts one, and what went wrong last, with what the view's buttons do. Made as
+// stores/README.md says: fed by attach-feed.ts, read through use-attach-store.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ProxyInfo } from '../../../../shared/bridge/contract';
+import { parseHeaderLines } from '../../../../shared/header-lines';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage } from '../../lib/error-message';
 
 export interface ProxyForm {
   /** ws:// or wss:// URL of the juggler server to attach to. */
@@ -29,12 +33,20 @@ export interface AttachState {
   setStopping(id: string, stopping: boolean): void;
   setProblem(problem: string | undefined): void;
   setCopied(id: string | undefined): void;
+
+  /** Fetches the list (the feed does once; proxy.changed keeps it current). */
+  refresh(): Promise<void>;
+  /** Starts a proxy from the form; on success the form keeps its values (to start another like it). */
+  start(): Promise<void>;
+  stop(id: string): Promise<void>;
+  /** Copies a proxy's local URL to the clipboard (where the platform allows it). */
+  copy(id: string, url: string, clipboard?: Pick<Clipboard, 'writeText'>): Promise<void>;
 }
 
 export type AttachStore = StoreApi<AttachState>;
 
-export function createAttachStore(): AttachStore {
-  return createStore<AttachState>()((set) => ({
+export function createAttachStore(bridge: BridgeLike): AttachStore {
+  return createStore<AttachState>()((set, get) => ({
     proxies: [],
     form: { upstream: '', listen: '', headers: '' },
     starting: false,
@@ -61,8 +73,65 @@ export function createAttachStore(): AttachStore {
       }),
     setProblem: (problem) => set({ problem }),
     setCopied: (copied) => set({ copied }),
+
+    async refresh() {
+      try {
+        get().setProxies(await bridge.call('proxy.list'));
+      } catch {
+        // the status bar shows a lost link; proxy.changed brings the list back
+      }
+    },
+
+    async start() {
+      const { form } = get();
+      const upstream = form.upstream.trim();
+      if (!upstream) {
+        set({ problem: 'Upstream: empty; give the juggler server clients use now, e.g. ws://127.0.0.1:9000/ws.' });
+        return;
+      }
+      let headers: Record<string, string>;
+      try {
+        headers = parseHeaderLines(form.headers);
+      } catch (err) {
+        set({ problem: `Headers: ${errorMessage(err)}` });
+        return;
+      }
+      set({ starting: true });
+      try {
+        const p = await bridge.call('proxy.start', {
+          upstream,
+          ...(form.listen.trim() ? { listen: form.listen.trim() } : {}),
+          ...(Object.keys(headers).length ? { headers } : {}),
+        });
+        get().setProxies([...get().proxies.filter((x) => x.id !== p.id), p]);
+        set({ problem: undefined });
+      } catch (err) {
+        set({ problem: errorMessage(err) });
+      } finally {
+        set({ starting: false });
+      }
+    },
+
+    async stop(id) {
+      get().setStopping(id, true);
+      try {
+        get().setProxies(await bridge.call('proxy.stop', { id }));
+        set({ problem: undefined });
+      } catch (err) {
+        set({ problem: `stop ${id}: ${errorMessage(err)}` });
+      } finally {
+        get().setStopping(id, false);
+      }
+    },
+
+    async copy(id, url, clipboard = globalThis.navigator?.clipboard) {
+      try {
+        if (!clipboard) throw new Error('no clipboard here: select the URL and copy it');
+        await clipboard.writeText(url);
+        set({ copied: id });
+      } catch (err) {
+        set({ problem: `copy: ${errorMessage(err)}` });
+      }
+    },
   }));
 }
-
-/** The renderer's one instance; tests make their own with createAttachStore. */
-export const attachStore = createAttachStore();

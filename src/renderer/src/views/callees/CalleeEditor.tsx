@@ -2,9 +2,8 @@
 // Compile problems are listed with their line and column and marked in the text; a failed save leaves
 // the previous version serving.
 import { CodeEditor, type CodeProblem } from '../../components/CodeEditor';
-import { useCalleesActions } from './callees-feed';
-import { calleesStore, type HandlerLanguage, PRIVILEGE_NOTE, type SaveStatus, TS_NOTE } from './callees-store';
-import { useCalleesStore } from './use-callees-store';
+import { type HandlerLanguage, PRIVILEGE_NOTE, type SaveStatus, TS_NOTE } from './callees-store';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
 const NO_PROBLEMS: CodeProblem[] = [];
 
@@ -55,20 +54,19 @@ function SaveStatusLine({ save }: { save: SaveStatus }) {
 }
 
 export function CalleeEditor() {
-  const actions = useCalleesActions();
   const draft = useCalleesStore((s) => s.draft);
   const save = useCalleesStore((s) => s.save);
   const problems = save.state === 'problems' && save.uri === draft.uri.trim() ? save.problems : NO_PROBLEMS;
   const saving = save.state === 'saving';
   const submit = () => {
-    if (!saving) void actions.save();
+    if (!saving) void calleesStore().getState().saveDraft();
   };
 
   return (
     <section className="cl-editor" aria-label="Callee editor">
       <div className="cl-editor-head">
         <h3>{draft.editing ? `Edit ${draft.editing}` : 'New callee'}</h3>
-        <button type="button" onClick={() => calleesStore.getState().newDraft()} data-testid="callee-new">
+        <button type="button" onClick={() => calleesStore().getState().newDraft()} data-testid="callee-new">
           New
         </button>
       </div>
@@ -86,7 +84,7 @@ export function CalleeEditor() {
           URI
           <input
             value={draft.uri}
-            onChange={(e) => calleesStore.getState().setDraft({ uri: e.target.value })}
+            onChange={(e) => calleesStore().getState().setDraft({ uri: e.target.value })}
             spellCheck={false}
             data-testid="callee-uri"
           />
@@ -95,7 +93,11 @@ export function CalleeEditor() {
           Language
           <select
             value={draft.language}
-            onChange={(e) => calleesStore.getState().setDraft({ language: e.target.value as HandlerLanguage })}
+            onChange={(e) =>
+              calleesStore()
+                .getState()
+                .setDraft({ language: e.target.value as HandlerLanguage })
+            }
             data-testid="callee-language"
           >
             <option value="ts">TypeScript</option>
@@ -108,7 +110,7 @@ export function CalleeEditor() {
       </form>
       <CodeEditor
         value={draft.source}
-        onChange={(source) => calleesStore.getState().setDraft({ source })}
+        onChange={(source) => calleesStore().getState().setDraft({ source })}
         language={draft.language === 'ts' ? 'typescript' : 'javascript'}
         onSubmit={submit}
         problems={problems}

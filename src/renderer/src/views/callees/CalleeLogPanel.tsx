@@ -1,7 +1,7 @@
 // The console output of one user callee (console.log/warn/error in its handler), oldest first.
 import type { CalleeLog } from '../../../../shared/bridge/contract';
-import { calleesStore, MAX_LOGS } from './callees-store';
-import { useCalleesStore } from './use-callees-store';
+import { MAX_LOGS } from './callees-store';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
 const NO_LINES: CalleeLog[] = [];
 
@@ -25,7 +25,7 @@ export function CalleeLogPanel({ uri }: { uri: string }) {
             </span>
           )}
         </h3>
-        <button type="button" onClick={() => calleesStore.getState().clearLogs(uri)} disabled={lines.length === 0}>
+        <button type="button" onClick={() => calleesStore().getState().clearLogs(uri)} disabled={lines.length === 0}>
           Clear
         </button>
       </div>

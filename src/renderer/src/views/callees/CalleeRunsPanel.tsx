@@ -2,9 +2,9 @@
 // args and result, the error with the stack's lines of the user's own source, and "Run with these args".
 import type { CalleeRun } from '../../../../shared/bridge/contract';
 import { JsonTree } from '../../components/JsonTree';
-import { useCalleesActions } from './callees-feed';
-import { calleesStore, sourceFrames } from './callees-store';
-import { useCalleesStore } from './use-callees-store';
+import { formatMs } from '../../lib/format-ms';
+import { sourceFrames } from './callees-store';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
 function time(at: number): string {
   const d = new Date(at);
@@ -29,7 +29,6 @@ function JsonText({ text, cut, testId }: { text: string; cut: boolean; testId: s
 }
 
 function RunDetails({ run, source }: { run: CalleeRun; source?: string }) {
-  const actions = useCalleesActions();
   const frames = run.stack ? sourceFrames(run.stack, run.uri, source) : [];
   return (
     <div className="cl-run-details" data-testid="callee-run-details">
@@ -42,7 +41,7 @@ function RunDetails({ run, source }: { run: CalleeRun; source?: string }) {
               data-testid="callee-run-again"
               disabled={run.cut?.includes('args')}
               title={run.cut?.includes('args') ? 'These args were cut: they cannot be sent again' : 'Call the URI again with these args'}
-              onClick={() => void actions.runWith(run.uri, run.args!)}
+              onClick={() => void calleesStore().getState().runWith(run.uri, run.args!)}
             >
               Run with these args
             </button>
@@ -90,7 +89,6 @@ function RunDetails({ run, source }: { run: CalleeRun; source?: string }) {
 }
 
 export function CalleeRunsPanel({ uri }: { uri: string }) {
-  const actions = useCalleesActions();
   const runs = useCalleesStore((s) => (s.runs?.uri === uri ? s.runs : undefined));
   const source = useCalleesStore((s) => s.callees.find((c) => c.uri === uri)?.source);
   const errorsOnly = runs?.errorsOnly ?? false;
@@ -105,7 +103,7 @@ export function CalleeRunsPanel({ uri }: { uri: string }) {
             type="checkbox"
             checked={errorsOnly}
             data-testid="callee-runs-errors-only"
-            onChange={(e) => void actions.showRuns(uri, e.target.checked)}
+            onChange={(e) => void calleesStore().getState().showRuns(uri, e.target.checked)}
           />
           errors only
         </label>
@@ -121,7 +119,7 @@ export function CalleeRunsPanel({ uri }: { uri: string }) {
             <th scope="col">At</th>
             <th scope="col">Outcome</th>
             <th scope="col" className="cl-num">
-              ms
+              Took
             </th>
             <th scope="col">Args</th>
             <th scope="col">Result or error</th>
@@ -151,7 +149,7 @@ function RunRow({ run, open, source }: { run: CalleeRun; open: boolean; source?:
         data-testid="callee-run"
         data-outcome={run.outcome}
         className={open ? 'cl-selected' : undefined}
-        onClick={() => calleesStore.getState().toggleRun(run.msgUUID)}
+        onClick={() => calleesStore().getState().toggleRun(run.msgUUID)}
       >
         <td className="mono">
           <button type="button" className="cl-uri" aria-expanded={open} title="Show the whole run">
@@ -159,7 +157,7 @@ function RunRow({ run, open, source }: { run: CalleeRun; open: boolean; source?:
           </button>
         </td>
         <td className={run.outcome === 'ok' ? undefined : 'cl-bad'}>{run.outcome}</td>
-        <td className="cl-num">{run.durationMs.toFixed(run.durationMs < 10 ? 2 : 1)}</td>
+        <td className="cl-num">{formatMs(run.durationMs)}</td>
         <td className="mono cl-run-cell">{run.args ?? ''}</td>
         <td className="mono cl-run-cell">{run.error ?? run.result ?? ''}</td>
       </tr>

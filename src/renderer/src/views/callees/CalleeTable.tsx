@@ -1,16 +1,15 @@
 // The registered URIs with their state and metrics; stop/start for each, edit/remove for user ones.
 import { useState } from 'react';
 import type { CalleeInfo } from '../../../../shared/bridge/contract';
-import { useCalleesActions } from './callees-feed';
-import { calleesStore } from './callees-store';
-import { useCalleesStore } from './use-callees-store';
+import { formatMs } from '../../lib/format-ms';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
+/** 0 is "no calls yet", not an instant callee. */
 function ms(v: number): string {
-  return v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1);
+  return v === 0 ? '–' : formatMs(v);
 }
 
 function RemoveButton({ uri }: { uri: string }) {
-  const actions = useCalleesActions();
   const [confirming, setConfirming] = useState(false);
   if (!confirming)
     return (
@@ -24,7 +23,7 @@ function RemoveButton({ uri }: { uri: string }) {
       <button
         type="button"
         className="cl-danger"
-        onClick={() => void actions.remove(uri)}
+        onClick={() => void calleesStore().getState().remove(uri)}
         aria-label={`Yes, remove ${uri}`}
         data-testid="callee-remove-confirm"
       >
@@ -38,12 +37,11 @@ function RemoveButton({ uri }: { uri: string }) {
 }
 
 function CalleeRow({ c }: { c: CalleeInfo }) {
-  const actions = useCalleesActions();
   const selected = useCalleesStore((s) => s.selected === c.uri);
   const busy = useCalleesStore((s) => !!s.busy[c.uri]);
   const m = c.metrics;
   const choose = () => {
-    const s = calleesStore.getState();
+    const s = calleesStore().getState();
     if (c.kind === 'demo') s.select(c.uri);
     else {
       if (s.draft.dirty && s.draft.editing !== c.uri && !window.confirm(`Discard the unsaved changes to ${s.draft.uri}?`)) return false;
@@ -57,7 +55,7 @@ function CalleeRow({ c }: { c: CalleeInfo }) {
         <button
           type="button"
           className="cl-uri mono"
-          onClick={() => choose() && void actions.showRuns(c.uri)}
+          onClick={() => choose() && void calleesStore().getState().showRuns(c.uri)}
           title={c.kind === 'user' ? 'Edit the source, see its runs' : 'Show what it does and its runs'}
         >
           {c.uri}
@@ -82,7 +80,7 @@ function CalleeRow({ c }: { c: CalleeInfo }) {
             className="link-button"
             data-testid="callee-errors"
             title="Show the failed runs"
-            onClick={() => choose() && void actions.showRuns(c.uri, true)}
+            onClick={() => choose() && void calleesStore().getState().showRuns(c.uri, true)}
           >
             {m.errors}
           </button>
@@ -96,11 +94,11 @@ function CalleeRow({ c }: { c: CalleeInfo }) {
       <td className="cl-num">{ms(m.p95Ms)}</td>
       <td className="cl-actions">
         {c.running ? (
-          <button type="button" disabled={busy} onClick={() => void actions.stop(c.uri)} data-testid="callee-stop">
+          <button type="button" disabled={busy} onClick={() => void calleesStore().getState().stop(c.uri)} data-testid="callee-stop">
             Stop
           </button>
         ) : (
-          <button type="button" disabled={busy} onClick={() => void actions.start(c.uri)} data-testid="callee-start">
+          <button type="button" disabled={busy} onClick={() => void calleesStore().getState().start(c.uri)} data-testid="callee-start">
             Start
           </button>
         )}
@@ -140,10 +138,10 @@ export function CalleeTable() {
               Expired
             </th>
             <th scope="col" className="cl-num">
-              Avg ms
+              Avg
             </th>
             <th scope="col" className="cl-num">
-              p95 ms
+              p95
             </th>
             <th scope="col">
               <span className="cl-sr">Actions</span>

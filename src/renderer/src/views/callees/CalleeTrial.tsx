@@ -1,15 +1,13 @@
 // "Run": calls the URI being edited (or shown) with JSON args through a Studio client, and shows the
 // outcome, so that a callee can be tried without switching to the Playground.
 import { JsonTree } from '../../components/JsonTree';
-import { useCalleesActions } from './callees-feed';
-import { calleesStore } from './callees-store';
-import { useCalleesStore } from './use-callees-store';
+import { formatMs } from '../../lib/format-ms';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
 export function CalleeTrial({ uri }: { uri: string }) {
-  const actions = useCalleesActions();
   const trial = useCalleesStore((s) => s.trial);
   const mine = trial.uri === uri;
-  const run = () => void actions.runWith(uri, calleesStore.getState().trial.argsText);
+  const run = () => void calleesStore().getState().runWith(uri, calleesStore().getState().trial.argsText);
   return (
     <section className="cl-trial" aria-label={`Run ${uri}`}>
       <form
@@ -26,7 +24,7 @@ export function CalleeTrial({ uri }: { uri: string }) {
             value={trial.argsText}
             spellCheck={false}
             data-testid="callee-trial-args"
-            onChange={(e) => calleesStore.getState().setTrial({ argsText: e.target.value })}
+            onChange={(e) => calleesStore().getState().setTrial({ argsText: e.target.value })}
           />
         </label>
         <button
@@ -48,7 +46,7 @@ export function CalleeTrial({ uri }: { uri: string }) {
         <div data-testid="callee-trial-outcome" data-state={trial.outcome.ok ? 'ok' : 'error'}>
           {trial.outcome.ok ? (
             <>
-              <p className="cl-ok">ok in {trial.outcome.latencyMs.toFixed(1)} ms:</p>
+              <p className="cl-ok">ok in {formatMs(trial.outcome.latencyMs)}:</p>
               <JsonTree value={trial.outcome.result} />
             </>
           ) : (

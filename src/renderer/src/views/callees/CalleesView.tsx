@@ -6,10 +6,9 @@ import { CalleeLogPanel } from './CalleeLogPanel';
 import { CalleeRunsPanel } from './CalleeRunsPanel';
 import { CalleeTable } from './CalleeTable';
 import { CalleeTrial } from './CalleeTrial';
-import { useCalleesActions } from './callees-feed';
 import { DEMO_NOTE, demoBehaviour } from './callees-store';
 import { ServeOnAttached } from './ServeOnAttached';
-import { useCalleesStore } from './use-callees-store';
+import { calleesStore, useCalleesStore } from './use-callees-store';
 import './callees.css';
 
 function DemoDetails({ uri }: { uri: string }) {
@@ -23,12 +22,11 @@ function DemoDetails({ uri }: { uri: string }) {
 }
 
 export function CalleesView() {
-  const actions = useCalleesActions();
   const selected = useCalleesStore((s) => s.selected);
   const selectedKind = useCalleesStore((s) => s.callees.find((c) => c.uri === s.selected)?.kind);
   const editing = useCalleesStore((s) => s.draft.editing);
   // metrics change with every call and no event says so: poll while the view is shown
-  useEffect(() => actions.poll(), [actions]);
+  useEffect(() => calleesStore().getState().poll(), []);
   const logUri = selectedKind === 'user' ? selected : editing;
   // runs and "Run" belong to a URI that is served: the selected one, or the saved one being edited
   const runsUri = selected ?? editing;

@@ -2,32 +2,20 @@
 // Off by default: attached, the Studio only watches. On, its demo and user callees pop that system's
 // calls too, so the host wants an explicit confirm (callees.serveOnAttached) and the warning says why.
 import { useState } from 'react';
-import { getBridge } from '../../bridge/bridge';
 import { useAppStore } from '../../stores/use-app-store';
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+import { calleesStore, useCalleesStore } from './use-callees-store';
 
 export function ServeOnAttached() {
   const attached = useAppStore((s) => s.status?.attached);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>();
+  const busy = useCalleesStore((s) => s.serveAttached.busy);
+  const problem = useCalleesStore((s) => s.serveAttached.problem);
   if (!attached) return null;
   const serving = attached.servingCallees;
 
-  const set = async (on: boolean) => {
-    setBusy(true);
+  const set = (on: boolean) => {
     setConfirming(false);
-    try {
-      await getBridge().client.call('callees.serveOnAttached', { on, confirm: on });
-      setProblem(undefined);
-    } catch (err) {
-      setProblem(message(err));
-    } finally {
-      setBusy(false);
-    }
+    return calleesStore().getState().serveOnAttached(on);
   };
 
   return (

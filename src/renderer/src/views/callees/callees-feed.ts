@@ -1,15 +1,15 @@
-// The renderer's one Callees feed: started by the first Callees mount and left running, so handler
-// logs written while another view is shown are kept.
-import { getBridge } from '../../bridge/bridge';
-import { type CalleesActions, calleesActions } from './callees-actions';
-import { calleesStore } from './callees-store';
+// Fills the Callees store from the host: the list once, then callees.changed and every handler's
+// console line (callees.log). Returns the stop. The view polls the list too while it is shown.
+import type { BridgeLike } from '../../bridge/bridge-like';
+import type { CalleesStore } from './callees-store';
 
-let actions: CalleesActions | undefined;
-
-export function useCalleesActions(): CalleesActions {
-  if (!actions) {
-    actions = calleesActions(getBridge().client, calleesStore);
-    actions.startFeed();
-  }
-  return actions;
+export function startCalleesFeed(bridge: BridgeLike, store: CalleesStore): () => void {
+  const offs = [
+    bridge.on('callees.changed', (list) => store.getState().setCallees(list)),
+    bridge.on('callees.log', (log) => store.getState().addLog(log)),
+  ];
+  void store.getState().refresh();
+  return () => {
+    for (const off of offs) off();
+  };
 }

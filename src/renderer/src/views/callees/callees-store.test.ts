@@ -1,7 +1,17 @@
-import { describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test, vi } from 'vitest';
 import type { CalleeInfo, CalleeLog } from '../../../../shared/bridge/contract';
-import { calleesActions } from './callees-actions';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
+import { startCalleesFeed } from './callees-feed';
 import { createCalleesStore, MAX_LOGS, STARTER_JS, STARTER_TS, sourceFrames } from './callees-store';
+
+/** A host these tests never reach (the list and the draft do not call it). */
+const noHost = {
+  call: async (method: string) => {
+    throw new Error(`unexpected ${method}`);
+  },
+  on: () => () => undefined,
+} as unknown as BridgeLike;
 
 const metrics = { invocations: 0, errors: 0, expired: 0, killed: 0, avgMs: 0, p95Ms: 0 };
 
@@ -15,7 +25,7 @@ function user(uri: string, o: Partial<CalleeInfo> = {}): CalleeInfo {
 
 describe('the callee list', () => {
   it('puts demo callees first, user callees by URI, and keeps unchanged rows as they were', () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(noHost);
     s.getState().setCallees([user('user.b'), demo('test.echo'), user('user.a')]);
     expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo', 'user.a', 'user.b']);
     const before = s.getState().callees;
@@ -31,7 +41,7 @@ describe('the callee list', () => {
   });
 
   it('a start/stop answer replaces its row; a removed selected callee is unselected', () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(noHost);
     s.getState().setCallees([demo('test.echo'), user('user.a')]);
     s.getState().upsertCallee(demo('test.echo', { running: false }));
     expect(s.getState().callees[0]?.running).toBe(false);
@@ -44,7 +54,7 @@ describe('the callee list', () => {
 
 describe('the editor draft', () => {
   it('editing loads the saved source; demo callees are not editable', () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(noHost);
     s.getState().setCallees([demo('test.echo'), user('user.a', { language: 'js', source: 'module.exports = () => 1' })]);
     s.getState().edit('test.echo');
     expect(s.getState().draft.editing).toBeUndefined();
@@ -61,7 +71,7 @@ describe('the editor draft', () => {
   });
 
   it('switching the language of the untouched starter switches the starter', () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(noHost);
     expect(s.getState().draft.source).toBe(STARTER_TS);
     s.getState().setDraft({ language: 'js' });
     expect(s.getState().draft.source).toBe(STARTER_JS);
@@ -73,7 +83,7 @@ describe('the editor draft', () => {
 
 describe('logs', () => {
   it('are kept per URI, oldest first, bounded, with the number dropped', () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(noHost);
     const log = (uri: string, n: number): CalleeLog => ({ uri, level: 'log', message: String(n), at: n });
     for (let i = 1; i <= MAX_LOGS + 3; i++) s.getState().addLog(log('user.a', i));
     s.getState().addLog(log('user.b', 1));
@@ -94,33 +104,33 @@ describe('saving', () => {
         throw new Error(method);
       },
       on: () => () => undefined,
-    } as unknown as Parameters<typeof calleesActions>[0];
+    } as unknown as BridgeLike;
   }
 
   it('a saved draft becomes the callee being edited, with its version', async () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(bridgeAnswering({ ok: true, callee: user('user.double', { version: 2 }) }));
     s.getState().setDraft({ uri: 'user.double', source: 'export default (n: number) => n * 2' });
-    await calleesActions(bridgeAnswering({ ok: true, callee: user('user.double', { version: 2 }) }), s).save();
+    await s.getState().saveDraft();
     expect(s.getState().save).toEqual({ state: 'saved', uri: 'user.double', version: 2 });
     expect(s.getState().draft).toMatchObject({ editing: 'user.double', dirty: false });
     expect(s.getState().callees.map((c) => c.uri)).toEqual(['user.double']);
   });
 
   it('compile problems are kept with their positions and the version that keeps serving', async () => {
-    const s = createCalleesStore();
+    const problems = [{ message: 'Unexpected end of file', line: 1, column: 35 }];
+    const s = createCalleesStore(bridgeAnswering({ ok: false, problems }));
     s.getState().setCallees([user('user.double', { version: 2 })]);
     s.getState().edit('user.double');
     s.getState().setDraft({ source: 'export default (n: number) => n *' });
-    const problems = [{ message: 'Unexpected end of file', line: 1, column: 35 }];
-    await calleesActions(bridgeAnswering({ ok: false, problems }), s).save();
+    await s.getState().saveDraft();
     expect(s.getState().save).toEqual({ state: 'problems', uri: 'user.double', problems, servingVersion: 2 });
     expect(s.getState().draft.dirty).toBe(true);
   });
 
   it('an empty URI is not sent', async () => {
-    const s = createCalleesStore();
+    const s = createCalleesStore(bridgeAnswering(undefined));
     s.getState().setDraft({ uri: ' ' });
-    await calleesActions(bridgeAnswering(undefined), s).save();
+    await s.getState().saveDraft();
     expect(s.getState().save).toMatchObject({ state: 'failed', message: expect.stringMatching(/URI: empty/) });
   });
 });
@@ -137,5 +147,40 @@ describe('where a user callee threw', () => {
     ].join('\n');
     expect(sourceFrames(stack, 'user.a.b', source)).toEqual([{ line: 2, column: 20, text: '  if (n > 1) throw new Error("x");' }]);
     expect(sourceFrames(stack, 'user.a.b', undefined)).toEqual([]);
+  });
+});
+
+describe('the feed', () => {
+  it('loads the list, then follows callees.changed and every log line; stopped, it follows nothing', async () => {
+    const host = testBridge({ 'callees.list': () => [demo('test.echo')] });
+    const s = createCalleesStore(host.bridge);
+    const stop = startCalleesFeed(host.bridge, s);
+    await vi.waitFor(() => expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo']));
+    host.emit('callees.changed', [demo('test.echo'), user('user.a')]);
+    host.emit('callees.log', { uri: 'user.a', level: 'log', message: 'hi', at: 1 });
+    expect(s.getState().callees.map((c) => c.uri)).toEqual(['test.echo', 'user.a']);
+    expect(s.getState().logs['user.a']?.map((l) => l.message)).toEqual(['hi']);
+    stop();
+    expect(host.listening()).toBe(0);
+    host.emit('callees.log', { uri: 'user.a', level: 'log', message: 'late', at: 2 });
+    expect(s.getState().logs['user.a']).toHaveLength(1);
+  });
+});
+
+describe('serving the attached redis', () => {
+  it('sends the switch with its confirmation, and shows a refusal', async () => {
+    const host = testBridge({ 'callees.serveOnAttached': () => ({}) });
+    const s = createCalleesStore(host.bridge);
+    await s.getState().serveOnAttached(true);
+    expect(host.calls).toEqual([{ method: 'callees.serveOnAttached', params: { on: true, confirm: true } }]);
+    expect(s.getState().serveAttached).toEqual({ busy: false });
+    const refusing = testBridge({
+      'callees.serveOnAttached': () => {
+        throw new Error('callees.serveOnAttached: no redis is attached');
+      },
+    });
+    const r = createCalleesStore(refusing.bridge);
+    await r.getState().serveOnAttached(false);
+    expect(r.getState().serveAttached).toEqual({ busy: false, problem: 'callees.serveOnAttached: no redis is attached' });
   });
 });

@@ -1,8 +1,18 @@
 // The Callees view's state: the registered URIs with their metrics (from callees.list, its polling
 // and callees.changed events), the handler being edited, the outcome of the last save, and the
-// console output of user handlers per URI. A framework-free store, fed by callees-actions.ts.
+// console output of user handlers per URI, with what the view's buttons do. Made as stores/README.md
+// says: fed by callees-feed.ts, read through use-callees-store.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CalleeInfo, CalleeLog, CalleeRun, CallOutcome, CompileProblem } from '../../../../shared/bridge/contract';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage } from '../../lib/error-message';
+import { parseJsonInput } from '../../lib/json-input';
+
+/** The Studio client that "Run" calls through (made on first use, seen in the Playground and Traces). */
+export const TRIAL_CLIENT_NAME = 'Callees view';
+
+/** How often the list (with its metrics) is fetched while the view is shown. */
+export const POLL_MS = 1500;
 
 /** Log lines kept per URI, newest last. */
 export const MAX_LOGS = 300;
@@ -63,6 +73,8 @@ export interface CalleesState {
   busy: Record<string, true>;
   runs?: RunsView;
   trial: TrialRun;
+  /** The switch that lets these callees serve an attached redis: a change in flight, or why it failed. */
+  serveAttached: { busy: boolean; problem?: string };
 
   setCallees(list: CalleeInfo[]): void;
   upsertCallee(info: CalleeInfo): void;
@@ -80,6 +92,22 @@ export interface CalleesState {
   /** Opens (or closes, when already open) a run's details. */
   toggleRun(msgUUID: string): void;
   setTrial(patch: Partial<TrialRun>): void;
+
+  /** Fetches the list (and the runs shown); the poll and the feed call it. */
+  refresh(): Promise<void>;
+  /** Polls the list (metrics change with every call, and no event says so). Returns the stop. */
+  poll(intervalMs?: number): () => void;
+  /** Shows a URI's recent runs (all, or only those that failed). */
+  showRuns(uri: string, errorsOnly?: boolean): Promise<void>;
+  /** Calls `uri` with the JSON args typed (or taken from a past run) through a Studio client. */
+  runWith(uri: string, argsText: string, timeoutMs?: number): Promise<void>;
+  /** Saves the draft: compiles it and hot-swaps it in, or reports its problems (the old version keeps serving). */
+  saveDraft(): Promise<void>;
+  start(uri: string): Promise<void>;
+  stop(uri: string): Promise<void>;
+  remove(uri: string): Promise<void>;
+  /** Lets the callees serve the attached redis (on, confirmed by the user) or only watch it (off). */
+  serveOnAttached(on: boolean): Promise<void>;
 }
 
 export type CalleesStore = StoreApi<CalleesState>;
@@ -119,110 +147,237 @@ function ordered(list: CalleeInfo[]): CalleeInfo[] {
   return [...demo, ...user];
 }
 
-export function createCalleesStore(): CalleesStore {
-  return createStore<CalleesState>()((set, get) => ({
-    callees: [],
-    draft: newDraft(),
-    save: { state: 'idle' },
-    logs: {},
-    droppedLogs: {},
-    busy: {},
-    trial: { uri: '', argsText: '"world"', state: 'idle' },
+export function createCalleesStore(bridge: BridgeLike): CalleesStore {
+  return createStore<CalleesState>()((set, get) => {
+    const loadRuns = async (uri: string, errorsOnly: boolean): Promise<void> => {
+      try {
+        const list = await bridge.call('callees.runs', { uri, errorsOnly });
+        // a newer choice (another URI, the other filter) wins over a late answer
+        const cur = get().runs;
+        if (!cur || (cur.uri === uri && cur.errorsOnly === errorsOnly)) get().setRuns({ uri, errorsOnly, list });
+      } catch (err) {
+        get().setRuns({ uri, errorsOnly, list: get().runs?.list ?? [], problem: `recent runs of ${uri}: ${errorMessage(err)}` });
+      }
+    };
 
-    setCallees: (list) =>
-      set((s) => {
-        const callees = ordered(list);
-        // keep the previous objects where nothing changed, so rows that did not change do not re-render
-        const prev = new Map(s.callees.map((c) => [c.uri, c]));
-        const merged = callees.map((c) => {
-          const p = prev.get(c.uri);
-          return p && JSON.stringify(p) === JSON.stringify(c) ? p : c;
+    const trialClient = async (): Promise<string> => {
+      const open = (await bridge.call('clients.list')).find((c) => c.name === TRIAL_CLIENT_NAME && c.state === 'open');
+      return open?.clientId ?? (await bridge.call('clients.connect', { name: TRIAL_CLIENT_NAME })).clientId;
+    };
+
+    const runOn = async (uri: string, what: string, f: () => Promise<void>) => {
+      get().setBusy(uri, true);
+      try {
+        await f();
+        set({ problem: undefined });
+      } catch (err) {
+        set({ problem: `${what} ${uri}: ${errorMessage(err)}` });
+      } finally {
+        get().setBusy(uri, false);
+      }
+    };
+
+    return {
+      callees: [],
+      draft: newDraft(),
+      save: { state: 'idle' },
+      logs: {},
+      droppedLogs: {},
+      busy: {},
+      trial: { uri: '', argsText: '"world"', state: 'idle' },
+      serveAttached: { busy: false },
+
+      setCallees: (list) =>
+        set((s) => {
+          const callees = ordered(list);
+          // keep the previous objects where nothing changed, so rows that did not change do not re-render
+          const prev = new Map(s.callees.map((c) => [c.uri, c]));
+          const merged = callees.map((c) => {
+            const p = prev.get(c.uri);
+            return p && JSON.stringify(p) === JSON.stringify(c) ? p : c;
+          });
+          const same = merged.length === s.callees.length && merged.every((c, i) => c === s.callees[i]);
+          const selected = s.selected && merged.some((c) => c.uri === s.selected) ? s.selected : undefined;
+          if (same && selected === s.selected) return s;
+          return { callees: same ? s.callees : merged, selected };
+        }),
+
+      upsertCallee: (info) =>
+        set((s) => {
+          const i = s.callees.findIndex((c) => c.uri === info.uri);
+          const list = i < 0 ? [...s.callees, info] : s.callees.map((c, j) => (j === i ? info : c));
+          return { callees: ordered(list) };
+        }),
+
+      select: (selected) => set({ selected }),
+
+      edit: (uri) => {
+        const c = get().callees.find((x) => x.uri === uri);
+        if (c?.kind !== 'user') return;
+        set({
+          selected: uri,
+          draft: { uri, language: c.language ?? 'ts', source: c.source ?? '', editing: uri, dirty: false },
+          save: { state: 'idle' },
         });
-        const same = merged.length === s.callees.length && merged.every((c, i) => c === s.callees[i]);
-        const selected = s.selected && merged.some((c) => c.uri === s.selected) ? s.selected : undefined;
-        if (same && selected === s.selected) return s;
-        return { callees: same ? s.callees : merged, selected };
-      }),
+      },
 
-    upsertCallee: (info) =>
-      set((s) => {
-        const i = s.callees.findIndex((c) => c.uri === info.uri);
-        const list = i < 0 ? [...s.callees, info] : s.callees.map((c, j) => (j === i ? info : c));
-        return { callees: ordered(list) };
-      }),
+      newDraft: () => set({ draft: newDraft(), save: { state: 'idle' } }),
 
-    select: (selected) => set({ selected }),
+      setDraft: (patch) =>
+        set((s) => {
+          const draft = { ...s.draft, ...patch, dirty: true };
+          // switching the language of an untouched starter switches the starter too
+          if (patch.language && patch.source === undefined && s.draft.source === starter(s.draft.language))
+            draft.source = starter(patch.language);
+          return { draft };
+        }),
 
-    edit: (uri) => {
-      const c = get().callees.find((x) => x.uri === uri);
-      if (c?.kind !== 'user') return;
-      set({
-        selected: uri,
-        draft: { uri, language: c.language ?? 'ts', source: c.source ?? '', editing: uri, dirty: false },
-        save: { state: 'idle' },
-      });
-    },
+      setSave: (save) =>
+        set((s) => {
+          if (save.state !== 'saved') return { save };
+          // the saved text is now the callee's: editing it is a change of that callee
+          return { save, draft: { ...s.draft, uri: save.uri, editing: save.uri, dirty: false }, selected: save.uri };
+        }),
 
-    newDraft: () => set({ draft: newDraft(), save: { state: 'idle' } }),
+      addLog: (log) =>
+        set((s) => {
+          const lines = [...(s.logs[log.uri] ?? []), log];
+          const over = Math.max(0, lines.length - MAX_LOGS);
+          return {
+            logs: { ...s.logs, [log.uri]: over ? lines.slice(over) : lines },
+            droppedLogs: over ? { ...s.droppedLogs, [log.uri]: (s.droppedLogs[log.uri] ?? 0) + over } : s.droppedLogs,
+          };
+        }),
 
-    setDraft: (patch) =>
-      set((s) => {
-        const draft = { ...s.draft, ...patch, dirty: true };
-        // switching the language of an untouched starter switches the starter too
-        if (patch.language && patch.source === undefined && s.draft.source === starter(s.draft.language))
-          draft.source = starter(patch.language);
-        return { draft };
-      }),
+      clearLogs: (uri) =>
+        set((s) => {
+          const { [uri]: _l, ...logs } = s.logs;
+          const { [uri]: _d, ...droppedLogs } = s.droppedLogs;
+          return { logs, droppedLogs };
+        }),
 
-    setSave: (save) =>
-      set((s) => {
-        if (save.state !== 'saved') return { save };
-        // the saved text is now the callee's: editing it is a change of that callee
-        return { save, draft: { ...s.draft, uri: save.uri, editing: save.uri, dirty: false }, selected: save.uri };
-      }),
+      setProblem: (problem) => set({ problem }),
 
-    addLog: (log) =>
-      set((s) => {
-        const lines = [...(s.logs[log.uri] ?? []), log];
-        const over = Math.max(0, lines.length - MAX_LOGS);
-        return {
-          logs: { ...s.logs, [log.uri]: over ? lines.slice(over) : lines },
-          droppedLogs: over ? { ...s.droppedLogs, [log.uri]: (s.droppedLogs[log.uri] ?? 0) + over } : s.droppedLogs,
-        };
-      }),
+      setRuns: (runs) =>
+        set((s) => {
+          // a refresh keeps the open run open while it is still listed
+          if (
+            runs &&
+            s.runs?.uri === runs.uri &&
+            s.runs.open &&
+            runs.open === undefined &&
+            runs.list.some((r) => r.msgUUID === s.runs?.open)
+          )
+            return { runs: { ...runs, open: s.runs.open } };
+          return { runs };
+        }),
 
-    clearLogs: (uri) =>
-      set((s) => {
-        const { [uri]: _l, ...logs } = s.logs;
-        const { [uri]: _d, ...droppedLogs } = s.droppedLogs;
-        return { logs, droppedLogs };
-      }),
+      toggleRun: (msgUUID) => set((s) => (s.runs ? { runs: { ...s.runs, open: s.runs.open === msgUUID ? undefined : msgUUID } } : s)),
 
-    setProblem: (problem) => set({ problem }),
+      setTrial: (patch) => set((s) => ({ trial: { ...s.trial, ...patch } })),
 
-    setRuns: (runs) =>
-      set((s) => {
-        // a refresh keeps the open run open while it is still listed
-        if (runs && s.runs?.uri === runs.uri && s.runs.open && runs.open === undefined && runs.list.some((r) => r.msgUUID === s.runs?.open))
-          return { runs: { ...runs, open: s.runs.open } };
-        return { runs };
-      }),
+      setBusy: (uri, busy) =>
+        set((s) => {
+          if (busy) return { busy: { ...s.busy, [uri]: true } };
+          const { [uri]: _b, ...rest } = s.busy;
+          return { busy: rest };
+        }),
 
-    toggleRun: (msgUUID) => set((s) => (s.runs ? { runs: { ...s.runs, open: s.runs.open === msgUUID ? undefined : msgUUID } } : s)),
+      async refresh() {
+        try {
+          get().setCallees(await bridge.call('callees.list'));
+        } catch {
+          // the status bar shows a lost link; the next poll tries again
+        }
+        const runs = get().runs;
+        if (runs) await loadRuns(runs.uri, runs.errorsOnly);
+      },
 
-    setTrial: (patch) => set((s) => ({ trial: { ...s.trial, ...patch } })),
+      poll(intervalMs = POLL_MS) {
+        void get().refresh();
+        const t = setInterval(() => void get().refresh(), intervalMs);
+        return () => clearInterval(t);
+      },
 
-    setBusy: (uri, busy) =>
-      set((s) => {
-        if (busy) return { busy: { ...s.busy, [uri]: true } };
-        const { [uri]: _b, ...rest } = s.busy;
-        return { busy: rest };
-      }),
-  }));
+      showRuns(uri, errorsOnly = false) {
+        get().setRuns({ uri, errorsOnly, list: get().runs?.uri === uri ? (get().runs?.list ?? []) : [] });
+        return loadRuns(uri, errorsOnly);
+      },
+
+      async runWith(uri, argsText, timeoutMs = 10_000) {
+        get().setTrial({ uri, argsText, outcome: undefined, failure: undefined });
+        const args = parseJsonInput(argsText, 'Args');
+        if (!args.ok) {
+          get().setTrial({ state: 'failed', failure: args.message });
+          return;
+        }
+        get().setTrial({ state: 'running' });
+        try {
+          const outcome = await bridge.call('clients.call', { clientId: await trialClient(), uri, args: args.value, timeoutMs });
+          get().setTrial({ state: 'done', outcome });
+        } catch (err) {
+          get().setTrial({ state: 'failed', failure: errorMessage(err) });
+        }
+        const runs = get().runs;
+        if (runs?.uri === uri) await loadRuns(uri, runs.errorsOnly);
+      },
+
+      async saveDraft() {
+        const { draft } = get();
+        const uri = draft.uri.trim();
+        if (!uri) {
+          get().setSave({ state: 'failed', message: 'URI: empty; name the callee, e.g. user.double.' });
+          return;
+        }
+        get().setSave({ state: 'saving' });
+        try {
+          const r = await bridge.call('callees.save', { uri, source: draft.source, language: draft.language });
+          if (r.ok) {
+            if (r.callee) get().upsertCallee(r.callee);
+            get().setSave({ state: 'saved', uri, ...(r.callee?.version !== undefined ? { version: r.callee.version } : {}) });
+          } else {
+            const serving = get().callees.find((c) => c.uri === uri)?.version;
+            get().setSave({
+              state: 'problems',
+              uri,
+              problems: r.problems ?? [{ message: 'the host refused the source without saying why' }],
+              ...(serving !== undefined ? { servingVersion: serving } : {}),
+            });
+          }
+        } catch (err) {
+          get().setSave({ state: 'failed', message: errorMessage(err) });
+        }
+      },
+
+      start: (uri) =>
+        runOn(uri, 'start', async () => {
+          get().upsertCallee(await bridge.call('callees.start', { uri }));
+        }),
+
+      stop: (uri) =>
+        runOn(uri, 'stop', async () => {
+          get().upsertCallee(await bridge.call('callees.stop', { uri }));
+        }),
+
+      remove: (uri) =>
+        runOn(uri, 'remove', async () => {
+          get().setCallees(await bridge.call('callees.remove', { uri }));
+          if (get().draft.editing === uri) get().newDraft();
+        }),
+
+      async serveOnAttached(on) {
+        set({ serveAttached: { busy: true } });
+        try {
+          // the host's status event says whether they serve there now (the app store shows it)
+          await bridge.call('callees.serveOnAttached', { on, confirm: on });
+          set({ serveAttached: { busy: false } });
+        } catch (err) {
+          set({ serveAttached: { busy: false, problem: errorMessage(err) } });
+        }
+      },
+    };
+  });
 }
-
-/** The renderer's one instance; tests make their own with createCalleesStore. */
-export const calleesStore = createCalleesStore();
 
 /** What the demo callees do (the host serves them without a source to show). */
 export const demoBehaviour: Record<string, string> = {

@@ -2,6 +2,7 @@
 // percentiles, NACKs and expiries) and the final report.
 import { useMemo, useState } from 'react';
 import type { LoadProgressEvent } from '../../../../shared/bridge/contract';
+import { formatMs } from '../../lib/format-ms';
 import { DEFAULTS, type FormState, loadParams } from './load-form';
 import { isRunning, type LoadPoint } from './metrics-store';
 import { TimeChart } from './TimeChart';
@@ -168,7 +169,7 @@ export function LoadPanel() {
             expired <b className="mono">{ev.expired}</b>
           </span>
           <span>
-            {ev.throughput.toFixed(0)} results/s · p50 {ev.latencyMs.median.toFixed(2)} ms · p99 {ev.latencyMs.p99.toFixed(2)} ms
+            {ev.throughput.toFixed(0)} results/s · p50 {formatMs(ev.latencyMs.median)} · p99 {formatMs(ev.latencyMs.p99)}
           </span>
         </div>
       )}

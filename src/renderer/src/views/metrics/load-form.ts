@@ -1,5 +1,6 @@
 // The load panel's form: text fields in, checked load.start parameters (or what is wrong) out.
 import type { LoadParams } from '../../../../shared/bridge/contract';
+import { errorMessage } from '../../lib/error-message';
 
 export interface FormState {
   connections: string;
@@ -41,6 +42,6 @@ export function loadParams(f: FormState): { params?: LoadParams; error?: string 
       },
     };
   } catch (err) {
-    return { error: (err as Error).message };
+    return { error: errorMessage(err) };
   }
 }

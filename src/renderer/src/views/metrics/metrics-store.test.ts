@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { LoadParams, LoadProgressEvent, MetricsSample } from '../../../../shared/bridge/contract';
+import type { BridgeLike } from '../../bridge/bridge-like';
 import { loadParams } from './load-form';
-import { createMetricsStore, isRunning, type MetricsBridge, WINDOW_MS } from './metrics-store';
+import { startMetricsFeed } from './metrics-feed';
+import { createMetricsStore, isRunning, WINDOW_MS } from './metrics-store';
 import { counterRate, deriveRates, trimWindow } from './rates';
 
 function sample(
@@ -105,7 +107,7 @@ function fakeBridge() {
       listeners.set(e, l);
       return () => listeners.delete(e);
     },
-  } as unknown as MetricsBridge;
+  } as unknown as BridgeLike;
   return { bridge, calls, emit: (e: string, p: unknown) => listeners.get(e)?.(p) };
 }
 
@@ -113,7 +115,7 @@ describe('metrics store', () => {
   test('metrics events become rate points over a rolling window', async () => {
     const { bridge, emit } = fakeBridge();
     const store = createMetricsStore(bridge);
-    store.getState().listen();
+    startMetricsFeed(bridge, store);
     await Promise.resolve();
     for (let i = 1; i <= 400; i++) emit('metrics', sample(i * 1000, { MsgsCALL: i * 10, ActiveConns: 1 }));
     const pts = store.getState().points;
@@ -128,7 +130,7 @@ describe('metrics store', () => {
   test('a load run: progress points while running, the report at the end, even when the first event beats the answer', async () => {
     const { bridge, emit } = fakeBridge();
     const store = createMetricsStore(bridge);
-    store.getState().listen();
+    startMetricsFeed(bridge, store);
     emit('load.progress', progress({}));
     await store.getState().startLoad(params);
     expect(isRunning(store.getState().load)).toBe(true);
@@ -152,7 +154,7 @@ describe('metrics store', () => {
   test('a new run starts new series', () => {
     const { bridge, emit } = fakeBridge();
     const store = createMetricsStore(bridge);
-    store.getState().listen();
+    startMetricsFeed(bridge, store);
     emit('load.progress', progress({ elapsedMs: 500 }));
     emit('load.progress', progress({ loadId: 'load-2', elapsedMs: 100 }));
     expect(store.getState().load).toMatchObject({ loadId: 'load-2' });
@@ -162,7 +164,7 @@ describe('metrics store', () => {
   test('stop asks the host to stop the running run only', async () => {
     const { bridge, calls, emit } = fakeBridge();
     const store = createMetricsStore(bridge);
-    store.getState().listen();
+    startMetricsFeed(bridge, store);
     await store.getState().stopLoad();
     expect(calls.some((c) => c.method === 'load.stop')).toBe(false);
     emit('load.progress', progress({}));

@@ -1,12 +1,11 @@
 // The Metrics view's state: a rolling window of per-second rates from the host's `metrics` events, and
-// the current load run (its progress as series, its final report). A vanilla store fed through a
-// bridge handed in, so tests drive it with a fake.
+// the current load run (its progress as series, its final report). Made as stores/README.md says:
+// metrics-feed.ts fills it, use-metrics-store.ts is its one instance; tests hand it a fake bridge.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import { type LoadParams, type LoadProgressEvent, type MetricsSample, noLatency, noLoadCounts } from '../../../../shared/bridge/contract';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage } from '../../lib/error-message';
 import { deriveRates, type RatePoint, trimWindow } from './rates';
-
-export type MetricsBridge = Pick<BridgeClient, 'call' | 'on'>;
 
 /** How much history the charts keep, ms. */
 export const WINDOW_MS = 5 * 60_000;
@@ -45,8 +44,6 @@ export interface MetricsState {
   onProgress(ev: LoadProgressEvent): void;
   startLoad(params: LoadParams): Promise<void>;
   stopLoad(): Promise<void>;
-  /** Reads a first sample and follows the events; returns the unsubscribe. */
-  listen(): () => void;
 }
 
 export type MetricsStore = StoreApi<MetricsState>;
@@ -67,7 +64,7 @@ function pointOf(ev: LoadProgressEvent): LoadPoint {
   };
 }
 
-export function createMetricsStore(bridge: MetricsBridge): MetricsStore {
+export function createMetricsStore(bridge: BridgeLike): MetricsStore {
   return createStore<MetricsState>()((set, get) => ({
     points: [],
     starting: false,
@@ -117,7 +114,7 @@ export function createMetricsStore(bridge: MetricsBridge): MetricsStore {
           });
         }
       } catch (err) {
-        set({ loadError: err instanceof Error ? err.message : String(err) });
+        set({ loadError: errorMessage(err) });
       } finally {
         set({ starting: false });
       }
@@ -130,19 +127,8 @@ export function createMetricsStore(bridge: MetricsBridge): MetricsStore {
       try {
         await bridge.call('load.stop', { loadId: run!.loadId });
       } catch (err) {
-        set({ loadError: err instanceof Error ? err.message : String(err), stopping: false });
+        set({ loadError: errorMessage(err), stopping: false });
       }
-    },
-
-    listen() {
-      const offs = [bridge.on('metrics', (s) => get().push(s)), bridge.on('load.progress', (ev) => get().onProgress(ev))];
-      bridge.call('metrics.sample').then(
-        (s) => get().push(s),
-        () => undefined, // the next `metrics` event seeds the series instead
-      );
-      return () => {
-        for (const off of offs) off();
-      };
     },
   }));
 }

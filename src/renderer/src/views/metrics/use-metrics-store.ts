@@ -2,6 +2,7 @@
 // other views are shown, so the rolling window stays whole.
 import { useStore } from 'zustand';
 import { getBridge } from '../../bridge/bridge';
+import { startMetricsFeed } from './metrics-feed';
 import { createMetricsStore, type MetricsState, type MetricsStore } from './metrics-store';
 
 let store: MetricsStore | undefined;
@@ -9,7 +10,7 @@ let store: MetricsStore | undefined;
 export function metricsStore(): MetricsStore {
   if (!store) {
     store = createMetricsStore(getBridge().client);
-    store.getState().listen();
+    startMetricsFeed(getBridge().client, store);
   }
   return store;
 }

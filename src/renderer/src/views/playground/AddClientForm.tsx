@@ -1,11 +1,9 @@
 // "Add client": a new juggler.0 connection from the Studio, to its own server by default.
 import { useState } from 'react';
 import { useAppStore } from '../../stores/use-app-store';
-import { usePlaygroundActions } from './playground-feed';
-import { usePlaygroundStore } from './use-playground-store';
+import { playgroundStore, usePlaygroundStore } from './use-playground-store';
 
 export function AddClientForm() {
-  const actions = usePlaygroundActions();
   const serverUrl = useAppStore((s) => s.host?.server.url);
   const problem = usePlaygroundStore((s) => s.addProblem);
   const [name, setName] = useState('');
@@ -16,7 +14,7 @@ export function AddClientForm() {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
-    const ok = await actions.connect({ name, url, allowedMessages: allowed });
+    const ok = await playgroundStore().getState().connect({ name, url, allowedMessages: allowed });
     setBusy(false);
     if (ok) setName('');
   };

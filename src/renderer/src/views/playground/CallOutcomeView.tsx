@@ -1,6 +1,7 @@
 // The result of one CALL: the value, the NACK, the callee's error object or the expiry, with latency.
 import { JsonTree } from '../../components/JsonTree';
-import { formatLatency, outcomeKind } from './call-outcome';
+import { formatMs } from '../../lib/format-ms';
+import { outcomeKind } from './call-outcome';
 import type { CallRecord } from './playground-store';
 
 export function CallOutcomeView({ record }: { record: CallRecord }) {
@@ -15,7 +16,7 @@ export function CallOutcomeView({ record }: { record: CallRecord }) {
         <span className="mono">{record.uri}</span>
         {o && (
           <span className="pg-latency" data-testid="call-latency" title="From sending the CALL to its RES (or its expiry)">
-            {formatLatency(o.latencyMs)}
+            {formatMs(o.latencyMs)}
           </span>
         )}
       </div>

@@ -1,23 +1,23 @@
 // CALL from one client: URI (completed from the callees' URIs), JSON args, timeout; the result shown
 // with its latency, and a history whose entries can be sent again or loaded back into the form.
 import { CodeEditor } from '../../components/CodeEditor';
+import { formatMs } from '../../lib/format-ms';
 import { CallOutcomeView } from './CallOutcomeView';
-import { compactJson, formatLatency, outcomeKind, outcomeLabel } from './call-outcome';
-import { usePlaygroundActions } from './playground-feed';
-import { type ClientColumn, playgroundStore, shownCall } from './playground-store';
+import { compactJson, outcomeKind, outcomeLabel } from './call-outcome';
+import { type ClientColumn, shownCall } from './playground-store';
+import { playgroundStore } from './use-playground-store';
 
 /** The id of the page's one <datalist> of callee URIs (see PlaygroundView). */
 export const CALLEE_URIS_LIST = 'pg-callee-uris';
 
 export function CallPanel({ column }: { column: ClientColumn }) {
-  const actions = usePlaygroundActions();
   const id = column.info.clientId;
   const { draft } = column;
   const open = column.info.state === 'open';
   const shown = shownCall(column);
-  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore.getState().setDraft(id, patch);
+  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore().getState().setDraft(id, patch);
   const send = () => {
-    if (open) void actions.sendCall(id);
+    if (open) void playgroundStore().getState().sendCall(id);
   };
 
   return (
@@ -89,11 +89,11 @@ export function CallPanel({ column }: { column: ClientColumn }) {
                   {compactJson(r.args, 60)}
                 </span>
                 <span className={`pg-badge pg-badge-${outcomeKind(r)}`}>{outcomeLabel(r)}</span>
-                <span className="pg-latency">{r.outcome ? formatLatency(r.outcome.latencyMs) : ''}</span>
+                <span className="pg-latency">{r.outcome ? formatMs(r.outcome.latencyMs) : ''}</span>
                 <button
                   type="button"
                   className="pg-history-action"
-                  onClick={() => void actions.resend(id, r.id)}
+                  onClick={() => void playgroundStore().getState().resend(id, r.id)}
                   disabled={!open}
                   data-testid="call-resend"
                 >
@@ -102,7 +102,7 @@ export function CallPanel({ column }: { column: ClientColumn }) {
                 <button
                   type="button"
                   className="pg-history-action"
-                  onClick={() => playgroundStore.getState().loadCall(id, r.id)}
+                  onClick={() => playgroundStore().getState().loadCall(id, r.id)}
                   data-testid="call-load"
                 >
                   Load

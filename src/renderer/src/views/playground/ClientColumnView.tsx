@@ -1,11 +1,9 @@
 // One client, as a column: its connection state, then CALL, then pub-sub.
 import { CallPanel } from './CallPanel';
 import { PubSubPanel } from './PubSubPanel';
-import { usePlaygroundActions } from './playground-feed';
-import { usePlaygroundStore } from './use-playground-store';
+import { playgroundStore, usePlaygroundStore } from './use-playground-store';
 
 export function ClientColumnView({ clientId }: { clientId: string }) {
-  const actions = usePlaygroundActions();
   // the column object itself: the store replaces it only when it changes
   const column = usePlaygroundStore((s) => s.columns[clientId]);
   if (!column) return null;
@@ -32,7 +30,7 @@ export function ClientColumnView({ clientId }: { clientId: string }) {
         <div className="pg-row">
           <button
             type="button"
-            onClick={() => void actions.disconnect(clientId)}
+            onClick={() => void playgroundStore().getState().disconnect(clientId)}
             disabled={info.state === 'closed'}
             data-testid="client-disconnect"
           >
@@ -40,7 +38,7 @@ export function ClientColumnView({ clientId }: { clientId: string }) {
           </button>
           <button
             type="button"
-            onClick={() => void actions.remove(clientId)}
+            onClick={() => void playgroundStore().getState().remove(clientId)}
             data-testid="client-remove"
             title="Disconnect and remove the column"
           >

@@ -2,7 +2,8 @@
 import { compactJson } from './call-outcome';
 import { eventSubscriptionName } from './channel-colour';
 import { hueStyle } from './PubSubPanel';
-import { type ClientColumn, MAX_EVENTS, playgroundStore } from './playground-store';
+import { type ClientColumn, MAX_EVENTS } from './playground-store';
+import { playgroundStore } from './use-playground-store';
 
 function time(at: number): string {
   const d = new Date(at);
@@ -18,7 +19,7 @@ export function EventList({ column }: { column: ClientColumn }) {
           Events ({column.events.length}
           {column.droppedEvents > 0 ? `, ${column.droppedEvents} older dropped; the last ${MAX_EVENTS} are kept` : ''})
         </h5>
-        <button type="button" onClick={() => playgroundStore.getState().clearEvents(id)} disabled={column.events.length === 0}>
+        <button type="button" onClick={() => playgroundStore().getState().clearEvents(id)} disabled={column.events.length === 0}>
           Clear
         </button>
       </div>

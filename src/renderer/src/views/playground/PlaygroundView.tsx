@@ -3,12 +3,10 @@
 import { AddClientForm } from './AddClientForm';
 import { CALLEE_URIS_LIST } from './CallPanel';
 import { ClientColumnView } from './ClientColumnView';
-import { usePlaygroundActions } from './playground-feed';
 import { usePlaygroundStore } from './use-playground-store';
 import './playground.css';
 
 export function PlaygroundView() {
-  usePlaygroundActions();
   const order = usePlaygroundStore((s) => s.order);
   const uris = usePlaygroundStore((s) => s.calleeUris);
   return (

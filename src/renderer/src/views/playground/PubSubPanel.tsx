@@ -5,21 +5,20 @@ import type { CSSProperties } from 'react';
 import { CodeEditor } from '../../components/CodeEditor';
 import { channelHue } from './channel-colour';
 import { EventList } from './EventList';
-import { usePlaygroundActions } from './playground-feed';
-import { type ClientColumn, playgroundStore } from './playground-store';
+import type { ClientColumn } from './playground-store';
+import { playgroundStore } from './use-playground-store';
 
 export function hueStyle(name: string): CSSProperties {
   return { '--chan-hue': String(channelHue(name)) } as CSSProperties;
 }
 
 export function PubSubPanel({ column }: { column: ClientColumn }) {
-  const actions = usePlaygroundActions();
   const id = column.info.clientId;
   const { draft } = column;
   const open = column.info.state === 'open';
-  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore.getState().setDraft(id, patch);
+  const setDraft = (patch: Partial<ClientColumn['draft']>) => playgroundStore().getState().setDraft(id, patch);
   const publish = () => {
-    if (open) void actions.publish(id);
+    if (open) void playgroundStore().getState().publish(id);
   };
 
   return (
@@ -29,7 +28,7 @@ export function PubSubPanel({ column }: { column: ClientColumn }) {
         className="pg-row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (open) void actions.subscribe(id, false);
+          if (open) void playgroundStore().getState().subscribe(id, false);
         }}
       >
         <label className="pg-grow">
@@ -47,7 +46,7 @@ export function PubSubPanel({ column }: { column: ClientColumn }) {
         <button
           type="button"
           disabled={!open}
-          onClick={() => void actions.subscribe(id, true)}
+          onClick={() => void playgroundStore().getState().subscribe(id, true)}
           data-testid="psub-send"
           title="PSUBSCRIBE to the glob pattern (*, ?, [abc])"
         >
@@ -71,7 +70,7 @@ export function PubSubPanel({ column }: { column: ClientColumn }) {
               type="button"
               className="pg-chip-remove"
               disabled={!open}
-              onClick={() => void actions.unsubscribe(id, s.channel, s.pattern)}
+              onClick={() => void playgroundStore().getState().unsubscribe(id, s.channel, s.pattern)}
               aria-label={`Unsubscribe from ${s.pattern ? 'pattern' : 'channel'} ${s.channel}`}
               title="UNSB"
               data-testid="unsb"

@@ -33,10 +33,6 @@ export function outcomeLabel(r: CallRecord): string {
   }
 }
 
-export function formatLatency(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
 /** One line of JSON for lists, cut at `max` characters. */
 export function compactJson(v: unknown, max = 120): string {
   let s: string;

@@ -1,20 +1,24 @@
-// The renderer's one Playground feed: started by the first Playground mount and left running, so
-// events and results keep arriving (and are kept) while another view is shown.
-import { getBridge } from '../../bridge/bridge';
-import { type PlaygroundActions, playgroundActions } from './playground-actions';
-import { playgroundStore } from './playground-store';
+// Fills the Playground store from the host: the clients and callee URIs once (and again after a
+// reconnection: the host's clients may have changed, or the host restarted), then clients.changed,
+// every client's events and callees.changed. Returns the stop.
+import type { BridgeLike, LinkLike } from '../../bridge/bridge-like';
+import type { PlaygroundStore } from './playground-store';
 
-let actions: PlaygroundActions | undefined;
-
-export function usePlaygroundActions(): PlaygroundActions {
-  if (!actions) {
-    const { link, client } = getBridge();
-    actions = playgroundActions(client, playgroundStore);
-    actions.startFeed();
-    // after a reconnection the host's clients may have changed (or the host restarted)
-    link.onState((s) => {
-      if (s === 'open') void actions?.reload();
-    });
-  }
-  return actions;
+export function startPlaygroundFeed(bridge: BridgeLike, store: PlaygroundStore, link?: LinkLike): () => void {
+  const st = () => store.getState();
+  const offs = [
+    bridge.on('clients.changed', (list) => st().setClients(list)),
+    bridge.on('clients.event', (ev) => st().addEvent(ev)),
+    bridge.on('callees.changed', (list) => st().setCalleeUris(list.map((c) => c.uri))),
+  ];
+  if (link)
+    offs.push(
+      link.onState((s) => {
+        if (s === 'open') void st().reload();
+      }),
+    );
+  void st().reload();
+  return () => {
+    for (const off of offs) off();
+  };
 }

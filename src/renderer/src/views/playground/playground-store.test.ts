@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallOutcome, ClientEvent, ClientInfo } from '../../../../shared/bridge/contract';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { testBridge } from '../../bridge/test-bridge';
+import { parseJsonInput } from '../../lib/json-input';
 import { outcomeKind, outcomeLabel } from './call-outcome';
 import { channelHue, eventSubscriptionName } from './channel-colour';
-import { parseJsonInput } from './json-input';
-import { playgroundActions } from './playground-actions';
+import { startPlaygroundFeed } from './playground-feed';
 import { createPlaygroundStore, MAX_EVENTS, MAX_HISTORY, parseTimeout, shownCall } from './playground-store';
 
 function info(clientId: string, o: Partial<ClientInfo> = {}): ClientInfo {
@@ -14,11 +16,19 @@ function event(clientId: string, n: number, o: Partial<ClientEvent> = {}): Clien
   return { clientId, for: `u${n}`, channel: 'ch', args: n, at: n, ...o };
 }
 
+/** A host these tests never reach (the columns and the history do not call it). */
+const noHost = {
+  call: async (method: string) => {
+    throw new Error(`unexpected ${method}`);
+  },
+  on: () => () => undefined,
+} as unknown as BridgeLike;
+
 const ok = (result: unknown, latencyMs = 3): CallOutcome => ({ uuid: 'x', ok: true, result, latencyMs });
 
 describe('client columns', () => {
   it('a client the host lists gets a column; one it stops listing stays, closed, until removed', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().setClients([info('c1'), info('c2')]);
     expect(s.getState().order).toEqual(['c1', 'c2']);
     s.getState().setClients([info('c2')]);
@@ -32,7 +42,7 @@ describe('client columns', () => {
   });
 
   it('a close code and reason from the host are kept', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().upsertClient(info('c1'));
     s.getState().upsertClient(info('c1', { state: 'closed', closeCode: 1008, closeReason: 'message type not allowed' }));
     s.getState().setClients([]);
@@ -40,7 +50,7 @@ describe('client columns', () => {
   });
 
   it('updates keep the drafts, history and events of a column', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().upsertClient(info('c1'));
     s.getState().setDraft('c1', { uri: 'test.reverse' });
     s.getState().addEvent(event('c1', 1));
@@ -54,7 +64,7 @@ describe('client columns', () => {
 
 describe('call history', () => {
   it('records calls newest first, shows the latest, and keeps at most MAX_HISTORY', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().upsertClient(info('c1'));
     const ids: number[] = [];
     for (let i = 0; i < MAX_HISTORY + 5; i++) ids.push(s.getState().startCall('c1', { uri: `u${i}`, argsText: `${i}`, args: i }));
@@ -65,7 +75,7 @@ describe('call history', () => {
   });
 
   it('a finished call carries its outcome; a call the host could not make carries why', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().upsertClient(info('c1'));
     const a = s.getState().startCall('c1', { uri: 'test.echo', argsText: '1', args: 1 });
     const b = s.getState().startCall('c1', { uri: 'test.echo', argsText: '2', args: 2 });
@@ -79,7 +89,7 @@ describe('call history', () => {
   });
 
   it('loading a past call puts its URI, args and timeout back in the form', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().upsertClient(info('c1'));
     const id = s.getState().startCall('c1', { uri: 'test.delay', argsText: '"50"', args: '50', timeoutMs: 20 });
     s.getState().setDraft('c1', { uri: 'other', argsText: '{}', timeoutText: '' });
@@ -108,7 +118,7 @@ describe('call history', () => {
 
 describe('events', () => {
   it('are kept newest first, per client, bounded, with the number dropped', () => {
-    const s = createPlaygroundStore();
+    const s = createPlaygroundStore(noHost);
     s.getState().setClients([info('c1'), info('c2')]);
     for (let i = 1; i <= MAX_EVENTS + 7; i++) s.getState().addEvent(event('c1', i));
     s.getState().addEvent(event('c2', 1));
@@ -137,7 +147,7 @@ describe('channel colours', () => {
 
 describe('input checks', () => {
   it('invalid JSON is refused with its line and column', () => {
-    const r = parseJsonInput('{\n  "a": 1,\n  b: 2\n}');
+    const r = parseJsonInput('{\n  "a": 1,\n  b: 2\n}', 'Args');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/^Args: not valid JSON at line 3, column 3/);
     expect(parseJsonInput('  ')).toMatchObject({ ok: false, message: expect.stringMatching(/empty/) });
@@ -164,25 +174,25 @@ describe('actions against a bridge', () => {
       },
       on: () => () => undefined,
     };
-    return { bridge: bridge as unknown as Parameters<typeof playgroundActions>[0], calls };
+    return { bridge: bridge as unknown as BridgeLike, calls };
   }
 
   it('an invalid args text is not sent and says why', async () => {
-    const s = createPlaygroundStore();
+    const { bridge, calls } = fakeBridge({});
+    const s = createPlaygroundStore(bridge);
     s.getState().upsertClient(info('c1'));
     s.getState().setDraft('c1', { argsText: '{oops' });
-    const { bridge, calls } = fakeBridge({});
-    expect(await playgroundActions(bridge, s).sendCall('c1')).toBeUndefined();
+    expect(await s.getState().sendCall('c1')).toBeUndefined();
     expect(calls).toHaveLength(0);
     expect(s.getState().columns.c1!.callProblem).toMatch(/^Args: not valid JSON/);
   });
 
   it('a call is sent with its timeout, recorded with its outcome, and can be re-sent as it was', async () => {
-    const s = createPlaygroundStore();
+    const { bridge, calls } = fakeBridge({ 'clients.call': (p) => ok((p as { args: unknown }).args, 4) });
+    const s = createPlaygroundStore(bridge);
     s.getState().upsertClient(info('c1'));
     s.getState().setDraft('c1', { uri: 'test.echo', argsText: '{"a":1}', timeoutText: '500' });
-    const { bridge, calls } = fakeBridge({ 'clients.call': (p) => ok((p as { args: unknown }).args, 4) });
-    const a = playgroundActions(bridge, s);
+    const a = s.getState();
     const id = await a.sendCall('c1');
     await a.resend('c1', id!);
     expect(calls.map((c) => c.params)).toEqual([
@@ -195,15 +205,38 @@ describe('actions against a bridge', () => {
   });
 
   it('a refused SUB shows the host message in the column', async () => {
-    const s = createPlaygroundStore();
-    s.getState().upsertClient(info('c1'));
-    s.getState().setDraft('c1', { channel: 'news' });
     const { bridge } = fakeBridge({
       'clients.sub': () => {
         throw new Error('SUB news: request refused by the server (NACK 403)');
       },
     });
-    await playgroundActions(bridge, s).subscribe('c1', false);
+    const s = createPlaygroundStore(bridge);
+    s.getState().upsertClient(info('c1'));
+    s.getState().setDraft('c1', { channel: 'news' });
+    await s.getState().subscribe('c1', false);
     expect(s.getState().columns.c1!.pubsubProblem).toMatch(/NACK 403/);
+  });
+});
+
+describe('the feed', () => {
+  it('loads clients and callee URIs, follows their events, and loads again when the link is back', async () => {
+    let clients = [info('c1')];
+    const host = testBridge({ 'clients.list': () => clients, 'callees.list': () => [{ uri: 'test.echo' }] });
+    const s = createPlaygroundStore(host.bridge);
+    const stop = startPlaygroundFeed(host.bridge, s, host.link);
+    await vi.waitFor(() => expect(s.getState().order).toEqual(['c1']));
+    expect(s.getState().calleeUris).toEqual(['test.echo']);
+    host.emit('clients.event', event('c1', 1));
+    expect(s.getState().columns.c1?.events).toHaveLength(1);
+    host.emit('callees.changed', [{ uri: 'user.b' }, { uri: 'test.echo' }]);
+    expect(s.getState().calleeUris).toEqual(['test.echo', 'user.b']);
+    // the host restarted meanwhile: its clients are new
+    clients = [info('c2')];
+    host.setLink('closed');
+    host.setLink('open');
+    await vi.waitFor(() => expect(s.getState().order).toEqual(['c1', 'c2']));
+    expect(s.getState().columns.c1?.info.state).toBe('closed');
+    stop();
+    expect(host.listening()).toBe(0);
   });
 });

@@ -1,9 +1,13 @@
 // The Playground's state: one column per Studio client (its connection info, what is typed in its
 // forms, its call history and its live events), plus the URIs callees serve (for autocompletion).
-// A framework-free store: bridge events and playground-actions.ts feed it, tests drive it directly,
-// and it outlives the view, so switching views keeps drafts, history and events.
+// Made as stores/README.md says, with what the buttons do: playground-feed.ts fills it from bridge
+// events, use-playground-store.ts is the view's one instance (it outlives the view, so switching views
+// keeps drafts, history and events); tests drive it with a fake bridge.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CallOutcome, ClientEvent, ClientInfo } from '../../../../shared/bridge/contract';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage } from '../../lib/error-message';
+import { parseJsonInput } from '../../lib/json-input';
 
 /** Calls kept per client, newest first. */
 export const MAX_HISTORY = 50;
@@ -78,6 +82,24 @@ export interface PlaygroundState {
   addEvent(ev: ClientEvent): void;
   clearEvents(clientId: string): void;
   setCalleeUris(uris: string[]): void;
+
+  // What the buttons do: bridge calls whose answers (and failures) land here. Every failure reaches
+  // the user as a message in the column it concerns; nothing is swallowed.
+  /** Loads the host's clients and callee URIs (the feed does on start and after a reconnection). */
+  reload(): Promise<void>;
+  /** Connects a client from the Add client form; false (and addProblem) when the host refused. */
+  connect(o: { name?: string; url?: string; allowedMessages?: string }): Promise<boolean>;
+  disconnect(clientId: string): Promise<void>;
+  /** Closes the client if it is still known to the host, and drops its column. */
+  remove(clientId: string): Promise<void>;
+  /** Sends the CALL typed in the column's form, after checking its args and timeout; returns its record id. */
+  sendCall(clientId: string): Promise<number | undefined>;
+  /** Sends a past call again, as it was (new uuid). */
+  resend(clientId: string, callId: number): Promise<number | undefined>;
+  /** SUB (or PSUB with `pattern`) to the channel typed in the column's form. */
+  subscribe(clientId: string, pattern: boolean): Promise<void>;
+  unsubscribe(clientId: string, channel: string, pattern: boolean): Promise<void>;
+  publish(clientId: string): Promise<void>;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -101,7 +123,7 @@ function gone(info: ClientInfo): ClientInfo {
   return { ...info, state: 'closed', pendingCalls: 0, subscriptions: [], closeReason: info.closeReason ?? 'disconnected' };
 }
 
-export function createPlaygroundStore(): PlaygroundStore {
+export function createPlaygroundStore(bridge: BridgeLike): PlaygroundStore {
   return createStore<PlaygroundState>()((set, get) => {
     const patchColumn = (clientId: string, f: (c: ClientColumn) => Partial<ClientColumn>) =>
       set((s) => {
@@ -109,6 +131,32 @@ export function createPlaygroundStore(): PlaygroundStore {
         if (!c) return s;
         return { columns: { ...s.columns, [clientId]: { ...c, ...f(c) } } };
       });
+
+    const runCall = async (clientId: string, c: { uri: string; argsText: string; args: unknown; timeoutMs?: number }) => {
+      const id = get().startCall(clientId, c);
+      try {
+        const outcome = await bridge.call('clients.call', {
+          clientId,
+          uri: c.uri,
+          args: c.args,
+          ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
+        });
+        get().finishCall(clientId, id, { outcome });
+      } catch (err) {
+        get().finishCall(clientId, id, { failure: errorMessage(err) });
+      }
+      return id;
+    };
+
+    /** Runs a SUB/UNSB/PUB; the host's refusal (or its answer's absence) is the column's pub/sub problem. */
+    const pubsub = async (clientId: string, f: () => Promise<void>) => {
+      try {
+        await f();
+        get().setPubsubProblem(clientId, undefined);
+      } catch (err) {
+        get().setPubsubProblem(clientId, errorMessage(err));
+      }
+    };
 
     return {
       order: [],
@@ -205,12 +253,131 @@ export function createPlaygroundStore(): PlaygroundStore {
       clearEvents: (clientId) => patchColumn(clientId, () => ({ events: [], droppedEvents: 0 })),
 
       setCalleeUris: (uris) => set({ calleeUris: [...new Set(uris)].sort() }),
+
+      async reload() {
+        try {
+          const [clients, callees] = await Promise.all([bridge.call('clients.list'), bridge.call('callees.list')]);
+          get().setClients(clients);
+          get().setCalleeUris(callees.map((c) => c.uri));
+        } catch {
+          // the status bar shows the link problem; the feed reloads when the link is back
+        }
+      },
+
+      async connect(o) {
+        set({ addProblem: undefined });
+        try {
+          const info = await bridge.call('clients.connect', {
+            ...(o.name?.trim() ? { name: o.name.trim() } : {}),
+            ...(o.url?.trim() ? { url: o.url.trim() } : {}),
+            ...(o.allowedMessages?.trim() ? { allowedMessages: o.allowedMessages.trim() } : {}),
+          });
+          get().upsertClient(info);
+          return true;
+        } catch (err) {
+          set({ addProblem: errorMessage(err) });
+          return false;
+        }
+      },
+
+      async disconnect(clientId) {
+        try {
+          get().upsertClient(await bridge.call('clients.disconnect', { clientId }));
+        } catch (err) {
+          get().setPubsubProblem(clientId, errorMessage(err));
+        }
+      },
+
+      async remove(clientId) {
+        const col = get().columns[clientId];
+        if (col && col.info.state !== 'closed') {
+          try {
+            await bridge.call('clients.disconnect', { clientId });
+          } catch {
+            // already gone on the host side: removing the column is all that is left to do
+          }
+        } else if (col) {
+          // a closed client the host still lists (closed by the server): make the host forget it too
+          await bridge.call('clients.disconnect', { clientId }).catch(() => undefined);
+        }
+        get().removeColumn(clientId);
+      },
+
+      async sendCall(clientId) {
+        const col = get().columns[clientId];
+        if (!col) return undefined;
+        const { uri, argsText, timeoutText } = col.draft;
+        if (!uri.trim()) {
+          get().setCallProblem(clientId, 'URI: empty; name the function to call, e.g. test.echo.');
+          return undefined;
+        }
+        const args = parseJsonInput(argsText, 'Args');
+        if (!args.ok) {
+          get().setCallProblem(clientId, args.message);
+          return undefined;
+        }
+        const timeout = parseTimeout(timeoutText);
+        if (!timeout.ok) {
+          get().setCallProblem(clientId, timeout.message);
+          return undefined;
+        }
+        return runCall(clientId, {
+          uri: uri.trim(),
+          argsText,
+          args: args.value,
+          ...(timeout.ms !== undefined ? { timeoutMs: timeout.ms } : {}),
+        });
+      },
+
+      async resend(clientId, callId) {
+        const r = get().columns[clientId]?.history.find((x) => x.id === callId);
+        if (!r) return undefined;
+        return runCall(clientId, {
+          uri: r.uri,
+          argsText: r.argsText,
+          args: r.args,
+          ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+        });
+      },
+
+      async subscribe(clientId, pattern) {
+        const col = get().columns[clientId];
+        if (!col) return;
+        const channel = col.draft.channel.trim();
+        if (!channel) {
+          get().setPubsubProblem(clientId, `${pattern ? 'Pattern' : 'Channel'}: empty; name what to subscribe to.`);
+          return;
+        }
+        await pubsub(clientId, async () => {
+          get().upsertClient(await bridge.call('clients.sub', { clientId, channel, pattern }));
+        });
+      },
+
+      unsubscribe: (clientId, channel, pattern) =>
+        pubsub(clientId, async () => {
+          get().upsertClient(await bridge.call('clients.unsb', { clientId, channel, pattern }));
+        }),
+
+      async publish(clientId) {
+        const col = get().columns[clientId];
+        if (!col) return;
+        const channel = col.draft.pubChannel.trim();
+        if (!channel) {
+          get().setPubsubProblem(clientId, 'PUB channel: empty; name the channel to publish to.');
+          return;
+        }
+        const payload = parseJsonInput(col.draft.pubPayloadText, 'Payload');
+        if (!payload.ok) {
+          get().setPubsubProblem(clientId, payload.message);
+          return;
+        }
+        await pubsub(clientId, async () => {
+          await bridge.call('clients.pub', { clientId, channel, args: payload.value });
+        });
+      },
     };
   });
 }
-
-/** The renderer's one instance; tests make their own with createPlaygroundStore. */
-export const playgroundStore = createPlaygroundStore();
 
 /** The record whose outcome the column shows. */
 export function shownCall(col: ClientColumn): CallRecord | undefined {

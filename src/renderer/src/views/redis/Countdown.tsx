@@ -1,6 +1,7 @@
 // Live TTLs and ages: the figures redis gave at `fetchedAt`, moved on by the local clock between two
 // refreshes so a countdown visibly counts down.
-import { ageNow, formatMs, ttlLeft } from './redis-store';
+import { formatMs } from '../../lib/format-ms';
+import { ageNow, ttlLeft } from './redis-store';
 import { useNow } from './use-now';
 
 export function TtlCountdown({

@@ -2,27 +2,17 @@
 // into trace events (Traces view); MONITOR slows redis, so the warning comes before it starts, and the
 // rate, drops and time left show while it runs.
 import { useEffect } from 'react';
-import { useStore } from 'zustand';
-import { getBridge } from '../../bridge/bridge';
-import { formatMs } from './redis-store';
-import { createWatchStore, MONITOR_WARNING, type WatchStore } from './watch-store';
-
-let store: WatchStore | undefined;
-function watchStore(): WatchStore {
-  if (!store) {
-    store = createWatchStore(getBridge().client);
-    store.getState().listen();
-  }
-  return store;
-}
+import { formatMs } from '../../lib/format-ms';
+import { useWatchStore, watchStore } from './use-redis-store';
+import { MONITOR_WARNING } from './watch-store';
 
 export function WatchPanel() {
   const s = watchStore();
-  const status = useStore(s, (x) => x.status);
-  const confirming = useStore(s, (x) => x.confirming);
-  const limitMin = useStore(s, (x) => x.limitMin);
-  const busy = useStore(s, (x) => x.busy);
-  const error = useStore(s, (x) => x.error);
+  const status = useWatchStore((x) => x.status);
+  const confirming = useWatchStore((x) => x.confirming);
+  const limitMin = useWatchStore((x) => x.limitMin);
+  const busy = useWatchStore((x) => x.busy);
+  const error = useWatchStore((x) => x.error);
   useEffect(() => {
     void s.getState().refresh();
   }, [s]);

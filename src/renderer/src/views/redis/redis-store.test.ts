@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { RedisTapMessage } from '../../../../shared/bridge/contract';
-import { createRedisStore, formatMs, type RedisBridge, redactUrl, splitList, TAP_KEEP, ttlLeft } from './redis-store';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { formatMs } from '../../lib/format-ms';
+import { startRedisFeed } from './redis-feed';
+import { createRedisStore, redactUrl, splitList, TAP_KEEP, ttlLeft } from './redis-store';
 
 /** A bridge that answers from a table and lets the test fire events. */
 function fakeBridge(answers: Record<string, (p: unknown) => unknown>) {
@@ -17,7 +20,7 @@ function fakeBridge(answers: Record<string, (p: unknown) => unknown>) {
       listeners.set(event, l);
       return () => listeners.delete(event);
     },
-  } as unknown as RedisBridge;
+  } as unknown as BridgeLike;
   return { bridge, calls, emit: (event: string, p: unknown) => listeners.get(event)?.(p) };
 }
 
@@ -113,7 +116,7 @@ describe('redis store', () => {
   test('tap messages arrive newest first and only the latest TAP_KEEP are kept', async () => {
     const { bridge, emit } = fakeBridge({ 'redis.tap': () => ({ tapId: 'tap-1' }) });
     const store = createRedisStore(bridge);
-    store.getState().listen();
+    startRedisFeed(bridge, store);
     await store.getState().tap(['news'], []);
     expect(store.getState().taps).toEqual([{ tapId: 'tap-1', channels: ['news'], patterns: [] }]);
     for (let i = 0; i < TAP_KEEP + 5; i++) {

@@ -1,12 +1,12 @@
 // The Redis view's state: the inspector's latest snapshot (polled while the view is visible), the
-// pending calls of the URIs the user opened, a peeked list page, taps and their messages. A vanilla
-// store fed through a bridge the caller hands in, so tests drive it with a fake.
+// pending calls of the URIs the user opened, a peeked list page, taps and their messages. Made as
+// stores/README.md says: redis-feed.ts fills it, use-redis-store.ts is its one instance; tests hand it
+// a fake bridge.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { ListPage, PendingCalls, RedisSnapshot, RedisTapMessage } from '../../../../shared/bridge/contract';
 import { redactUrl } from '../../../../shared/redact-url';
-
-export type RedisBridge = Pick<BridgeClient, 'call' | 'on'>;
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage as message } from '../../lib/error-message';
 
 /** Tap messages kept; older ones drop off (a busy channel must not grow the page without bound). */
 export const TAP_KEEP = 500;
@@ -80,15 +80,11 @@ export interface RedisState {
   tap(channels: string[], patterns: string[]): Promise<void>;
   untap(tapId: string): Promise<void>;
   clearTapMessages(): void;
-  /** Feeds tap events into the store; returns the unsubscribe. */
-  listen(): () => void;
+  /** A message on one of the taps (the newest first, at most TAP_KEEP). */
+  addTapMessage(m: RedisTapMessage): void;
 }
 
 export type RedisStore = StoreApi<RedisState>;
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Time left on a TTL read `fetchedAt`, as of `now`: redis counts down between two refreshes, so the UI
@@ -105,15 +101,6 @@ export function ageNow(ageMs: number | undefined, fetchedAt: number, now: number
   return ageMs + Math.max(0, now - fetchedAt);
 }
 
-/** `1.2 s`, `340 ms`, `3 min 4 s`: short enough for a table cell. */
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** A redis URL without its password (the host already redacts; this guards anything typed locally). */
 export { redactUrl };
 
@@ -125,7 +112,7 @@ export function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
-export function createRedisStore(bridge: RedisBridge, now: () => number = Date.now): RedisStore {
+export function createRedisStore(bridge: BridgeLike, now: () => number = Date.now): RedisStore {
   const store = createStore<RedisState>()((set, get) => {
     const act = async (what: string, fn: () => Promise<string>) => {
       set({ busy: true });
@@ -270,12 +257,10 @@ export function createRedisStore(bridge: RedisBridge, now: () => number = Date.n
 
       clearTapMessages: () => set({ tapMessages: [] }),
 
-      listen() {
-        return bridge.on('redis.tap', (m) => {
-          const list = [m, ...get().tapMessages];
-          if (list.length > TAP_KEEP) list.length = TAP_KEEP;
-          set({ tapMessages: list });
-        });
+      addTapMessage(m) {
+        const list = [m, ...get().tapMessages];
+        if (list.length > TAP_KEEP) list.length = TAP_KEEP;
+        set({ tapMessages: list });
       },
     };
   });

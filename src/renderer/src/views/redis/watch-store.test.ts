@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { WatchStatus } from '../../../../shared/bridge/contract';
-import { createWatchStore, type WatchBridge } from './watch-store';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { startWatchFeed } from './redis-feed';
+import { createWatchStore } from './watch-store';
 
 const running: WatchStatus = {
   running: true,
@@ -30,7 +32,7 @@ function fakeBridge() {
       listener = l;
       return () => undefined;
     },
-  } as unknown as WatchBridge;
+  } as unknown as BridgeLike;
   return { bridge, calls, emit: (s: WatchStatus) => listener?.(s) };
 }
 
@@ -60,7 +62,7 @@ describe('watch store', () => {
   test('status events update the live rate; stop says why it stopped; errors are kept for the user', async () => {
     const f = fakeBridge();
     const s = createWatchStore(f.bridge);
-    s.getState().listen();
+    startWatchFeed(f.bridge, s);
     f.emit({ ...running, rate: 1234 });
     expect(s.getState().status?.rate).toBe(1234);
     await s.getState().stop();

@@ -2,10 +2,9 @@
 // redis throughput, so starting takes two steps (ask, then confirm after the warning); a time limit
 // in minutes (default 5); the live status the host sends every second.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { WatchStatus } from '../../../../shared/bridge/contract';
-
-export type WatchBridge = Pick<BridgeClient, 'call' | 'on'>;
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage } from '../../lib/error-message';
 
 export const DEFAULT_LIMIT_MIN = 5;
 
@@ -19,7 +18,7 @@ export interface WatchState {
   limitMin: number;
   busy: boolean;
   error?: string;
-  listen(): () => void;
+  setStatus(status: WatchStatus): void;
   refresh(): Promise<void>;
   /** First step of starting: show the warning. */
   ask(): void;
@@ -32,21 +31,21 @@ export interface WatchState {
 
 export type WatchStore = StoreApi<WatchState>;
 
-export function createWatchStore(bridge: WatchBridge): WatchStore {
+export function createWatchStore(bridge: BridgeLike): WatchStore {
   return createStore<WatchState>()((set, get) => {
     const run = async (fn: () => Promise<WatchStatus>) => {
       set({ busy: true, error: undefined });
       try {
         set({ status: await fn(), busy: false });
       } catch (err) {
-        set({ busy: false, error: (err as Error).message });
+        set({ busy: false, error: errorMessage(err) });
       }
     };
     return {
       confirming: false,
       limitMin: DEFAULT_LIMIT_MIN,
       busy: false,
-      listen: () => bridge.on('watch.status', (s) => set({ status: s })),
+      setStatus: (status) => set({ status }),
       refresh: () => run(() => bridge.call('watch.status')),
       ask: () => set({ confirming: true, error: undefined }),
       cancel: () => set({ confirming: false }),

@@ -1,7 +1,7 @@
 // Send a MESSAGE (any JSON value) from one peer to the other; it goes at once, not batched. From an
 // attached 0.6/0.7 server's observer, what is sent is a request: {"name": ..., "data": ...}.
 import { useState } from 'react';
-import { parseJsonInput } from './json-input';
+import { parseJsonInput } from '../../lib/json-input';
 import { syncStore, useSyncStore } from './use-sync-store';
 
 export function MessageForm() {
@@ -43,7 +43,7 @@ export function MessageForm() {
         <button type="submit" disabled={!peer || !parsed.ok || sending}>
           {sending ? 'Sending…' : 'Send'}
         </button>
-        {!parsed.ok && <span className="sv-err">invalid JSON: {parsed.error}</span>}
+        {!parsed.ok && <span className="sv-err">invalid JSON: {parsed.reason}</span>}
         {peer && peer.generation !== 'seed' && (
           <span className="sv-muted">
             a {peer.generation} client sends a request: {'{"name": "...", "data": ...}'}

@@ -3,10 +3,23 @@
 import { useMemo } from 'react';
 import type { SyncChange } from '../../../../shared/bridge/contract';
 import { JsonTree } from '../../components/JsonTree';
-import { changedPaths, formatOp } from './revisions';
+import { OpLine } from './OpLine';
+import { changedPaths, type OpWithOld, withOldValues } from './revisions';
 import { syncStore, useSyncStore } from './use-sync-store';
 
 const SHOWN = 200;
+const OPS_SHOWN = 20;
+
+// a change never changes: its operations with their old values are worked out once
+const opsCache = new WeakMap<SyncChange, OpWithOld[]>();
+function opsOf(c: SyncChange): OpWithOld[] {
+  let ops = opsCache.get(c);
+  if (!ops) {
+    ops = withOldValues(c.before, c.patch, OPS_SHOWN);
+    opsCache.set(c, ops);
+  }
+  return ops;
+}
 
 function ChangeDetail({ change }: { change: SyncChange }) {
   const highlight = useMemo(() => changedPaths(change.patch), [change]);
@@ -55,14 +68,11 @@ export function PatchTimeline({ history }: { history: SyncChange[] }) {
                 rev {c.revision} · {new Date(c.at).toLocaleTimeString()} · {c.patch.length} ops
               </button>
               <ul className="sv-ops mono">
-                {c.patch.slice(0, 20).map((op, i) => (
-                  // operations have no identity beyond their place in the patch
-                  // biome-ignore lint/suspicious/noArrayIndexKey: see above
-                  <li key={i} data-testid="patch-op" className={`sv-op sv-op-${(op as { op?: string }).op ?? 'x'}`}>
-                    {formatOp(op)}
-                  </li>
+                {opsOf(c).map((entry, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: operations have no identity beyond their place in the patch
+                  <OpLine key={i} entry={entry} testId="patch-op" />
                 ))}
-                {c.patch.length > 20 && <li className="sv-muted">… {c.patch.length - 20} more</li>}
+                {c.patch.length > OPS_SHOWN && <li className="sv-muted">… {c.patch.length - OPS_SHOWN} more</li>}
               </ul>
             </li>
           ))}

@@ -1,10 +1,13 @@
-// The difference between any two revisions of the selected replica, as operations and as the later
-// state with the touched paths highlighted.
+// The difference between any two revisions of the selected replica: its operations, each with the value
+// it overwrites beside the new one, and the two states side by side with the touched paths highlighted.
 import { useMemo } from 'react';
 import type { SyncChange } from '../../../../shared/bridge/contract';
 import { JsonTree } from '../../components/JsonTree';
-import { changedPaths, diffRevisions, formatOp, revisionsOf, stateAt } from './revisions';
+import { OpLine } from './OpLine';
+import { changedPaths, diffRevisions, revisionsOf, stateAt, withOldValues } from './revisions';
 import { syncStore, useSyncStore } from './use-sync-store';
+
+const SHOWN_OPS = 200;
 
 export function RevisionDiff({ history }: { history: SyncChange[] }) {
   const revisions = revisionsOf(history);
@@ -16,6 +19,7 @@ export function RevisionDiff({ history }: { history: SyncChange[] }) {
   const to = toSel ?? last;
   const ops = useMemo(() => (from === undefined || to === undefined ? [] : diffRevisions(history, from, to)), [history, from, to]);
   const highlight = useMemo(() => changedPaths(ops), [ops]);
+  const shown = useMemo(() => (from === undefined ? [] : withOldValues(stateAt(history, from), ops, SHOWN_OPS)), [history, from, ops]);
   if (from === undefined || to === undefined) return null;
   const options = revisions.map((r) => (
     <option key={r} value={r}>
@@ -40,18 +44,20 @@ export function RevisionDiff({ history }: { history: SyncChange[] }) {
         </label>
         <span className="sv-muted">{ops.length === 0 ? 'no difference' : `${ops.length} operations`}</span>
       </div>
+      <ul className="sv-ops mono" data-testid="diff-ops">
+        {shown.map((entry, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: operations have no identity beyond their place
+          <OpLine key={i} entry={entry} />
+        ))}
+        {ops.length > SHOWN_OPS && <li className="sv-muted">… {ops.length - SHOWN_OPS} more</li>}
+      </ul>
       <div className="sv-pair">
-        <ul className="sv-ops mono" data-testid="diff-ops">
-          {ops.slice(0, 200).map((op, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: operations have no identity beyond their place
-            <li key={i} className={`sv-op sv-op-${op.op}`}>
-              {formatOp(op)}
-            </li>
-          ))}
-          {ops.length > 200 && <li className="sv-muted">… {ops.length - 200} more</li>}
-        </ul>
+        <div className="sv-tree" data-testid="diff-old-state">
+          <div className="sv-tree-head">rev {from} (old)</div>
+          <JsonTree key={`${from}-${to}`} value={stateAt(history, from)} openDepth={3} highlight={highlight} />
+        </div>
         <div className="sv-tree" data-testid="diff-state">
-          <div className="sv-tree-head">rev {to}</div>
+          <div className="sv-tree-head">rev {to} (new)</div>
           <JsonTree key={`${from}-${to}`} value={stateAt(history, to)} openDepth={3} highlight={highlight} />
         </div>
       </div>

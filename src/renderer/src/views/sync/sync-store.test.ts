@@ -1,16 +1,27 @@
-import { applyPatch, type Operation } from 'fast-json-patch';
 import { describe, expect, test } from 'vitest';
 import type { SyncChange, SyncHistoryStats, SyncOverview, SyncPeerInfo } from '../../../../shared/bridge/contract';
+import { applyPatch, type JsonValue, type Patch } from '../../../../shared/json-patch';
+import type { BridgeLike } from '../../bridge/bridge-like';
 import { DIVERGENCE_WINDOW_MS, trackDivergence } from './divergence';
-import { parseJsonInput } from './json-input';
-import { changedPaths, deepEqual, diffRevisions, diffValues, formatOp, replayTo, revisionsOf, stateAt } from './revisions';
-import { createSyncStore, historyKey, type SyncBridge, serverPeer } from './sync-store';
+import {
+  changedPaths,
+  deepEqual,
+  diffRevisions,
+  diffValues,
+  formatOp,
+  replayTo,
+  revisionsOf,
+  stateAt,
+  valueAt,
+  withOldValues,
+} from './revisions';
+import { createSyncStore, defaultSelection, historyKey, serverPeer } from './sync-store';
 
 /** A history made the way the host makes it: each change's before, patch and after. */
-function historyOf(start: unknown, patches: Operation[][], firstRevision = 1): SyncChange[] {
+function historyOf(start: JsonValue, patches: Patch[], firstRevision = 1): SyncChange[] {
   let doc = start;
   return patches.map((patch, i) => {
-    const after = applyPatch(doc, patch, true, false).newDocument;
+    const after = applyPatch(doc, patch);
     const c: SyncChange = { peerId: 'p', replica: 'local', revision: firstRevision + i, patch, before: doc, after, at: i };
     doc = after;
     return c;
@@ -58,8 +69,23 @@ describe('revision reconstruction', () => {
 describe('diff between revisions', () => {
   test('the operations turn the earlier state into the later one', () => {
     const ops = diffRevisions(history, 1, 4);
-    expect(applyPatch(stateAt(history, 1), ops, true, false).newDocument).toEqual(stateAt(history, 4));
+    expect(applyPatch(stateAt(history, 1) as JsonValue, ops)).toEqual(stateAt(history, 4));
     expect(ops.length).toBeGreaterThan(0);
+  });
+
+  test('a prepend is the one add a peer would send, not a replace of every element (issue 14)', () => {
+    const list = historyOf({ a: [1, 2, 3, 4, 5] }, [[{ op: 'add', path: '/a/0', value: 0 }]]);
+    expect(diffRevisions(list, 0, 1)).toEqual([{ op: 'add', path: '/a/0', value: 0 }]);
+    expect(diffRevisions(list, 1, 0)).toEqual([{ op: 'remove', path: '/a/0' }]);
+  });
+
+  test('a null root diffs and replays without crashing, both ways (issue 14)', () => {
+    const fromNull = historyOf(null, [[{ op: 'replace', path: '', value: { a: [0] } }], [{ op: 'replace', path: '', value: null }]]);
+    expect(diffRevisions(fromNull, 0, 1)).toEqual([{ op: 'replace', path: '', value: { a: [0] } }]);
+    expect(diffRevisions(fromNull, 1, 2)).toEqual([{ op: 'replace', path: '', value: null }]);
+    expect(diffRevisions(fromNull, 0, 2)).toEqual([]);
+    expect(replayTo(fromNull, 2)).toBeNull();
+    expect(diffValues(null, 'x')).toEqual([{ op: 'replace', path: '', value: 'x' }]);
   });
 
   test('the same revision twice is no difference; a scalar or null root is one replace', () => {
@@ -74,6 +100,37 @@ describe('diff between revisions', () => {
     expect(changedPaths([{ op: 'test', path: '/n', value: 0 }]).size).toBe(0);
     expect(changedPaths([{ op: 'move', from: '/a/x', path: '/b' }])).toEqual(new Set(['/b', '/a/x', '/a']));
     expect(changedPaths([{ op: 'replace', path: '', value: 1 }])).toEqual(new Set(['']));
+  });
+
+  test('each operation is paired with the value it overwrites, read just before it (issue 13)', () => {
+    const before = { note: 'first', items: [1, 2, 3] };
+    const ops: Patch = [
+      { op: 'replace', path: '/note', value: 'second' },
+      { op: 'remove', path: '/items/0' },
+      { op: 'replace', path: '/items/0', value: 20 },
+      { op: 'add', path: '/extra', value: true },
+    ];
+    expect(withOldValues(before, ops)).toEqual([
+      { op: ops[0], old: { value: 'first' } },
+      { op: ops[1], old: { value: 1 } },
+      // /items/0 after the remove is what was /items/1
+      { op: ops[2], old: { value: 2 } },
+      { op: ops[3] },
+    ]);
+    expect(withOldValues(before, ops, 1)).toHaveLength(1);
+    expect(withOldValues(null, [{ op: 'replace', path: '', value: 1 }])).toEqual([
+      { op: { op: 'replace', path: '', value: 1 }, old: { value: null } },
+    ]);
+    // a patch that does not apply to what is held: listed, without old values past the failure
+    expect(
+      withOldValues({}, [
+        { op: 'remove', path: '/x' },
+        { op: 'replace', path: '/y', value: 1 },
+      ]).map((e) => e.old),
+    ).toEqual([undefined, undefined]);
+    expect(valueAt({ a: [{ 'b/c': 0 }] }, '/a/0/b~1c')).toEqual({ value: 0 });
+    expect(valueAt({ a: [] }, '/a/01')).toBeUndefined();
+    expect(valueAt({}, '/constructor')).toBeUndefined();
   });
 
   test('an operation reads on one line', () => {
@@ -169,7 +226,7 @@ describe('sync store', () => {
         listeners[e] = l;
         return () => undefined;
       },
-    } as unknown as SyncBridge;
+    } as unknown as BridgeLike;
     return {
       bridge,
       calls,
@@ -179,13 +236,47 @@ describe('sync store', () => {
     };
   }
 
-  test('load reads the peers and every replica history, and shows the server side remote copy first', async () => {
+  test('load reads the peers and every replica history, and opens on a history with changes (issue 13)', async () => {
     const { bridge } = fakeBridge();
     const store = createSyncStore(bridge, () => 0);
     await store.getState().load();
     expect(store.getState().peers).toHaveLength(2);
     expect(store.getState().histories[historyKey('server-1', 'local')]).toHaveLength(4);
+    // the server side's remote copy has no change yet: its local data has four
+    expect(store.getState().selected).toEqual({ peerId: 'server-1', replica: 'local' });
+  });
+
+  test('the server side remote copy is shown first once it has changes, until the user picks a history', async () => {
+    const { bridge, emit } = fakeBridge();
+    const store = createSyncStore(bridge, () => 0);
+    store.getState().listen();
+    await store.getState().load();
+    const change = (peerId: string, replica: 'local' | 'remote', revision: number): SyncChange => ({
+      peerId,
+      replica,
+      revision,
+      patch: [{ op: 'replace', path: '', value: revision }],
+      before: revision - 1,
+      after: revision,
+      at: revision,
+    });
+    emit(change('server-1', 'remote', 1));
     expect(store.getState().selected).toEqual({ peerId: 'server-1', replica: 'remote' });
+    store.getState().select('studio-client', 'local');
+    emit(change('server-1', 'remote', 2));
+    expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
+    await store.getState().load();
+    expect(store.getState().selected).toEqual({ peerId: 'studio-client', replica: 'local' });
+  });
+
+  test('with no change anywhere the server side remote copy is the default; a replica with changes wins over it', () => {
+    const peers = [peer('studio-client', 'client', null, null), peer('server-1', 'server', null, null)];
+    expect(defaultSelection(peers, {})).toEqual({ peerId: 'server-1', replica: 'remote' });
+    expect(defaultSelection(peers, { 'server-1/remote': [], 'studio-client/remote': history })).toEqual({
+      peerId: 'studio-client',
+      replica: 'remote',
+    });
+    expect(defaultSelection([], {})).toBeUndefined();
   });
 
   test('a sync.change updates the replica and appends to its history; divergence follows', async () => {
@@ -297,12 +388,6 @@ describe('sync store', () => {
   });
 });
 
-test('JSON input: a value, null included, or why not', () => {
-  expect(parseJsonInput('null')).toEqual({ ok: true, value: null });
-  expect(parseJsonInput('{"a":')).toMatchObject({ ok: false });
-  expect(parseJsonInput('  ')).toMatchObject({ ok: false });
-});
-
 describe('attached and proxied sync targets (issue 12, item 5)', () => {
   const proxied = (side: 'client' | 'server', connId: string, local: unknown, remote: unknown, connected = true): SyncPeerInfo => ({
     ...peer(`proxy-1-${connId}-${side}`, side, local, remote),
@@ -356,7 +441,7 @@ describe('attached and proxied sync targets (issue 12, item 5)', () => {
         listeners[e] = l;
         return () => undefined;
       },
-    } as unknown as SyncBridge;
+    } as unknown as BridgeLike;
     const store = createSyncStore(bridge, () => 0);
     store.getState().listen();
     expect(await store.getState().attach('ws://h:1/ws', 'detect')).toEqual(target);

@@ -6,7 +6,6 @@
 // and what each let go: a change arrives as JSON, so here it holds its own copies of the data before
 // and after (nothing is shared between revisions as on the host), and is charged all three texts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import type {
   SyncChange,
   SyncGeneration,
@@ -16,9 +15,10 @@ import type {
   SyncTarget,
 } from '../../../../shared/bridge/contract';
 import { jsonSize } from '../../../../shared/json-size';
+import type { BridgeLike } from '../../bridge/bridge-like';
+import { errorMessage as message } from '../../lib/error-message';
 import { type DivergencePair, trackDivergence } from './divergence';
 
-export type SyncBridge = Pick<BridgeClient, 'call' | 'on'>;
 export type Replica = 'local' | 'remote';
 
 /** Changes kept per replica in the renderer (the host keeps 5000). */
@@ -46,6 +46,8 @@ export interface SyncState {
   histories: Record<string, SyncChange[]>;
   /** The history shown in the timeline. */
   selected?: { peerId: string; replica: Replica };
+  /** The user picked `selected`; until then it follows defaultSelection as histories fill. */
+  selectionChosen: boolean;
   /** The timeline entry opened (its revision). */
   openRevision?: number;
   /** The scrubber's revision; undefined follows the latest. */
@@ -55,6 +57,12 @@ export interface SyncState {
   divergence: DivergencePair[];
   notice?: { text: string; error: boolean };
   applying: boolean;
+  /**
+   * The local-data editor's text while the user edits it; undefined shows the peer's current data. Kept
+   * here, not in React state: the editor's text and the store's updates must render in one lane, or a
+   * store update rendering first would hand the editor a text older than what was just typed.
+   */
+  localDraft?: string;
   /** The host's history bounds and counts (from sync.overview). */
   hostHistory?: SyncHistoryStats;
   /** This view's own. */
@@ -72,6 +80,9 @@ export interface SyncState {
   scrub(revision: number | undefined): void;
   setDiff(from: number | undefined, to: number | undefined): void;
   setLocal(peerId: string, data: unknown): Promise<boolean>;
+  setLocalDraft(text: string | undefined): void;
+  /** Shows `text` as the view's notice. */
+  notify(text: string, error?: boolean): void;
   sendMessage(peerId: string, message: unknown): Promise<boolean>;
   /** Keeps a peer after it closes (false: lets it go; a closed one at once). */
   pin(peerId: string, pinned: boolean): Promise<boolean>;
@@ -87,10 +98,6 @@ export interface SyncState {
 
 export type SyncStore = StoreApi<SyncState>;
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The server peer shown beside the Studio client: the latest connected one (a reconnect makes a new one). */
 export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undefined {
   // the demo pair's: a proxied connection's server end belongs to its target
@@ -98,12 +105,25 @@ export function serverPeer(peers: readonly SyncPeerInfo[]): SyncPeerInfo | undef
   return servers.filter((p) => p.connected).at(-1) ?? servers.at(-1);
 }
 
-/** What the timeline shows first: the server side's remote copy, else the first peer's local data. */
-function defaultSelection(peers: readonly SyncPeerInfo[]): SyncState['selected'] {
+/**
+ * What the timeline shows until the user picks a history: the server side's remote copy (what the Studio
+ * client sent) when it has changes, else the first replica, in the picker's order, that has some; a
+ * replica with none only when no replica has any (issue 13: a fresh Studio opened on an empty timeline
+ * while the server's sample document sat in two other histories).
+ */
+export function defaultSelection(
+  peers: readonly SyncPeerInfo[],
+  histories: Readonly<Record<string, readonly SyncChange[]>> = {},
+): SyncState['selected'] {
+  const has = (peerId: string, replica: Replica) => (histories[historyKey(peerId, replica)]?.length ?? 0) > 0;
   const server = serverPeer(peers);
+  if (server && has(server.peerId, 'remote')) return { peerId: server.peerId, replica: 'remote' };
+  for (const p of peers) for (const r of ['local', 'remote'] as const) if (has(p.peerId, r)) return { peerId: p.peerId, replica: r };
   if (server) return { peerId: server.peerId, replica: 'remote' };
   return peers[0] ? { peerId: peers[0].peerId, replica: 'local' } : undefined;
 }
+
+const sameSelection = (a: SyncState['selected'], b: SyncState['selected']) => a?.peerId === b?.peerId && a?.replica === b?.replica;
 
 export interface SyncStoreLimits {
   maxChanges: number;
@@ -111,7 +131,7 @@ export interface SyncStoreLimits {
 }
 
 export function createSyncStore(
-  bridge: SyncBridge,
+  bridge: BridgeLike,
   now: () => number = Date.now,
   limits: SyncStoreLimits = { maxChanges: HISTORY_KEEP, maxBytes: HISTORY_MAX_BYTES },
 ): SyncStore {
@@ -174,228 +194,249 @@ export function createSyncStore(
     return { histories: out, held: { ...before, changes, bytes, droppedChanges, droppedBytes } };
   }
 
-  return createStore<SyncState>()((set, get) => ({
-    peers: [],
-    loading: false,
-    histories: {},
-    divergence: [],
-    applying: false,
-    targets: [],
-    attaching: false,
-    held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
+  return createStore<SyncState>()((set, get) => {
+    /** Until the user picks a history, the selection moves to the default as histories fill. */
+    const followDefault = (): void => {
+      const s = get();
+      if (s.selectionChosen && s.selected && s.peers.some((p) => p.peerId === s.selected!.peerId)) return;
+      const want = defaultSelection(s.peers, s.histories);
+      if (sameSelection(want, s.selected)) return;
+      set({ selected: want, openRevision: undefined, scrubRevision: undefined, diffFrom: undefined, diffTo: undefined });
+    };
+    return {
+      peers: [],
+      loading: false,
+      histories: {},
+      selectionChosen: false,
+      divergence: [],
+      applying: false,
+      targets: [],
+      attaching: false,
+      held: { maxChanges: limits.maxChanges, maxBytes: limits.maxBytes, changes: 0, bytes: 0, droppedChanges: 0, droppedBytes: 0 },
 
-    async load() {
-      if (get().loading) {
-        reloadWanted = true;
-        return;
-      }
-      set({ loading: true });
-      try {
-        const [peers, overview, targets] = await Promise.all([
-          bridge.call('sync.peers'),
-          bridge.call('sync.overview'),
-          // a host without sync attach (an older one) still shows its demo pair
-          bridge.call('sync.targets').catch(() => get().targets),
-        ]);
-        const entries = await Promise.all(
-          peers.flatMap((p) =>
-            (['local', 'remote'] as const).map(async (replica) => {
-              const h = await bridge.call('sync.history', { peerId: p.peerId, replica }).catch(() => []);
-              return [historyKey(p.peerId, replica), h.slice(-limits.maxChanges)] as const;
-            }),
-          ),
+      async load() {
+        if (get().loading) {
+          reloadWanted = true;
+          return;
+        }
+        set({ loading: true });
+        try {
+          const [peers, overview, targets] = await Promise.all([
+            bridge.call('sync.peers'),
+            bridge.call('sync.overview'),
+            // a host without sync attach (an older one) still shows its demo pair
+            bridge.call('sync.targets').catch(() => get().targets),
+          ]);
+          const entries = await Promise.all(
+            peers.flatMap((p) =>
+              (['local', 'remote'] as const).map(async (replica) => {
+                const h = await bridge.call('sync.history', { peerId: p.peerId, replica }).catch(() => []);
+                return [historyKey(p.peerId, replica), h.slice(-limits.maxChanges)] as const;
+              }),
+            ),
+          );
+          const histories: Record<string, SyncChange[]> = Object.fromEntries(entries);
+          // changes that arrived as events while the histories were being read are kept
+          for (const [key, mine] of Object.entries(get().histories)) {
+            const h = histories[key];
+            if (!h) continue;
+            const last = h.at(-1)?.revision ?? -1;
+            h.push(...mine.filter((c) => c.revision > last));
+          }
+          const kept = bounded(histories, get().held);
+          set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, targets, error: undefined });
+          followDefault();
+          get().checkDivergence();
+        } catch (err) {
+          set({ error: message(err) });
+        } finally {
+          set({ loading: false });
+          if (reloadWanted) {
+            reloadWanted = false;
+            void get().load();
+          }
+        }
+      },
+
+      onChange(c) {
+        if (c.replica === 'state') return;
+        const replica = c.replica;
+        const key = historyKey(c.peerId, replica);
+        const kept = bounded({ ...get().histories, [key]: [...(get().histories[key] ?? []), c] }, get().held);
+        const known = get().peers.some((p) => p.peerId === c.peerId);
+        const peers = get().peers.map((p) =>
+          p.peerId === c.peerId ? { ...p, [replica]: c.after, [replica === 'local' ? 'localRevision' : 'remoteRevision']: c.revision } : p,
         );
-        const histories: Record<string, SyncChange[]> = Object.fromEntries(entries);
-        // changes that arrived as events while the histories were being read are kept
-        for (const [key, mine] of Object.entries(get().histories)) {
-          const h = histories[key];
-          if (!h) continue;
-          const last = h.at(-1)?.revision ?? -1;
-          h.push(...mine.filter((c) => c.revision > last));
-        }
-        let selected = get().selected;
-        if (!selected || !peers.some((p) => p.peerId === selected!.peerId)) selected = defaultSelection(peers);
-        const kept = bounded(histories, get().held);
-        set({ peers, histories: kept.histories, held: kept.held, hostHistory: overview.history, selected, targets, error: undefined });
+        set({ histories: kept.histories, held: kept.held, peers });
+        followDefault();
         get().checkDivergence();
-      } catch (err) {
-        set({ error: message(err) });
-      } finally {
-        set({ loading: false });
-        if (reloadWanted) {
-          reloadWanted = false;
-          void get().load();
-        }
-      }
-    },
+        // a peer we have not seen (a new server connection): learn it and its history
+        if (!known) void get().load();
+      },
 
-    onChange(c) {
-      if (c.replica === 'state') return;
-      const replica = c.replica;
-      const key = historyKey(c.peerId, replica);
-      const kept = bounded({ ...get().histories, [key]: [...(get().histories[key] ?? []), c] }, get().held);
-      const known = get().peers.some((p) => p.peerId === c.peerId);
-      const peers = get().peers.map((p) =>
-        p.peerId === c.peerId ? { ...p, [replica]: c.after, [replica === 'local' ? 'localRevision' : 'remoteRevision']: c.revision } : p,
-      );
-      set({ histories: kept.histories, held: kept.held, peers });
-      get().checkDivergence();
-      // a peer we have not seen (a new server connection): learn it and its history
-      if (!known) void get().load();
-    },
+      checkDivergence(at = now()) {
+        set({ divergence: trackDivergence(get().divergence, get().peers, at) });
+      },
 
-    checkDivergence(at = now()) {
-      set({ divergence: trackDivergence(get().divergence, get().peers, at) });
-    },
-
-    select: (peerId, replica) =>
-      set({ selected: { peerId, replica }, openRevision: undefined, scrubRevision: undefined, diffFrom: undefined, diffTo: undefined }),
-    openChange: (openRevision) => set({ openRevision }),
-    scrub: (scrubRevision) => set({ scrubRevision }),
-    setDiff: (diffFrom, diffTo) => set({ diffFrom, diffTo }),
-
-    async setLocal(peerId, data) {
-      set({ applying: true });
-      try {
-        const info = await bridge.call('sync.setLocal', { peerId, data });
+      select: (peerId, replica) =>
         set({
-          peers: get().peers.map((p) => (p.peerId === peerId ? info : p)),
-          notice: { text: `applied to ${peerId}: the other peer's remote copy follows after the batching window`, error: false },
-        });
-        get().checkDivergence();
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot apply: ${message(err)}`, error: true } });
-        return false;
-      } finally {
-        set({ applying: false });
-      }
-    },
+          selected: { peerId, replica },
+          selectionChosen: true,
+          openRevision: undefined,
+          scrubRevision: undefined,
+          diffFrom: undefined,
+          diffTo: undefined,
+        }),
+      openChange: (openRevision) => set({ openRevision }),
+      scrub: (scrubRevision) => set({ scrubRevision }),
+      setDiff: (diffFrom, diffTo) => set({ diffFrom, diffTo }),
 
-    async sendMessage(peerId, msg) {
-      try {
-        await bridge.call('sync.message', { peerId, message: msg });
-        set({ notice: { text: `MESSAGE sent from ${peerId}`, error: false } });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot send: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
-
-    async pin(peerId, pinned) {
-      try {
-        get().onOverview(await bridge.call('sync.pin', { peerId, pinned }));
-        set({
-          notice: {
-            text: pinned ? `${peerId} is pinned: it stays here after it closes, until unpinned` : `${peerId} is unpinned`,
-            error: false,
-          },
-        });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot ${pinned ? 'pin' : 'unpin'} ${peerId}: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
-
-    onOverview(o) {
-      const byId = new Map(o.peers.map((p) => [p.peerId, p]));
-      const before = get().peers;
-      let changed = false;
-      const peers: SyncPeerInfo[] = [];
-      for (const p of before) {
-        const now = byId.get(p.peerId);
-        if (!now) {
-          changed = true;
-          continue;
+      async setLocal(peerId, data) {
+        set({ applying: true });
+        try {
+          const info = await bridge.call('sync.setLocal', { peerId, data });
+          set({
+            peers: get().peers.map((p) => (p.peerId === peerId ? info : p)),
+            notice: { text: `applied to ${peerId}: the other peer's remote copy follows after the batching window`, error: false },
+          });
+          get().checkDivergence();
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot apply: ${message(err)}`, error: true } });
+          return false;
+        } finally {
+          set({ applying: false });
         }
-        if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+      },
+
+      notify: (text, error = false) => set({ notice: { text, error } }),
+      setLocalDraft: (localDraft) => set({ localDraft }),
+
+      async sendMessage(peerId, msg) {
+        try {
+          await bridge.call('sync.message', { peerId, message: msg });
+          set({ notice: { text: `MESSAGE sent from ${peerId}`, error: false } });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot send: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
+
+      async pin(peerId, pinned) {
+        try {
+          get().onOverview(await bridge.call('sync.pin', { peerId, pinned }));
+          set({
+            notice: {
+              text: pinned ? `${peerId} is pinned: it stays here after it closes, until unpinned` : `${peerId} is unpinned`,
+              error: false,
+            },
+          });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot ${pinned ? 'pin' : 'unpin'} ${peerId}: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
+
+      onOverview(o) {
+        const byId = new Map(o.peers.map((p) => [p.peerId, p]));
+        const before = get().peers;
+        let changed = false;
+        const peers: SyncPeerInfo[] = [];
+        for (const p of before) {
+          const now = byId.get(p.peerId);
+          if (!now) {
+            changed = true;
+            continue;
+          }
+          if (now.connected === p.connected && now.pinned === p.pinned) peers.push(p);
+          else {
+            changed = true;
+            peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+          }
+        }
+        // most overviews only carry the host's new counts (sent after changes): nothing else to redo
+        if (!changed) set({ hostHistory: o.history });
         else {
-          changed = true;
-          peers.push({ ...p, connected: now.connected, pinned: now.pinned });
+          // the histories of the peers the host forgot go too (counted there, not as dropped here)
+          const histories: Record<string, SyncChange[]> = {};
+          for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
+          const kept = bounded(histories, get().held);
+          const selected = get().selected;
+          set({
+            peers,
+            histories: kept.histories,
+            held: kept.held,
+            hostHistory: o.history,
+            // the chosen history's peer is gone: back to following the default
+            ...(selected && !byId.has(selected.peerId) ? { selectionChosen: false } : {}),
+          });
+          followDefault();
+          get().checkDivergence();
         }
-      }
-      // most overviews only carry the host's new counts (sent after changes): nothing else to redo
-      if (!changed) set({ hostHistory: o.history });
-      else {
-        // the histories of the peers the host forgot go too (counted there, not as dropped here)
-        const histories: Record<string, SyncChange[]> = {};
-        for (const [key, h] of Object.entries(get().histories)) if (byId.has(key.slice(0, key.lastIndexOf('/')))) histories[key] = h;
-        const kept = bounded(histories, get().held);
-        const selected = get().selected;
-        set({
-          peers,
-          histories: kept.histories,
-          held: kept.held,
-          hostHistory: o.history,
-          ...(selected && !byId.has(selected.peerId)
-            ? { selected: defaultSelection(peers), openRevision: undefined, scrubRevision: undefined }
-            : {}),
-        });
-        get().checkDivergence();
-      }
-      const known = new Set(peers.map((p) => p.peerId));
-      if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
-    },
+        const known = new Set(peers.map((p) => p.peerId));
+        if (o.peers.some((p) => !known.has(p.peerId))) void get().load();
+      },
 
-    async attach(url, generation) {
-      set({ attaching: true });
-      try {
-        const t = await bridge.call('sync.attach', { url, generation });
-        set({
-          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
-          notice: {
-            text: `attached ${url}: generation ${t.generation}${generation === 'detect' ? ' (detected)' : ''}, watching only`,
-            error: false,
-          },
-        });
-        void get().load();
-        return t;
-      } catch (err) {
-        set({ notice: { text: `cannot attach ${url}: ${message(err)}`, error: true } });
-        return undefined;
-      } finally {
-        set({ attaching: false });
-      }
-    },
+      async attach(url, generation) {
+        set({ attaching: true });
+        try {
+          const t = await bridge.call('sync.attach', { url, generation });
+          set({
+            targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+            notice: {
+              text: `attached ${url}: generation ${t.generation}${generation === 'detect' ? ' (detected)' : ''}, watching only`,
+              error: false,
+            },
+          });
+          void get().load();
+          return t;
+        } catch (err) {
+          set({ notice: { text: `cannot attach ${url}: ${message(err)}`, error: true } });
+          return undefined;
+        } finally {
+          set({ attaching: false });
+        }
+      },
 
-    async startProxy(upstream, generation, listen) {
-      set({ attaching: true });
-      try {
-        const t = await bridge.call('sync.proxy', { upstream, generation, ...(listen ? { listen } : {}) });
-        set({
-          targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
-          notice: { text: `sync proxy to ${upstream}: point clients at ${t.listenUrl}`, error: false },
-        });
-        return t;
-      } catch (err) {
-        set({ notice: { text: `cannot start a sync proxy to ${upstream}: ${message(err)}`, error: true } });
-        return undefined;
-      } finally {
-        set({ attaching: false });
-      }
-    },
+      async startProxy(upstream, generation, listen) {
+        set({ attaching: true });
+        try {
+          const t = await bridge.call('sync.proxy', { upstream, generation, ...(listen ? { listen } : {}) });
+          set({
+            targets: [...get().targets.filter((x) => x.targetId !== t.targetId), t],
+            notice: { text: `sync proxy to ${upstream}: point clients at ${t.listenUrl}`, error: false },
+          });
+          return t;
+        } catch (err) {
+          set({ notice: { text: `cannot start a sync proxy to ${upstream}: ${message(err)}`, error: true } });
+          return undefined;
+        } finally {
+          set({ attaching: false });
+        }
+      },
 
-    async detach(targetId) {
-      try {
-        set({ targets: await bridge.call('sync.detach', { targetId }), notice: { text: `detached ${targetId}`, error: false } });
-        return true;
-      } catch (err) {
-        set({ notice: { text: `cannot detach ${targetId}: ${message(err)}`, error: true } });
-        return false;
-      }
-    },
+      async detach(targetId) {
+        try {
+          set({ targets: await bridge.call('sync.detach', { targetId }), notice: { text: `detached ${targetId}`, error: false } });
+          return true;
+        } catch (err) {
+          set({ notice: { text: `cannot detach ${targetId}: ${message(err)}`, error: true } });
+          return false;
+        }
+      },
 
-    listen() {
-      const offs = [
-        bridge.on('sync.overview', (o) => get().onOverview(o)),
-        bridge.on('sync.change', (c) => get().onChange(c)),
-        bridge.on('sync.targets', (targets) => set({ targets })),
-      ];
-      return () => {
-        for (const off of offs) off();
-      };
-    },
-  }));
+      listen() {
+        const offs = [
+          bridge.on('sync.overview', (o) => get().onOverview(o)),
+          bridge.on('sync.change', (c) => get().onChange(c)),
+          bridge.on('sync.targets', (targets) => set({ targets })),
+        ];
+        return () => {
+          for (const off of offs) off();
+        };
+      },
+    };
+  });
 }

@@ -2,6 +2,7 @@
 // total, and how the request ended (trace.chain's verdict), said in words.
 import { useStore } from 'zustand';
 import type { Chain } from '../../../../shared/trace/events';
+import { formatMs as ms } from '../../lib/format-ms';
 import { typeOf } from './event-columns';
 import type { TraceView } from './trace-store';
 
@@ -13,10 +14,6 @@ const verdicts: Record<Chain['verdict'], { tone: 'ok' | 'err' | 'warn' | 'plain'
   pending: { tone: 'plain', text: 'pending: no result yet' },
   event: { tone: 'ok', text: 'pub/sub: events delivered' },
 };
-
-function ms(v: number): string {
-  return v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`;
-}
 
 export function ChainWaterfall({ view }: { view: TraceView }) {
   const chainView = useStore(view.store, (s) => s.chain);

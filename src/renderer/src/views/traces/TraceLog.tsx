@@ -7,6 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TraceEvent } from '../../../../shared/trace/events';
+import { formatMs } from '../../lib/format-ms';
 import { dirOf, peerOf, sizeOf, targetOf, toneOf, typeOf } from './event-columns';
 import type { TraceView } from './trace-store';
 
@@ -35,8 +36,7 @@ const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, mini
 const integer = new Intl.NumberFormat();
 
 function ms(v: number | undefined): string {
-  if (v === undefined) return '';
-  return v < 10 ? `${v.toFixed(2)} ms` : `${number.format(v)} ms`;
+  return v === undefined ? '' : formatMs(v);
 }
 
 function bytes(v: number | undefined): string {

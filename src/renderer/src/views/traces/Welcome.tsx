@@ -2,6 +2,7 @@
 // clients at, in full) and a first step, a call whose waterfall opens. Dismissed once, remembered.
 import { useState } from 'react';
 import { getBridge } from '../../bridge/bridge';
+import { errorMessage } from '../../lib/error-message';
 import { useAppStore } from '../../stores/use-app-store';
 import { traceView } from './traces-instance';
 
@@ -52,7 +53,7 @@ export function Welcome() {
     try {
       setState({ done: await firstCall() });
     } catch (err) {
-      setState({ problem: (err as Error).message });
+      setState({ problem: errorMessage(err) });
     }
   };
   return (

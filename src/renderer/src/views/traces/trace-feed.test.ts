@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { BridgeEvents, ClientInfo } from '../../../../shared/bridge/contract';
 import type { TraceEvent, TraceStats } from '../../../../shared/trace/events';
+import type { BridgeLike } from '../../bridge/bridge-like';
 import { frame, ManualScheduler, mixed } from './test-events';
-import { type FeedClient, TraceFeed } from './trace-feed';
+import { TraceFeed } from './trace-feed';
 import { TraceView } from './trace-store';
 
 /** A host with `held` events (seq 1..n) answering the calls the feed makes. */
@@ -50,7 +51,7 @@ function fakeHost(held: TraceEvent[]) {
       listeners.set(event, l);
       return () => listeners.delete(event);
     },
-  } as unknown as FeedClient;
+  } as unknown as BridgeLike;
   return {
     client,
     calls,

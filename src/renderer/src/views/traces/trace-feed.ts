@@ -3,13 +3,12 @@
 // `trace` batches that arrive meanwhile wait; then it follows the live stream. The view drops what it
 // already holds by seq, so the overlap between the two is harmless.
 
-import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { CallOutcome } from '../../../../shared/bridge/contract';
 import type { TraceEvent } from '../../../../shared/trace/events';
+import type { BridgeLike } from '../../bridge/bridge-like';
 import type { LinkState } from '../../bridge/transport';
 import type { TraceView } from './trace-store';
 
-export type FeedClient = Pick<BridgeClient, 'call' | 'on'>;
 export interface FeedLink {
   onState(cb: (state: LinkState) => void): () => void;
 }
@@ -35,7 +34,7 @@ export class TraceFeed {
   #statsInFlight = false;
 
   constructor(
-    readonly client: FeedClient,
+    readonly client: BridgeLike,
     readonly view: TraceView,
     o: TraceFeedOptions = {},
   ) {

@@ -1,7 +1,7 @@
 // The Traces view's one store and feed. They outlive the view's component: events keep arriving
 // while another view is shown, and coming back shows them.
 import { getBridge } from '../../bridge/bridge';
-import { appStore } from '../../stores/app-store';
+import { appStore } from '../../stores/use-app-store';
 import { benchMode, installBenchHook } from './bench-hook';
 import { TraceFeed } from './trace-feed';
 import { TraceView } from './trace-store';
@@ -15,7 +15,7 @@ export function traceFeed(): TraceFeed {
     const { client, link } = getBridge();
     feed = new TraceFeed(client, traceView);
     if (benchMode()) installBenchHook(traceView);
-    else feed.start(link, { open: appStore.getState().link === 'open' });
+    else feed.start(link, { open: appStore().getState().link === 'open' });
   }
   return feed;
 }

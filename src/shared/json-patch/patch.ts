@@ -1,4 +1,6 @@
-// RFC 6902 JSON Patch: the diff our peers send and the applier for whatever the other side sends.
+// RFC 6902 JSON Patch: the diff our peers send and the applier for whatever the other side sends. Shared by
+// the engine's peers and the Studio's renderer, so that the diff a user sees between two revisions is the
+// patch a peer would send for that change. Browser-safe: no node:* imports.
 //
 // Applying goes through fast-json-patch, on copies of what it changes (the receiver keeps its last good
 // state when a patch fails). fast-json-patch deviates from RFC 6902 where juggler peers need it strict, so every operation is
@@ -15,9 +17,10 @@
 // express a change of the root's type, and turns a prepend into a replace of every element. The spec
 // (P1) pins `add /a/0` for a prepend and `remove /a/0` for dropping the first element.
 import { applyOperation, type Operation } from 'fast-json-patch';
-import { CloseCode, SyncError } from './errors';
+import { CloseCode, SyncError } from '../sync-error';
 import { DEFAULT_MAX_DEPTH, tooDeep, valueDepth } from './json-depth';
-import { escapePointerToken, isPlainObject, type JsonValue, jsonEqual } from './json-value';
+import { isPlainObject, type JsonValue, jsonEqual } from './json-value';
+import { escapePointerToken, parsePointer, unescapePointerToken } from './pointer';
 
 export type PatchOperation =
   | { op: 'add'; path: string; value: JsonValue }
@@ -237,10 +240,7 @@ function applyArrayRun(
   for (let index = start; index < start + count; index++) {
     const op = ops[index]!;
     try {
-      const token = op.path
-        .slice(op.path.lastIndexOf('/') + 1)
-        .replaceAll('~1', '/')
-        .replaceAll('~0', '~');
+      const token = unescapePointerToken(op.path.slice(op.path.lastIndexOf('/') + 1));
       if (op.op === 'add') {
         const at = token === '-' ? list.length : arrayIndex(token);
         if (at > list.length) throw new Error(`index ${token} is past the end of the array (length ${list.length})`);
@@ -481,16 +481,6 @@ function resolve(doc: JsonValue, path: string[]): JsonValue {
 function arrayIndex(token: string): number {
   if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new Error(`"${token}" is not an array index`);
   return Number(token);
-}
-
-/** RFC 6901 pointer to tokens. */
-export function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`pointer "${pointer}" must be empty or start with "/"`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function patchFailed(index: number, op: unknown, why: string): SyncError {

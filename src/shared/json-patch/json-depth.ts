@@ -2,7 +2,7 @@
 // limit before parsing it, and a patch that would make the data deeper than that limit: JSON.parse copes
 // with any depth, but JSON.stringify, our clone, diff and equality, and the Studio's views recurse, and one
 // 10 KB frame nested 5,000 deep overflowed the stack of every consumer (issue 11, items 1 and 2).
-import { CloseCode, SyncError } from './errors';
+import { CloseCode, SyncError } from '../sync-error';
 
 /**
  * Default limit on nesting, in arrays and objects, of a received message (its envelope included) and of

@@ -1,6 +1,7 @@
 // JSON values as they travel: checked at the API so that NaN, Infinity or undefined never reach the wire
 // (JSON.stringify would silently turn them into null or drop them, and the two replicas would diverge).
-import { SyncError } from './errors';
+import { SyncError } from '../sync-error';
+import { escapePointerToken } from './pointer';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -83,9 +84,4 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 export function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** RFC 6901: `~` becomes `~0`, `/` becomes `~1`. */
-export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
