@@ -1,29 +1,16 @@
 // Real redis-server processes for tests: a single node on a free loopback port, or a 3-master cluster.
 // Never the shared redis on 6379 (see ../shared/STACK.md, "Real redis in tests").
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freeLoopbackPort, launchRedisServer } from '../src/embedded-server/host/embedded-redis';
 
 const execFileAsync = promisify(execFile);
 
-export async function freePort(maxPort = 65535): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.unref();
-      srv.on('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    // cluster nodes need port + 10000 for their bus
-    if (port > 0 && port <= maxPort) return port;
-  }
-}
+/** A free loopback port; at most `maxPort` (cluster nodes need port + 10000 for their bus). */
+export const freePort = freeLoopbackPort;
 
 export interface RedisProcess {
   readonly port: number;
@@ -38,71 +25,17 @@ export interface RedisProcess {
   thaw(): void;
 }
 
-function waitReady(child: ChildProcess, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} not ready after 10 s:\n${out}`)), 10_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server on ${port} exited with ${code}:\n${out}`));
-    });
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error('redis-server not found: install it with `apt-get install -y redis-server`')
-          : err,
-      );
-    });
-  });
-}
-
+/** A redis-server of its own, started by the launcher of host/embedded-redis.ts. */
 export async function startRedis(opts: { port?: number; extraArgs?: string[] } = {}): Promise<RedisProcess> {
-  const port = opts.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'juggler-redis-'));
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(opts.extraArgs ?? [])],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await waitReady(child, port);
-  };
-  const stop = async (hard = false) => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill(hard ? 'SIGKILL' : 'SIGTERM');
-      // a frozen redis (freeze()) only acts on SIGTERM once it runs again
-      c.kill('SIGCONT');
-    });
-  };
-  await start();
+  const r = await launchRedisServer(opts);
+  // stop() may be followed by start(): the directory stays until the test process exits, when the launcher removes it
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    start,
-    async stop(hard) {
-      await stop(hard);
-    },
-    freeze() {
-      child?.kill('SIGSTOP');
-    },
-    thaw() {
-      child?.kill('SIGCONT');
-    },
+    port: r.port,
+    url: r.url,
+    start: () => r.start(),
+    stop: (hard) => r.kill(hard),
+    freeze: () => r.freeze(),
+    thaw: () => r.thaw(),
   };
 }
 

@@ -3,25 +3,10 @@
 // In src/shared because the JSON Patch module (json-patch/) throws it too, for the engine and the Studio's
 // renderer alike; the engine re-exports it from src/embedded-server/sync/errors.ts.
 
-/** Close codes (RFC 6455 §7.4.1) used by our peers. */
-export const CloseCode = {
-  /** Normal closure: `close()` was called. */
-  normal: 1000,
-  /** The server is shutting down, or a keepalive ping went unanswered. */
-  goingAway: 1001,
-  /** A frame that breaks the protocol: unknown type, missing field, unknown segment header. */
-  protocolError: 1002,
-  /** A binary frame: every generation speaks text frames only. */
-  unsupportedData: 1003,
-  /** Text that is not JSON, or a patch that cannot be applied to the current data. */
-  invalidPayload: 1007,
-  /** The frame comes from another generation than the one this peer is configured for. */
-  policyViolation: 1008,
-  /** A message over the configured size limit, nested too deep, or a patch with too many operations. */
-  messageTooBig: 1009,
-  /** Our own code failed on a message (a listener of this connection threw): only this connection ends. */
-  internalError: 1011,
-} as const;
+import { CloseCode } from './close-code';
+
+// The close codes are the one table of close-code.ts, re-exported for the modules that take them from here (json-patch/).
+export { CloseCode };
 
 export type SyncErrorCode =
   /** `send`, `set`, `flush` or a pending promise after the connection closed. */

@@ -2,8 +2,7 @@
 // with N concurrent workers, drops calls that expired before they were read, runs each function with
 // the time its call has left, and stores the result (or the error as {"error":{"message"}}) with
 // that remaining time as its TTL.
-import type { CallPayload } from '../broker/broker';
-import type { Popped, RedisBroker } from '../broker/redis/broker';
+import type { CalleeBroker, CallPayload, Popped } from '../broker/broker';
 import { RawJson } from '../message';
 
 export interface CallContext {
@@ -34,7 +33,8 @@ export interface Invocation {
 }
 
 export interface CalleeOptions {
-  broker: RedisBroker;
+  /** Only the callee role: it reads calls and pushes results. */
+  broker: CalleeBroker;
   /** URI → function. More can be registered before start(). */
   handlers?: Record<string, Thunk>;
   /** Calls run at the same time. Default 10. */
@@ -62,7 +62,7 @@ function newUriMetrics(): CalleeUriMetrics {
 }
 
 export class Callee {
-  readonly #broker: RedisBroker;
+  readonly #broker: CalleeBroker;
   readonly #handlers = new Map<string, Thunk>();
   readonly #workers: number;
   readonly #opts: CalleeOptions;

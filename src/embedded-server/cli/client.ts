@@ -2,10 +2,10 @@
 // printed with a timestamp. With stdin piped it runs the lines in order and exits at EOF, once pending
 // replies arrived (or expired) and a short grace passed for late events, so scripts and tests can drive it.
 import { createInterface } from 'node:readline';
+import { CloseCode } from '../../shared/close-code';
 import type { FrameRecord, JugglerClient } from '../client';
 import { createClient } from '../client/node';
 import { defaultClientOptions } from '../client/options';
-import { CloseCode } from '../message';
 import { defineCommand, durationFlag, type FlagSpec } from './flag-table';
 import { type ReplSession, ReplUsageError, runReplLine } from './repl-commands';
 
@@ -147,7 +147,7 @@ class Session implements ReplSession {
   }
 
   async shutdown(): Promise<void> {
-    if (this.client && this.client.state !== 'closed') await this.client.close(CloseCode.Normal, '');
+    if (this.client && this.client.state !== 'closed') await this.client.close(CloseCode.normal, '');
   }
 }
 

@@ -1,6 +1,8 @@
 // The commands of `juggler client`'s prompt, as the Go juggler-client has them (with one connection
 // instead of numbered ones). Replies are not awaited: every frame in and out is printed as it travels.
-import { CloseCode, RawJson } from '../message';
+
+import { CloseCode } from '../../shared/close-code';
+import { RawJson } from '../message';
 import { parseDuration } from './duration';
 
 /** What a REPL command acts on; implemented by cli/client.ts. */
@@ -120,7 +122,7 @@ export const replCommands: ReplCommand[] = [
     help: 'close the connection with a close frame (default 1000)',
     run(s, rest) {
       const [code, reason] = word(rest);
-      const n = code ? Number(code) : CloseCode.Normal;
+      const n = code ? Number(code) : CloseCode.normal;
       if (
         !Number.isInteger(n) ||
         !(n === 1000 || (n >= 3000 && n <= 4999) || (n >= 1001 && n <= 1014 && ![1004, 1005, 1006].includes(n)))

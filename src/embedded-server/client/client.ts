@@ -1,10 +1,13 @@
 // The juggler.0 client: one websocket connection, requests routed to their callers by uuid, events and
 // frames reported through a typed emitter. It imports no node:* module and no `ws`: the WebSocket
 // constructor comes from the options (client/node.ts supplies ws), so it runs in browsers unchanged.
+
+import { CloseCode } from '../../shared/close-code';
+import { Emitter } from '../../shared/emitter';
+import { ReadyState, type WebSocketLike } from '../../shared/websocket-like';
 import {
   type Ack,
   argsValue,
-  CloseCode,
   decodeResponse,
   type Evnt,
   encode,
@@ -20,11 +23,9 @@ import {
   type Res,
 } from '../message';
 import { backoffDelay } from './backoff';
-import { Emitter } from './emitter';
 import { ConnectError, ConnectionClosedError, NotConnectedError, ReconnectFailedError, SubprotocolError } from './errors';
 import { type ClientOptions, type ResolvedClientOptions, resolveOptions, SERVER_DEFAULT_CALL_TIMEOUT_MS, SUBPROTOCOL } from './options';
 import { type ExpiredCall, PendingRequests } from './pending-requests';
-import { ReadyState, type WebSocketLike } from './websocket-like';
 
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
@@ -127,16 +128,15 @@ export class JugglerClient extends Emitter<ClientEvents> {
     readonly url: string,
     options: ClientOptions = {},
   ) {
-    super((err, event) => {
-      // a listener that throws is reported on 'error'; one that throws from 'error' is rethrown apart
-      if (event !== 'error' && this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
-      else
-        setTimeout(() => {
-          throw err;
-        }, 0);
-    });
+    super();
     this.options = resolveOptions(options);
     this.#pending = new PendingRequests((call) => this.emit('exp', call));
+  }
+
+  /** A listener that throws is reported on 'error'; one that throws from 'error', or with no 'error' listener, is reported apart. */
+  protected override listenerFailed(event: keyof ClientEvents, error: unknown): void {
+    if (event !== 'error' && this.listenerCount('error') > 0) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    else super.listenerFailed(event, error);
   }
 
   get state(): ClientState {
@@ -171,7 +171,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
     if (this.#state !== 'connecting') {
       // close() was called during the handshake
       this.#ws?.close();
-      throw new ConnectionClosedError(CloseCode.Normal, 'closed by the client while connecting');
+      throw new ConnectionClosedError(CloseCode.normal, 'closed by the client while connecting');
     }
     this.#state = 'open';
     this.emit('open', { url: this.url, reconnected: false, resubscribed: 0 });
@@ -236,7 +236,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
   }
 
   /** Closes the connection with a closing handshake (and stops reconnecting); resolves once closed. */
-  close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
+  close(code: number = CloseCode.normal, reason = ''): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'idle') {
       this.#state = 'closed';
       return Promise.resolve();
@@ -344,7 +344,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
         if (ws.protocol !== SUBPROTOCOL) {
           fail(new SubprotocolError(this.url, ws.protocol));
           ws.onclose = null;
-          ws.close(CloseCode.ProtocolError, 'juggler.0 subprotocol required');
+          ws.close(CloseCode.protocolError, 'juggler.0 subprotocol required');
           return;
         }
         settled = true;
@@ -431,7 +431,7 @@ export class JugglerClient extends Emitter<ClientEvents> {
       ws.close(err.closeCode, err.closeReason);
     } catch {
       // browsers only let scripts send 1000 or 3000-4999; the reason still says what was wrong
-      ws.close(CloseCode.Normal, err.closeReason);
+      ws.close(CloseCode.normal, err.closeReason);
     }
   }
 

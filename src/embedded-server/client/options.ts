@@ -1,8 +1,9 @@
 // Every client option, with its default, in one place: the library, `juggler client` and `juggler load`
 // all read their defaults from here.
+
+import type { WebSocketCtor } from '../../shared/websocket-like';
 import type { BackoffOptions } from './backoff';
 import { InvalidOptionError, NoWebSocketError } from './errors';
-import type { WebSocketCtor } from './websocket-like';
 
 /** The subprotocol offered in the handshake; the only one this client speaks. */
 export const SUBPROTOCOL = 'juggler.0';

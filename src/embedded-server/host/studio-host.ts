@@ -3,42 +3,33 @@
 // the callee playground, the Studio's own clients, the data-sync pair, the redis inspector, and the
 // trace bus that records all of their traffic. A redis the Studio did not start is only attached
 // (attachment.ts): watched, never written to. No Electron here: the desktop shell and the web host
-// both use it.
+// both use it. The parts that run on their own are started first, as a StudioStack (studio-stack.ts);
+// the host is built around it and subscribes to what they report (stack.events).
 import type { CalleeInfo, HostInfo, HostStatus, MetricsSample, WatchingSummary } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { BridgeDispatcher } from '../bridge/dispatcher';
 import { RedisBroker } from '../broker/redis/broker';
 import { callTimeoutKey } from '../broker/redis/keys';
 import { redactUrl } from '../broker/redis/options';
-import { Callee, type Thunk } from '../callee/callee';
-import { demoHandlers } from '../callee/demo';
-import type { PlaygroundLimits } from '../playground/limits';
+import { Callee } from '../callee/callee';
 import { Playground } from '../playground/playground';
-import { JugglerServer } from '../server/server';
-import { TraceBus } from '../trace/trace-bus';
+import type { JugglerServer } from '../server/server';
+import type { TraceBus } from '../trace/trace-bus';
 import { type AttachedCallees, HostAttachment } from './attachment';
 import { ClientPool } from './client-pool';
-import { defaultDataDir } from './data-dir';
-import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
+import type { EmbeddedRedis } from './embedded-redis';
 import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { HostProxies } from './proxies';
 import { HostRedisWatch } from './redis-watch';
+import { delayedDemoHandlers, type StackFaults, type StudioStack, type StudioStackOptions, startStudioStack } from './studio-stack';
 import { SyncAttach } from './sync-attach';
-import { SyncDemo } from './sync-demo';
-import type { SyncHistoryLimits } from './sync-history';
-import { HostTracer } from './tracer';
+import type { SyncDemo } from './sync-demo';
+import type { HostTracer } from './tracer';
 
-export interface StudioHostOptions {
+export interface StudioHostOptions extends StudioStackOptions {
   mode?: HostInfo['mode'];
-  /**
-   * The redis the Studio's own stack runs on and writes to (`--studio-redis`); default: a private
-   * redis-server started (and stopped) by the host. `pubsubUrl` and `cluster` are about this one.
-   */
-  studioRedisUrl?: string;
-  pubsubUrl?: string;
-  cluster?: boolean;
   /**
    * A redis the Studio did not start (`--redis`): attached at start, watched only (see attachment.ts).
    * Nothing of the Studio runs there unless callees.serveOnAttached switches the callees on.
@@ -46,21 +37,6 @@ export interface StudioHostOptions {
   attachRedisUrl?: string;
   /** `attachRedisUrl` is a seed node of a Redis Cluster. */
   attachCluster?: boolean;
-  /** Where the juggler server listens. Default 127.0.0.1 on a free port. */
-  serverHost?: string;
-  serverPort?: number;
-  /** Callee handlers and settings. Default: the platform's config dir (see data-dir.ts). */
-  dataDir?: string;
-  /** Trace events held. Default 1,000,000. */
-  traceCapacity?: number;
-  /** Limits of user callees (time per call, memory, workers); see playground/limits.ts. */
-  playgroundLimits?: Partial<PlaygroundLimits>;
-  /** Demo callee workers. Default 10. */
-  demoWorkers?: number;
-  /** Bounds of the sync history (changes per replica, patch text); defaults in host/sync-history.ts. */
-  syncHistory?: Partial<SyncHistoryLimits>;
-  /** Host log lines (redis health, errors no client saw). */
-  log?: (line: string) => void;
 }
 
 const version = '0.1.0';
@@ -76,27 +52,42 @@ export class StudioHost {
   /** Sync servers watched or proxied from the Sync view (sync.attach, sync.proxy). */
   readonly syncAttach: SyncAttach;
   readonly watch: HostRedisWatch;
-  calleeDelayMs = 0;
+  readonly redisUrl: string;
+  readonly embedded: EmbeddedRedis | undefined;
+  readonly tracer: HostTracer;
+  readonly serverBroker: RedisBroker;
+  readonly server: JugglerServer;
+  readonly demoBroker: RedisBroker;
+  readonly demoCallee: Callee;
+  readonly playground: Playground;
+  readonly playgroundBroker: RedisBroker;
+  readonly sync: SyncDemo;
+  readonly dataDir: string;
+  readonly #faults: StackFaults;
   #redisUp = true;
   #lastRedisError: string | undefined;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
   readonly startedAt = Date.now();
 
-  private constructor(
+  /** Builds the host around a started stack (StudioHost.start does both). */
+  constructor(
     readonly options: StudioHostOptions,
-    readonly redisUrl: string,
-    readonly embedded: EmbeddedRedis | undefined,
-    readonly tracer: HostTracer,
-    readonly serverBroker: RedisBroker,
-    readonly server: JugglerServer,
-    readonly demoBroker: RedisBroker,
-    readonly demoCallee: Callee,
-    readonly playground: Playground,
-    readonly playgroundBroker: RedisBroker,
-    readonly sync: SyncDemo,
-    readonly dataDir: string,
+    stack: StudioStack,
   ) {
+    const { tracer, server, sync, redisUrl, embedded } = stack;
+    this.redisUrl = redisUrl;
+    this.embedded = embedded;
+    this.tracer = tracer;
+    this.serverBroker = stack.serverBroker;
+    this.server = server;
+    this.demoBroker = stack.demoBroker;
+    this.demoCallee = stack.demoCallee;
+    this.playground = stack.playground;
+    this.playgroundBroker = stack.playgroundBroker;
+    this.sync = sync;
+    this.dataDir = stack.dataDir;
+    this.#faults = stack.faults;
     this.trace = tracer.bus;
     this.clients = new ClientPool(() => server.url, {
       onClient: (id, client, traceName) => tracer.client(id, client, traceName),
@@ -147,6 +138,13 @@ export class StudioHost {
       (level, message) => tracer.log(level, 'watch', message),
     );
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
+    stack.events.on('health', (up, error) => this.#health(up, error));
+    stack.events.on('calleeLog', (l) => this.dispatcher.emit('callees.log', l));
+    // built only while a UI is attached: it lists every peer
+    stack.events.on('syncPeers', () => {
+      if (this.dispatcher.sessions > 0) this.dispatcher.emit('sync.overview', this.sync.overview());
+    });
+    stack.events.on('syncChange', (c) => this.dispatcher.emit('sync.change', c));
     // with no UI attached the batches would be built only to be thrown away by emit()
     tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50, active: () => this.dispatcher.sessions > 0 });
     this.#timers.push(
@@ -160,111 +158,32 @@ export class StudioHost {
   }
 
   static async start(o: StudioHostOptions = {}): Promise<StudioHost> {
-    const log = o.log ?? (() => undefined);
-    const tracer = new HostTracer(new TraceBus({ capacity: o.traceCapacity }));
-    const embedded = o.studioRedisUrl ? undefined : await startEmbeddedRedis();
-    const redisUrl = o.studioRedisUrl ?? embedded!.url;
-    const cleanup: (() => Promise<unknown>)[] = [];
-    let hostRef: StudioHost | undefined;
-    const onHealth = (ev: { connection: string; up: boolean; error?: string }) => {
-      if (hostRef) hostRef.#health(ev.up, ev.error);
-      tracer.log(ev.up ? 'info' : 'warn', 'redis', `${ev.connection} ${ev.up ? 'is back' : `is unavailable: ${ev.error}`}`);
-      log(`redis ${ev.connection} ${ev.up ? 'is back' : `is unavailable (${ev.error})`}`);
-    };
-    const brokerOpts = (role: 'server' | 'callee', name: string) => ({
-      url: redisUrl,
-      pubsubUrl: o.pubsubUrl,
-      cluster: o.cluster,
-      clientName: name,
-      onHealth,
-      onOp: tracer.redisOps(role),
-    });
+    const stack = await startStudioStack(o);
+    let host: StudioHost;
     try {
-      const serverBroker = await RedisBroker.connect(brokerOpts('server', 'studio-server'));
-      cleanup.push(() => serverBroker.close());
-      const server = new JugglerServer({
-        broker: serverBroker,
-        hooks: { ...tracer.serverHooks(), onError: (e) => log(`server: ${e.message}`) },
-      });
-      await server.listen({ host: o.serverHost ?? '127.0.0.1', port: o.serverPort ?? 0 });
-      cleanup.push(() => server.close());
-
-      const demoBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-demo'));
-      cleanup.push(() => demoBroker.close());
-      const demoCallee = new Callee({
-        broker: demoBroker,
-        handlers: delayedDemoHandlers(() => hostRef?.calleeDelayMs ?? 0),
-        workers: o.demoWorkers ?? 10,
-        onInvocation: tracer.calleeInvocations('demo'),
-        onError: (e) => log(`demo callee: ${e.message}`),
-      });
-      demoCallee.start();
-      cleanup.push(() => demoCallee.stop());
-
-      const dataDir = o.dataDir ?? defaultDataDir();
-      const playgroundBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-playground'));
-      cleanup.push(() => playgroundBroker.close());
-      const playground = await Playground.open({
-        broker: playgroundBroker,
-        dataDir,
-        limits: o.playgroundLimits,
-        onInvocation: tracer.playgroundInvocations(),
-        onLog: (l) => {
-          tracer.log(l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'info', `callee ${l.uri}`, l.text);
-          hostRef?.dispatcher.emit('callees.log', {
-            uri: l.uri,
-            level: l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'log',
-            message: l.text,
-            at: l.at,
-          });
-        },
-        onError: (e) => log(`playground: ${e.message}`),
-      });
-      cleanup.push(() => playground.close());
-
-      const sync = await SyncDemo.start({
-        history: o.syncHistory,
-        // built only while a UI is attached: it lists every peer
-        onPeers: () => {
-          if (hostRef && hostRef.dispatcher.sessions > 0) hostRef.dispatcher.emit('sync.overview', hostRef.sync.overview());
-        },
-        onChange: (c) => {
-          tracer.syncChange(c);
-          hostRef?.dispatcher.emit('sync.change', c);
-        },
-        onFrame: (peerId, dir, text) => tracer.syncFrame(peerId, dir, text),
-      });
-      cleanup.push(() => sync.close());
-
-      const host = new StudioHost(
-        o,
-        redisUrl,
-        embedded,
-        tracer,
-        serverBroker,
-        server,
-        demoBroker,
-        demoCallee,
-        playground,
-        playgroundBroker,
-        sync,
-        dataDir,
-      );
-      hostRef = host;
+      host = new StudioHost(o, stack);
     } catch (err) {
-      for (const c of cleanup.reverse()) await c().catch(() => undefined);
-      await embedded?.stop();
+      await stack.stop();
       throw err;
     }
     if (o.attachRedisUrl) {
       try {
-        await hostRef.attachment.attach(o.attachRedisUrl, o.attachCluster ?? false);
+        await host.attachment.attach(o.attachRedisUrl, o.attachCluster ?? false);
       } catch (err) {
-        await hostRef.close();
+        await host.close();
         throw err;
       }
     }
-    return hostRef;
+    return host;
+  }
+
+  /** Each demo call waits this long before it runs (a fault the UI sets). */
+  get calleeDelayMs(): number {
+    return this.#faults.calleeDelayMs;
+  }
+
+  set calleeDelayMs(ms: number) {
+    this.#faults.calleeDelayMs = ms;
   }
 
   log(line: string): void {
@@ -274,7 +193,7 @@ export class StudioHost {
   #health(up: boolean, error?: string): void {
     this.#redisUp = up;
     if (error) this.#lastRedisError = error;
-    if (this.dispatcher) this.dispatcher.emit('status', this.status());
+    this.dispatcher.emit('status', this.status());
   }
 
   info(): HostInfo {
@@ -401,10 +320,9 @@ export class StudioHost {
   async expireCall(uri: string, msgUUID: string): Promise<boolean> {
     // the Redis view offers it on the calls it shows: those of the attached redis while one is attached
     this.attachment.assertWritable("letting a call's TTL lapse");
-    const key = callTimeoutKey(uri, msgUUID);
-    const n = await this.serverBroker.client.pexpire(key, 1);
-    this.tracer.log('info', 'fault', `let the TTL of ${key} lapse (${n ? 'done' : 'no such pending call'})`);
-    return n === 1;
+    const done = await this.serverBroker.expireCall(uri, msgUUID);
+    this.tracer.log('info', 'fault', `let the TTL of ${callTimeoutKey(uri, msgUUID)} lapse (${done ? 'done' : 'no such pending call'})`);
+    return done;
   }
 
   async pauseRedis(pause: boolean): Promise<HostStatus> {
@@ -488,17 +406,4 @@ export class StudioHost {
     await this.trace.close();
     await this.embedded?.stop();
   }
-}
-
-/** The demo handlers, each run delayed by the callee-delay fault in force. */
-function delayedDemoHandlers(delayMs: () => number): Record<string, Thunk> {
-  const delayed: Record<string, Thunk> = {};
-  for (const [uri, fn] of Object.entries(demoHandlers)) {
-    delayed[uri] = async (args, ctx) => {
-      const ms = delayMs();
-      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-      return fn(args, ctx);
-    };
-  }
-  return delayed;
 }

@@ -1,19 +1,7 @@
 // Protocol errors: each has a stable code, a message that says what was wrong, and the websocket close
 // code to send. The connection that sent the bad frame is closed with it; nothing else is affected.
 
-/** Websocket close codes (RFC 6455 section 7.4.1) used by juggler.0 peers. */
-export const CloseCode = {
-  Normal: 1000,
-  GoingAway: 1001,
-  ProtocolError: 1002,
-  UnsupportedData: 1003,
-  InvalidPayload: 1007,
-  PolicyViolation: 1008,
-  MessageTooBig: 1009,
-  InternalError: 1011,
-  TryAgainLater: 1013,
-} as const;
-export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+import { CloseCode } from '../../shared/close-code';
 
 export type ProtocolErrorCode =
   | 'INVALID_JSON'
@@ -28,16 +16,16 @@ export type ProtocolErrorCode =
   | 'FRAME_TOO_BIG';
 
 const closeCodes: Record<ProtocolErrorCode, CloseCode> = {
-  INVALID_JSON: CloseCode.InvalidPayload,
-  NOT_AN_OBJECT: CloseCode.InvalidPayload,
-  MISSING_META: CloseCode.ProtocolError,
-  INVALID_TYPE: CloseCode.ProtocolError,
-  UNKNOWN_TYPE: CloseCode.ProtocolError,
-  TYPE_NOT_ALLOWED: CloseCode.PolicyViolation,
-  INVALID_UUID: CloseCode.ProtocolError,
-  INVALID_PAYLOAD: CloseCode.InvalidPayload,
-  BINARY_FRAME: CloseCode.UnsupportedData,
-  FRAME_TOO_BIG: CloseCode.MessageTooBig,
+  INVALID_JSON: CloseCode.invalidPayload,
+  NOT_AN_OBJECT: CloseCode.invalidPayload,
+  MISSING_META: CloseCode.protocolError,
+  INVALID_TYPE: CloseCode.protocolError,
+  UNKNOWN_TYPE: CloseCode.protocolError,
+  TYPE_NOT_ALLOWED: CloseCode.policyViolation,
+  INVALID_UUID: CloseCode.protocolError,
+  INVALID_PAYLOAD: CloseCode.invalidPayload,
+  BINARY_FRAME: CloseCode.unsupportedData,
+  FRAME_TOO_BIG: CloseCode.messageTooBig,
 };
 
 export class ProtocolError extends Error {

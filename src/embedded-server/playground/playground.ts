@@ -3,7 +3,7 @@
 // memory limits (see worker-source.ts for what that isolation is, and is not). Saving a handler
 // compiles it, loads it in a fresh worker, and only then swaps it in with Callee.register, so popping
 // never stops and a broken edit never replaces a working version. Handlers persist in dataDir.
-import type { RedisBroker } from '../broker/redis/broker';
+import type { CalleeBroker } from '../broker/broker';
 import { Callee, type Invocation, type Thunk } from '../callee/callee';
 import { compileHandler, type Diagnostic, HANDLER_LANGUAGES, type HandlerLanguage } from './compile';
 import { DurationStats } from './duration-stats';
@@ -89,7 +89,8 @@ export type SaveResult =
     };
 
 export interface PlaygroundOptions {
-  broker: RedisBroker;
+  /** Its callees' broker: only the callee role (the Playground serves calls, it makes none). */
+  broker: CalleeBroker;
   /** Handlers are stored in `<dataDir>/callees/`. */
   dataDir: string;
   onInvocation?: (inv: PlaygroundInvocation) => void;

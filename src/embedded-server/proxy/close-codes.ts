@@ -7,7 +7,7 @@
 //   as 1001 Going Away with a reason saying so; dropping the other TCP connection too would lose the
 //   frames still queued toward it.
 // 1015 (TLS failure) is treated like 1006.
-import { CloseCode } from '../message';
+import { CloseCode } from '../../shared/close-code';
 
 export const NO_STATUS = 1005;
 export const ABNORMAL = 1006;
@@ -16,7 +16,7 @@ export const TLS_FAILURE = 1015;
 /** The code to send, or undefined for a close frame without a code. */
 export function wireCloseCode(code: number): number | undefined {
   if (code === NO_STATUS) return undefined;
-  if (code === ABNORMAL || code === TLS_FAILURE) return CloseCode.GoingAway;
+  if (code === ABNORMAL || code === TLS_FAILURE) return CloseCode.goingAway;
   return code;
 }
 

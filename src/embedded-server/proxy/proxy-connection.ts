@@ -4,7 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { type WebSocketServer } from 'ws';
-import { CloseCode, truncateUtf8 } from '../message';
+import { CloseCode } from '../../shared/close-code';
+import { truncateUtf8 } from '../message';
 import { offeredProtocols } from '../server/upgrade';
 import { wireCloseCode, wireCloseReason } from './close-codes';
 import { ProxyError } from './errors';
@@ -40,11 +41,11 @@ export interface ConnectionContext {
 function closeCodeOf(err: Error): number {
   switch ((err as { code?: string }).code) {
     case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
-      return CloseCode.MessageTooBig;
+      return CloseCode.messageTooBig;
     case 'WS_ERR_INVALID_UTF8':
-      return CloseCode.InvalidPayload;
+      return CloseCode.invalidPayload;
     default:
-      return CloseCode.ProtocolError;
+      return CloseCode.protocolError;
   }
 }
 
@@ -84,7 +85,7 @@ export class ProxyConnection {
       if (settled) return;
       settled = true;
       up.terminate();
-      this.#done({ code: CloseCode.GoingAway, reason: 'the client left before the upstream answered', by: 'client', refused: true });
+      this.#done({ code: CloseCode.goingAway, reason: 'the client left before the upstream answered', by: 'client', refused: true });
     };
     socket.once('close', clientGone);
     socket.on('error', () => socket.destroy());
@@ -153,7 +154,7 @@ export class ProxyConnection {
       // calling back: the upstream connection must not be left open for nobody
       if (this.state === 'connecting') {
         up.terminate();
-        this.#done({ code: CloseCode.GoingAway, reason: 'the client left while the upstream accepted', by: 'client', refused: true });
+        this.#done({ code: CloseCode.goingAway, reason: 'the client left while the upstream accepted', by: 'client', refused: true });
       }
     });
   }
@@ -203,7 +204,7 @@ export class ProxyConnection {
   #failed(side: 'client' | 'upstream', err: Error): void {
     if (this.state === 'closed') return;
     const reason = `proxy: the ${side} connection failed: ${err.message}`;
-    this.#closeSide(side === 'client' ? this.upstream : this.client!, CloseCode.GoingAway, reason);
+    this.#closeSide(side === 'client' ? this.upstream : this.client!, CloseCode.goingAway, reason);
     this.#done({ code: closeCodeOf(err), reason: err.message, by: 'proxy' });
     this.ctx.hooks.onError?.(new ProxyError('CONNECTION_FAILED', `${this.info.id}: ${reason}`), this.info.id);
   }

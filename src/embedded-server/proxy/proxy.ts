@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCode } from '../message';
+import { CloseCode } from '../../shared/close-code';
 import { ProxyError } from './errors';
 import type { ProxyHooks } from './hooks';
 import { type ProxyOptions, proxyDefaults } from './options';
@@ -166,7 +166,7 @@ export class JugglerProxy {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#heartbeat);
-    for (const c of [...this.#conns.values()]) c.close(CloseCode.GoingAway, 'proxy shutting down');
+    for (const c of [...this.#conns.values()]) c.close(CloseCode.goingAway, 'proxy shutting down');
     const server = this.#server;
     if (server) {
       await new Promise<void>((resolve) => {

@@ -1,8 +1,9 @@
 // One websocket connection of the server: its identity, what it may send, its write queue with the
 // limits, and how it is closed. Protocol processing lives in process.ts; this file only moves frames.
 import type WebSocket from 'ws';
-import type { EventListener } from '../broker/redis/pubsub';
-import { CloseCode, encodeFrame, type MessageType, type Response, truncateUtf8 } from '../message';
+import { CloseCode } from '../../shared/close-code';
+import type { EventListener } from '../broker/broker';
+import { encodeFrame, type MessageType, type Response, truncateUtf8 } from '../message';
 import type { ResolvedServerOptions } from './options';
 
 export type ConnState = 'accepting' | 'connected' | 'closed';
@@ -76,13 +77,13 @@ export class Connection {
     const text = encodeFrame(msg);
     if (text.length > this.opts.writeLimit && Buffer.byteLength(text) > this.opts.writeLimit) {
       this.close(
-        CloseCode.MessageTooBig,
+        CloseCode.messageTooBig,
         `outgoing frame of ${Buffer.byteLength(text)} bytes exceeds the write limit of ${this.opts.writeLimit}`,
       );
       return;
     }
     if (this.ws.bufferedAmount > this.opts.writeQueueLimit) {
-      this.close(CloseCode.PolicyViolation, `slow consumer: more than ${this.opts.writeQueueLimit} bytes waiting to be written`);
+      this.close(CloseCode.policyViolation, `slow consumer: more than ${this.opts.writeQueueLimit} bytes waiting to be written`);
       return;
     }
     if (this.#unflushed++ === 0) this.#oldestUnflushedAt = performance.now();
@@ -118,7 +119,7 @@ export class Connection {
   /** Drops the TCP connection at once (a peer that does not answer pings or close frames). */
   terminate(reason: string): void {
     if (this.state === 'closed') return;
-    this.#markClosed({ code: CloseCode.GoingAway, reason, by: 'server' });
+    this.#markClosed({ code: CloseCode.goingAway, reason, by: 'server' });
     this.ws.terminate();
   }
 

@@ -1,10 +1,11 @@
 // What the server does with each request (Go: ProcessMsg): CALL → push to the call list, PUB →
 // PUBLISH, SUB/UNSB → (un)subscribe on the shared subscriber; each answered with ACK, or NACK when
 // refused. A NACK always says why in words a user can act on.
+
+import { CloseCode } from '../../shared/close-code';
 import { BrokerError } from '../broker/broker';
 import {
   type Call,
-  CloseCode,
   MessageType,
   NackCode,
   newAck,
@@ -52,7 +53,7 @@ async function processCall(srv: JugglerServer, conn: Connection, call: Call, sen
     return;
   }
   if (srv.options.closeUri && uri === srv.options.closeUri) {
-    conn.close(CloseCode.Normal, 'bye');
+    conn.close(CloseCode.normal, 'bye');
     return;
   }
   if (srv.options.panicUri && uri === srv.options.panicUri) {

@@ -5,10 +5,9 @@ import { createServer, type Server as HttpServer, type IncomingMessage } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { Closable, EventPayload } from '../broker/broker';
-import type { RedisBroker } from '../broker/redis/broker';
+import { CloseCode } from '../../shared/close-code';
+import type { BrokerStatus, CallerBroker, Closable, EventPayload, PubSubBroker } from '../broker/broker';
 import {
-  CloseCode,
   decodeRequest,
   type Message,
   type MessageType,
@@ -50,8 +49,11 @@ export interface ServerHooks {
   onError?: (err: Error) => void;
 }
 
+/** The broker roles a server uses: it pushes calls and reads their results, publishes and subscribes, and shows the broker's counters. */
+export type ServerBroker = CallerBroker & PubSubBroker & Pick<BrokerStatus, 'metrics'>;
+
 export interface JugglerServerConfig {
-  broker: RedisBroker;
+  broker: ServerBroker;
   options?: ServerOptions;
   /** Middleware around every message in and out (Go's handler chain). */
   handlers?: Handler[];
@@ -74,7 +76,7 @@ export class JugglerServer {
   readonly id = newUUID();
   readonly metrics: ServerMetrics = newServerMetrics();
   readonly options: ResolvedServerOptions;
-  readonly broker: RedisBroker;
+  readonly broker: ServerBroker;
   readonly router = new ResultRouter();
   readonly #conns = new Set<Connection>();
   readonly #hooks: ServerHooks;
@@ -232,9 +234,9 @@ export class JugglerServer {
   #wsProtocolError(conn: Connection, err: Error): void {
     if (conn.state === 'closed') return;
     const sym = Object.getOwnPropertySymbols(err).find((x) => x.description === 'status-code');
-    const code = (sym ? (err as unknown as Record<symbol, number>)[sym] : undefined) ?? CloseCode.ProtocolError;
+    const code = (sym ? (err as unknown as Record<symbol, number>)[sym] : undefined) ?? CloseCode.protocolError;
     const reason =
-      code === CloseCode.MessageTooBig
+      code === CloseCode.messageTooBig
         ? `frame exceeds the read limit of ${this.options.readLimit} bytes`
         : `websocket protocol error: ${err.message}`;
     this.metrics.ClosedForErrors++;
@@ -380,7 +382,7 @@ export class JugglerServer {
       // a paused connection is silent because we stopped reading it, not because the client is gone
       if (idle > this.options.readTimeoutMs && !conn.readPaused) {
         this.metrics.ClosedForErrors++;
-        conn.close(CloseCode.GoingAway, `read timeout: nothing received for ${this.options.readTimeoutMs} ms`);
+        conn.close(CloseCode.goingAway, `read timeout: nothing received for ${this.options.readTimeoutMs} ms`);
       } else if (ping > 0 && idle > ping && conn.ws.readyState === WebSocket.OPEN) {
         conn.ws.ping();
       }
@@ -405,7 +407,7 @@ export class JugglerServer {
         new Promise<void>((resolve) => {
           if (c.ws.readyState === WebSocket.CLOSED) return resolve();
           c.ws.once('close', () => resolve());
-          c.close(CloseCode.GoingAway, 'server shutting down');
+          c.close(CloseCode.goingAway, 'server shutting down');
         }),
     );
     await Promise.all(closing);

@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { Emitter } from '../../shared/emitter';
 import { redactUrl } from '../../shared/redact-url';
-import { Emitter } from '../sync/emitter';
 import type { Generation } from '../sync/generation';
 import { type WireDecodeError, WireReplicas } from './wire-replicas';
 
@@ -68,12 +68,12 @@ export interface ProxyRefusal {
 }
 
 export interface SyncProxyEvents {
-  [name: string]: unknown;
-  connection: ProxiedConnection;
-  frame: ProxyFrame;
-  close: ProxyClose;
-  refused: ProxyRefusal;
-  decodeError: WireDecodeError & { connId: string };
+  [name: string]: unknown[];
+  connection: [ProxiedConnection];
+  frame: [ProxyFrame];
+  close: [ProxyClose];
+  refused: [ProxyRefusal];
+  decodeError: [WireDecodeError & { connId: string }];
 }
 
 export class SyncProxy extends Emitter<SyncProxyEvents> {

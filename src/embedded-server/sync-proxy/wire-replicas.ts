@@ -12,9 +12,8 @@
 // Nothing here may throw at the proxy: every failure (bad JSON, unknown type, a patch that cannot be
 // applied, a value too deep for the codecs) is counted and reported through `decodeError`, and the
 // frame is still forwarded by the caller.
-
+import { Emitter } from '../../shared/emitter';
 import type { Patch } from '../../shared/json-patch/patch';
-import { Emitter } from '../sync/emitter';
 import { detectGeneration, type Generation } from '../sync/generation';
 import { type ChangeEvent, Replica } from '../sync/replica';
 import { decodeClientMessage, decodeServerMessage } from '../sync/request-codec';
@@ -39,11 +38,11 @@ export interface WireDecodeError {
 }
 
 export interface WireReplicasEvents {
-  [name: string]: unknown;
-  change: WireChange;
-  decodeError: WireDecodeError;
+  [name: string]: unknown[];
+  change: [WireChange];
+  decodeError: [WireDecodeError];
   /** The generation became known (given, or detected from the first frame that tells). */
-  generation: Generation;
+  generation: [Generation];
 }
 
 export class WireReplicas extends Emitter<WireReplicasEvents> {

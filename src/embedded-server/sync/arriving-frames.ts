@@ -3,8 +3,10 @@
 // A peer that declares a large frame and sends it slowly, or never ends it, holds that memory like
 // unfinished 0.7 segments do (issue 11, item 3), on every generation: so the bytes read since the last
 // complete message count against the same server budget and time limit. Node only (server side).
+
+import { CloseCode } from '../../shared/close-code';
 import type { SyncError } from './errors';
-import { CloseCode, protocolError } from './errors';
+import { protocolError } from './errors';
 import type { UnfinishedBudget, UnfinishedHolder } from './segmenter';
 
 export class ArrivingFrames implements UnfinishedHolder {

@@ -23,8 +23,8 @@ export interface Notification {
 }
 
 export interface ClientPeerEvents extends PeerEvents {
-  change: ChangeEvent;
-  notify: Notification;
+  change: [ChangeEvent];
+  notify: [Notification];
 }
 
 export class ClientPeer extends Peer<ClientPeerEvents> {

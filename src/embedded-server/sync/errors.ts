@@ -1,8 +1,9 @@
 // The sync protocol's errors: the type lives in src/shared (the JSON Patch module throws it too); the
 // helpers that make the engine's connection errors are here.
-import { CloseCode, SyncError, type SyncErrorCode } from '../../shared/sync-error';
+import { CloseCode } from '../../shared/close-code';
+import { SyncError, type SyncErrorCode } from '../../shared/sync-error';
 
-export { CloseCode, SyncError, type SyncErrorCode } from '../../shared/sync-error';
+export { SyncError, type SyncErrorCode } from '../../shared/sync-error';
 
 export function connectionClosed(what: string): SyncError {
   return new SyncError(

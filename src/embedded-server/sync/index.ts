@@ -1,10 +1,11 @@
 // The juggler data-sync protocol: peers (no sockets), the ws server binding and the browser-safe client.
 
+export { CloseCode } from '../../shared/close-code';
 export { cloneJson, type JsonValue, jsonEqual } from '../../shared/json-patch/json-value';
 export { applyPatch, diff, type Patch, type PatchOperation } from '../../shared/json-patch/patch';
 export { Batcher, type SyncDelay } from './batcher';
 export { ClientPeer, type ClientPeerOptions, type Notification } from './client-peer';
-export { CloseCode, SyncError, type SyncErrorCode } from './errors';
+export { SyncError, type SyncErrorCode } from './errors';
 export { detectGeneration, GENERATIONS, type Generation, isGeneration } from './generation';
 export { type CloseEvent, type FrameSink, Peer } from './peer';
 export { SyncClient, type SyncClientOptions } from './reconnecting-client';

@@ -1,8 +1,9 @@
 // Shared by the seed and 0.6 codecs: parse one text frame into an object with a string `type`, and turn a
 // frame of the wrong generation into an error that says so.
 
+import { CloseCode } from '../../shared/close-code';
 import { isPlainObject, type JsonValue } from '../../shared/json-patch/json-value';
-import { CloseCode, protocolError, type SyncError } from './errors';
+import { protocolError, type SyncError } from './errors';
 import { detectGeneration, type Generation } from './generation';
 
 export function parseTypedObject(frame: string, expected: Generation): { [key: string]: JsonValue } {

@@ -2,10 +2,11 @@
 // transport ping), keepalive and closing on bad input. A binding (ws-server, ws-client, a test) hands it
 // received frames and the socket's close, and gives it a FrameSink to write to. No socket in here.
 
+import { CloseCode } from '../../shared/close-code';
+import { Emitter } from '../../shared/emitter';
 import { DEFAULT_MAX_DEPTH, textDepth, tooDeep } from '../../shared/json-patch/json-depth';
 import type { PatchLimits } from '../../shared/json-patch/patch';
-import { Emitter } from './emitter';
-import { CloseCode, connectionClosed, protocolError, type SyncError } from './errors';
+import { connectionClosed, protocolError, type SyncError } from './errors';
 import type { Generation } from './generation';
 import { Keepalive, type KeepaliveOptions } from './keepalive';
 import { DEFAULT_MAX_SEGMENT_SIZE, DEFAULT_UNFINISHED_MESSAGE_TIMEOUT, Reassembler, segment, type UnfinishedBudget } from './segmenter';
@@ -25,10 +26,10 @@ export interface CloseEvent {
 }
 
 export interface PeerEvents {
-  [name: string]: unknown;
-  close: CloseEvent;
+  [name: string]: unknown[];
+  close: [CloseEvent];
   /** A protocol error that closed this connection (also carried by the close event). */
-  error: SyncError;
+  error: [SyncError];
 }
 
 export interface PeerOptions {

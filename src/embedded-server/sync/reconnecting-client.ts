@@ -3,10 +3,10 @@
 // connections, so revisions keep growing; the remote one goes back to null on every close (spec).
 // Browser-safe: no node:* imports.
 
+import { Emitter } from '../../shared/emitter';
 import type { JsonValue } from '../../shared/json-patch/json-value';
 import type { SyncDelay } from './batcher';
 import type { ClientPeer, Notification } from './client-peer';
-import { Emitter } from './emitter';
 import { connectionClosed } from './errors';
 import type { Generation } from './generation';
 import type { CloseEvent } from './peer';
@@ -32,15 +32,15 @@ export interface SyncClientOptions extends SocketOptions {
 }
 
 export interface SyncClientEvents {
-  [name: string]: unknown;
-  connected: { address: string };
-  disconnected: { address: string } & CloseEvent;
+  [name: string]: unknown[];
+  connected: [{ address: string }];
+  disconnected: [{ address: string } & CloseEvent];
   /** The remote data (seed) or the server state (0.6/0.7) changed; also its reset to null on close. */
-  change: ChangeEvent;
+  change: [ChangeEvent];
   /** The local data changed (seed). */
-  localChange: ChangeEvent;
-  notify: Notification;
-  message: JsonValue;
+  localChange: [ChangeEvent];
+  notify: [Notification];
+  message: [JsonValue];
 }
 
 export class SyncClient extends Emitter<SyncClientEvents> {

@@ -2,10 +2,9 @@
 // a revision that grows by one on every change. Change events carry the patch and the data before and
 // after, so that a UI can scrub through the history of a replica. Revisions share what did not change
 // between them (patch.ts applies copy on write): values, befores and afters are read-only.
-
+import { Emitter } from '../../shared/emitter';
 import { cloneJson, type JsonValue } from '../../shared/json-patch/json-value';
 import { applyPatch, diff, type Patch, type PatchLimits } from '../../shared/json-patch/patch';
-import { Emitter } from './emitter';
 
 export interface ChangeEvent {
   /** 1 for the first change of this replica, then +1 per change; never reused, also across reconnects. */
@@ -15,7 +14,7 @@ export interface ChangeEvent {
   readonly after: JsonValue;
 }
 
-export class Replica extends Emitter<{ change: ChangeEvent }> {
+export class Replica extends Emitter<{ change: [ChangeEvent] }> {
   private current: JsonValue = null;
   private rev = 0;
 

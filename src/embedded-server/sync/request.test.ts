@@ -1,8 +1,9 @@
 // Generations 0.6 and 0.7 over real websockets: the spec's conformance cases N1-N13, N16, N18-N20
 // (N14, N15 and N17 are HTTP matters, in ws-server.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '../../shared/close-code';
 import type { ClientPeer } from './client-peer';
-import { CloseCode, type SyncError } from './errors';
+import type { SyncError } from './errors';
 import type { CloseEvent } from './peer';
 import type { ServerPeer } from './server-peer';
 import { nextConnection, rawSocket, requestClient, sleep, until } from './test-support';

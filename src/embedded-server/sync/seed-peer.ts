@@ -25,11 +25,11 @@ export interface SeedPeerOptions extends PeerOptions {
 
 export interface SeedPeerEvents extends PeerEvents {
   /** One per received DATA. */
-  remoteChange: ChangeEvent;
+  remoteChange: [ChangeEvent];
   /** One per setLocalData that changed the value. */
-  localChange: ChangeEvent;
+  localChange: [ChangeEvent];
   /** A MESSAGE payload (not an rpc one when rpc is enabled). */
-  message: JsonValue;
+  message: [JsonValue];
 }
 
 export class SeedPeer extends Peer<SeedPeerEvents> {

@@ -1,8 +1,9 @@
 // Generation seed over real websockets: the spec's conformance cases S1-S12.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { CloseCode } from '../../shared/close-code';
 import type { SyncDelay } from './batcher';
-import { CloseCode, SyncError } from './errors';
+import { SyncError } from './errors';
 import type { ChangeEvent } from './replica';
 import type { SeedPeer } from './seed-peer';
 import { NodeWebSocket, nextConnection, rawSocket, seedClient, sleep, until } from './test-support';

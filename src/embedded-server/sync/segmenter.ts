@@ -1,6 +1,8 @@
 // Generation 0.7 transport: every text frame is one header character and a payload. `0` ends a user
 // message, `1` is a segment with more to follow, `2` is a ping request, `3` its response.
-import { CloseCode, protocolError, type SyncError } from './errors';
+
+import { CloseCode } from '../../shared/close-code';
+import { protocolError, type SyncError } from './errors';
 import { mismatch } from './message-decoding';
 
 export const DEFAULT_MAX_SEGMENT_SIZE = 65_536;

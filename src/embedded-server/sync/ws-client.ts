@@ -1,21 +1,14 @@
 // The websocket binding, client side, for Node and browsers: no node:* imports. Takes any WebSocket-like
 // constructor (the browser's, or `ws`'s in Node) and turns one socket into one peer.
+
+import { CloseCode } from '../../shared/close-code';
+import type { WebSocketLike } from '../../shared/websocket-like';
 import { ClientPeer, type ClientPeerOptions } from './client-peer';
-import { CloseCode, SyncError } from './errors';
+import { SyncError } from './errors';
 import type { FrameSink, Peer } from './peer';
 import { SeedPeer, type SeedPeerOptions } from './seed-peer';
 
-/** The part of the WHATWG WebSocket a client needs; `ws`'s WebSocket has it too. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  binaryType?: string;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(
-    type: 'open' | 'message' | 'close' | 'error',
-    listener: (event: { data?: unknown; code?: number; reason?: string; message?: string }) => void,
-  ): void;
-}
+export type { WebSocketLike };
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
@@ -54,18 +47,19 @@ function open<P extends Pick<Peer, 'receive' | 'transportClosed'>>(
     ws.binaryType = 'arraybuffer';
     let peer: P | undefined;
     let error = '';
-    ws.addEventListener('error', (event) => {
-      error = event.message ?? 'websocket error';
-    });
-    ws.addEventListener('open', () => {
+    ws.onerror = (event) => {
+      // ws gives an ErrorEvent with a message; the DOM gives a bare Event
+      error = (event as { message?: string }).message ?? 'websocket error';
+    };
+    ws.onopen = () => {
       peer = makePeer({
         send: (frame) => ws.send(frame),
         close: (code, reason) => ws.close(code, reason),
       });
       resolve(peer);
-    });
-    ws.addEventListener('message', (event) => peer?.receive(event.data as string, typeof event.data !== 'string'));
-    ws.addEventListener('close', (event) => {
+    };
+    ws.onmessage = (event) => peer?.receive(event.data as string, typeof event.data !== 'string');
+    ws.onclose = (event) => {
       if (peer) return peer.transportClosed(event.code ?? CloseCode.normal, event.reason ?? '');
       reject(
         new SyncError(
@@ -73,7 +67,7 @@ function open<P extends Pick<Peer, 'receive' | 'transportClosed'>>(
           `cannot connect to ${address}${error ? `: ${error}` : ''} (check the address, path and credentials)`,
         ),
       );
-    });
+    };
   });
 }
 

@@ -6,12 +6,13 @@ import { createServer as createHttpsServer, type ServerOptions as HttpsServerOpt
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { CloseCode } from '../../shared/close-code';
+import { Emitter } from '../../shared/emitter';
 import { StaticFolder } from '../http/static-folder';
 import { ArrivingFrames } from './arriving-frames';
 import { BASIC_AUTH_CHALLENGE, type BasicAuthOptions, isAuthorized } from './basic-auth';
 import type { SyncDelay } from './batcher';
-import { Emitter } from './emitter';
-import { CloseCode, SyncError } from './errors';
+import { SyncError } from './errors';
 import type { Generation } from './generation';
 import { DEFAULT_MAX_MESSAGE_SIZE, type FrameSink } from './peer';
 import { remoteAddress } from './remote-address';
@@ -84,9 +85,9 @@ export interface SyncServerOptions {
 }
 
 export interface SyncServerEvents {
-  [name: string]: unknown;
+  [name: string]: unknown[];
   /** A new connection, before any frame was read from it. */
-  connection: ServerConnection;
+  connection: [ServerConnection];
 }
 
 export class SyncServer extends Emitter<SyncServerEvents> {

@@ -4,6 +4,7 @@
 // hot kinds (juggler frames, redis operations, callee runs) go in through recordFrame, recordRedis and
 // recordCallee, which write a few references and numbers into the ring's columns and build no object;
 // events are built when they are read (events, get, chain, a subscriber's batch). No parsing, no I/O.
+import { reportListenerError } from '../../shared/emitter';
 import type { CalleeTrace, Chain, FrameTrace, RedisTrace, TraceEvent, TraceInput, TraceKind, TraceStats } from '../../shared/trace/events';
 import { buildChain, DEFAULT_CALL_TIMEOUT_MS } from './chain';
 import { CorrIndex } from './corr-index';
@@ -31,7 +32,7 @@ export interface TraceBusOptions {
   enabled?: boolean;
   /** A CALL's timeout when it gives none, for chain verdicts (the server's default). Default 60,000 ms. */
   defaultCallTimeoutMs?: number;
-  /** Receives what a subscriber's listener throws (default: rethrown on a fresh stack). */
+  /** Receives what a subscriber's listener throws (default: reportListenerError, as every emitter's, see shared/emitter.ts). */
   onListenerError?: (err: unknown) => void;
 }
 
@@ -79,12 +80,7 @@ export class TraceBus {
     this.enabled = o.enabled ?? true;
     this.defaultCallTimeoutMs = o.defaultCallTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#ring = new EventRing(this.capacity);
-    this.#onListenerError =
-      o.onListenerError ??
-      ((err) =>
-        setTimeout(() => {
-          throw err;
-        }, 0));
+    this.#onListenerError = o.onListenerError ?? ((err) => reportListenerError(err, 'trace batch'));
   }
 
   /**

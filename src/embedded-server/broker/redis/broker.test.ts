@@ -37,6 +37,19 @@ function waitFor<T>(fn: (resolve: (v: T) => void) => void, ms = 3000): Promise<T
 }
 
 describe('calls', () => {
+  test("expireCall lets a pending call's TTL lapse: its callee finds it expired; an unknown call gives false", async () => {
+    const uri = `t.${uuid()}`;
+    const m = uuid();
+    await broker.call({ conn_uuid: uuid(), msg_uuid: m, uri, args: new RawJson('1') }, 60_000);
+    expect(await broker.expireCall(uri, m)).toBe(true);
+    const expired = await waitFor<string>((resolve) => {
+      const r = broker.calls([uri], () => 1, { onItem: () => resolve('popped'), onExpired: (p) => resolve(p.msg_uuid) });
+      readers.push(r);
+    });
+    expect(expired).toBe(m);
+    expect(await broker.expireCall(uri, uuid())).toBe(false);
+  });
+
   test('a call is pushed with its TTL key in the Go layout and popped with its remaining TTL', async () => {
     const uri = `t.${uuid()}`;
     const m = uuid();

@@ -1,7 +1,21 @@
 // The redis broker: every role of broker/broker.ts on ioredis, with the Go key layout, payloads and
 // Lua scripts, so that Go servers and callees share a redis with ours.
 import { readFileSync } from 'node:fs';
-import type { CalleeBroker, CallerBroker, CallPayload, Closable, PubPayload, PubSubBroker, ResultPayload } from '../broker';
+import type {
+  BrokerStatus,
+  CalleeBroker,
+  CallerBroker,
+  CallPayload,
+  Closable,
+  EventListener,
+  FaultBroker,
+  Popped,
+  PubPayload,
+  PubSubBroker,
+  Reader,
+  ReaderHandlers,
+  ResultPayload,
+} from '../broker';
 import { BrokerError } from '../broker';
 import { calleeClientName } from './client-names';
 import { type ConnectionSpec, connectClient, createClient, type RedisClient, toBrokerError } from './connection';
@@ -10,7 +24,7 @@ import { ListPopper, type PopInfo } from './list-popper';
 import { type BrokerMetrics, newBrokerMetrics } from './metrics';
 import { type RedisBrokerOptions, type RedisOp, redactUrl, withDefaults } from './options';
 import { decodeCallPayload, encodeCallPayload, encodePubPayload } from './payload';
-import { type EventListener, SharedSubscriber } from './pubsub';
+import { SharedSubscriber } from './pubsub';
 import { PushBatcher } from './push-batcher';
 import { PTTL_DEL_MANY_SCRIPT, PTTL_DEL_SCRIPT, PUSH_MANY_SCRIPT, PUSH_SCRIPT } from './scripts';
 import { groupBySlot } from './slots';
@@ -33,22 +47,9 @@ function defineScripts(c: RedisClient): ScriptedClient {
 }
 
 /** A popped item whose timeout key was still alive. */
-export interface Popped {
-  payload: CallPayload;
-  /** Time left before it expires, ms. */
-  ttlMs: number;
-  /** When it was popped (performance.now()). */
-  poppedAt: number;
-}
+export type { Popped, ReaderHandlers };
 
-export interface ReaderHandlers {
-  onItem: (p: Popped) => void;
-  /** An item that expired in redis before it was read (counted). */
-  onExpired?: (p: CallPayload) => void;
-  onError?: (err: Error) => void;
-}
-
-export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
+export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker, BrokerStatus, FaultBroker, Closable {
   readonly metrics: BrokerMetrics = newBrokerMetrics();
   readonly #opts: ReturnType<typeof withDefaults>;
   readonly #cmd: ScriptedClient;
@@ -308,12 +309,12 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
   }
 
   /** Calls for these URIs (a callee). One BRPOP per cluster slot group, one in all on a single redis. */
-  calls(uris: string[], room: () => number, h: ReaderHandlers): { wake(): void } & Closable {
+  calls(uris: string[], room: () => number, h: ReaderHandlers): Reader {
     return this.#reader('call', uris.map(callKey), room, h);
   }
 
   /** Results pushed for `connUUID` (a server). */
-  results(connUUID: string, h: ReaderHandlers): { wake(): void } & Closable {
+  results(connUUID: string, h: ReaderHandlers): Reader {
     return this.#reader('result', [resultKey(connUUID)], () => Number.POSITIVE_INFINITY, h);
   }
 
@@ -347,6 +348,16 @@ export class RedisBroker implements CallerBroker, CalleeBroker, PubSubBroker {
 
   async unsubscribeAll(listener: EventListener): Promise<void> {
     await this.#subscriber?.removeListener(listener);
+  }
+
+  /** Lets a pending call's TTL lapse now (PEXPIRE 1 on its timeout key): its callee finds it expired. */
+  async expireCall(uri: string, msgUUID: string): Promise<boolean> {
+    if (this.#closed) throw new BrokerError('CLOSED', 'the broker is closed');
+    try {
+      return (await this.#cmd.pexpire(callTimeoutKey(uri, msgUUID), 1)) === 1;
+    } catch (err) {
+      throw toBrokerError(err, `PEXPIRE ${callTimeoutKey(uri, msgUUID)}`, this.#opts.commandTimeoutMs);
+    }
   }
 
   /** The command connection, for read-only inspection (the Studio's redis inspector). */

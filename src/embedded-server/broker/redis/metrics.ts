@@ -1,18 +1,6 @@
-// Broker counters, named as the Go implementation publishes them with expvar.
-export interface BrokerMetrics {
-  Calls: number;
-  Results: number;
-  Events: number;
-  ExpiredCalls: number;
-  ExpiredResults: number;
-  FailedPTTLCalls: number;
-  FailedPTTLResults: number;
-  FailedCallPayloadUnmarshals: number;
-  FailedResPayloadUnmarshals: number;
-  FailedEvntPayloadUnmarshals: number;
-  /** Not in Go: commands that failed because redis was away; they became NACKs or retries. */
-  RedisErrors: number;
-}
+import type { BrokerMetrics } from '../broker';
+
+export type { BrokerMetrics };
 
 export function newBrokerMetrics(): BrokerMetrics {
   return {

@@ -2,14 +2,13 @@
 // channel or pattern is subscribed in redis once, with a count of the listeners that want it, and
 // every message is fanned out to them. Redis delivers a message once per matching subscription (a
 // channel and a pattern both matching give two), and so do we, as Go's per-connection subscriptions do.
-import type { Closable, EventPayload } from '../broker';
+import type { BrokerMetrics, Closable, EventListener, EventPayload } from '../broker';
 import { BrokerError } from '../broker';
 import { type RedisClient, toBrokerError } from './connection';
-import type { BrokerMetrics } from './metrics';
 import type { RedisOp } from './options';
 import { decodePubPayload } from './payload';
 
-export type EventListener = (ev: EventPayload) => void;
+export type { EventListener };
 
 export class SharedSubscriber {
   readonly #channels = new Map<string, Set<EventListener>>();

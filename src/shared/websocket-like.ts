@@ -1,5 +1,7 @@
-// The part of a WebSocket the client uses: both the browser's WebSocket and the `ws` package's satisfy it,
-// so the client core imports neither.
+// The part of a WebSocket the juggler client and the sync library use: both the browser's WebSocket and
+// the `ws` package's satisfy it, so neither core imports either. One interface for both (issue 14): they
+// listen through the on* properties, which the DOM and ws both have (ws implements them with its
+// addEventListener), so a wrapper or a test double has one shape to provide.
 
 // Listener properties are compared bivariantly, so implementations whose event types carry more fields
 // (the DOM's MessageEvent, ws's ErrorEvent) are accepted.
