@@ -10,6 +10,7 @@ import { type Harness, openBridgeSocket, startHarness, wsTransport } from '../..
 import { BridgeClient } from '../../shared/bridge/client';
 import type { ClientEvent, SyncChange, SyncOverview } from '../../shared/bridge/contract';
 import type { TraceEvent } from '../../shared/trace/events';
+import { batchEvents } from '../../shared/trace/trace-batch';
 
 let h: Harness;
 let clientId: string;
@@ -19,8 +20,8 @@ const batches: number[] = [];
 beforeAll(async () => {
   h = await startHarness();
   h.bridge.on('trace', (batch) => {
-    batches.push(batch.length);
-    traced.push(...batch);
+    batches.push(batch.n);
+    traced.push(...batchEvents(batch));
   });
   clientId = (await h.bridge.call('clients.connect', { name: 'alice' })).clientId;
 }, 30_000);

@@ -2,10 +2,11 @@
 // a UI gets a few messages per second however busy the server is. The timer runs only while something
 // is waiting to be delivered. What waits is a range of seqs, not events: the batch is read from the bus
 // when the timer fires, and not at all when the subscriber says nobody is listening (`active`), so a
-// Studio with no window attached builds no event objects for it (issue 6).
-import type { TraceEvent } from '../../shared/trace/events';
+// Studio with no window attached builds no batch for it (issue 6). A batch is columns (trace-batch.ts),
+// the form the bridge carries.
+import type { TraceBatch } from '../../shared/trace/trace-batch';
 
-export type BatchListener = (batch: TraceEvent[]) => void;
+export type BatchListener = (batch: TraceBatch) => void;
 
 export interface SubscribeOptions {
   /** Most time an event waits before delivery, ms. Default 50. */
@@ -24,7 +25,7 @@ export interface SubscribeOptions {
 }
 
 /** The held events with seqs from `from` to `to` (inclusive), oldest first. */
-export type BatchReader = (from: number, to: number) => TraceEvent[];
+export type BatchReader = (from: number, to: number) => TraceBatch;
 
 export class Subscription {
   /** First seq waiting for delivery; 0 when none. */
@@ -71,8 +72,8 @@ export class Subscription {
     const waiting = to - from + 1;
     const batch = this.read(from, Math.min(to, from + this.#maxPending - 1));
     // past maxPending, or evicted from the ring before delivery
-    if (batch.length < waiting) this.onDrop(waiting - batch.length);
-    if (batch.length === 0) return;
+    if (batch.n < waiting) this.onDrop(waiting - batch.n);
+    if (batch.n === 0) return;
     try {
       this.listener(batch);
     } catch (err) {

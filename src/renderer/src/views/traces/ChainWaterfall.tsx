@@ -3,7 +3,7 @@
 import { useStore } from 'zustand';
 import type { Chain } from '../../../../shared/trace/events';
 import { typeOf } from './event-columns';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 const verdicts: Record<Chain['verdict'], { tone: 'ok' | 'err' | 'warn' | 'plain'; text: string }> = {
   ok: { tone: 'ok', text: 'ok: the result came back' },

@@ -1,6 +1,6 @@
 // Trace events and a hand-driven scheduler for the Traces view's unit tests.
 import type { FrameTrace, RedisTrace, TraceEvent } from '../../../../shared/trace/events';
-import type { Scheduler } from './trace-store';
+import type { Scheduler } from './trace-view';
 
 let seq = 0;
 

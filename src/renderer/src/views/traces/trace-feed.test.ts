@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { BridgeEvents, ClientInfo } from '../../../../shared/bridge/contract';
 import type { TraceEvent, TraceStats } from '../../../../shared/trace/events';
+import { toBatch } from '../../../../shared/trace/trace-batch';
 import { frame, ManualScheduler, mixed } from './test-events';
 import { type FeedClient, TraceFeed } from './trace-feed';
-import { TraceView } from './trace-store';
+import { TraceView } from './trace-view';
 
 /** A host with `held` events (seq 1..n) answering the calls the feed makes. */
 function fakeHost(held: TraceEvent[]) {
@@ -18,14 +19,14 @@ function fakeHost(held: TraceEvent[]) {
     dropped: 0,
     spilled: 0,
   });
-  /** Runs while a trace.events call is answered: lets a test push live events mid-load. */
+  /** Runs while a trace.batch call is answered: lets a test push live events mid-load. */
   let duringEvents: (() => void) | undefined;
   const handlers: Record<string, (p: never) => unknown> = {
     'trace.stats': () => stats(),
-    'trace.events': (p: { fromSeq: number; limit: number }) => {
+    'trace.batch': (p: { fromSeq: number; limit: number }) => {
       duringEvents?.();
       duringEvents = undefined;
-      return held.filter((e) => e.seq >= p.fromSeq).slice(0, p.limit);
+      return toBatch(held.filter((e) => e.seq >= p.fromSeq).slice(0, p.limit));
     },
     'trace.import': () => {
       held = mixed(7);
@@ -78,16 +79,16 @@ describe('trace feed', () => {
     host.during(() => {
       const live = mixed(10, 251);
       host.push(live);
-      host.emit('trace', live);
+      host.emit('trace', toBatch(live));
     });
     feed.start();
     await expect.poll(() => view.store.getState().loading).toBe(false);
     sched.drain();
     expect(seqs(view)).toEqual(Array.from({ length: 110 }, (_, i) => 151 + i));
-    const pages = host.calls.filter((c) => c.method === 'trace.events');
+    const pages = host.calls.filter((c) => c.method === 'trace.batch');
     expect(pages[0]?.params).toEqual({ fromSeq: 151, limit: 40 });
     // live from now on
-    host.emit('trace', [frame({ seq: 261 })]);
+    host.emit('trace', toBatch([frame({ seq: 261 })]));
     sched.drain();
     expect(view.store.getState().rows).toBe(111);
     feed.stop();

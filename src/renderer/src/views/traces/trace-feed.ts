@@ -1,13 +1,14 @@
 // Feeds a TraceView from the bridge and carries out the view's actions on the host. On start (and
-// after a lost connection) it loads the recent events with trace.events in pages, while the live
-// `trace` batches that arrive meanwhile wait; then it follows the live stream. The view drops what it
-// already holds by seq, so the overlap between the two is harmless.
+// after a lost connection) it loads the recent events with trace.batch in pages, while the live
+// `trace` batches that arrive meanwhile wait; then it follows the live stream. Both come as columns
+// (trace-batch.ts), which the view copies into its own without an object per event. The view drops
+// what it already holds by seq, so the overlap between the two is harmless.
 
 import type { BridgeClient } from '../../../../shared/bridge/client';
 import type { CallOutcome } from '../../../../shared/bridge/contract';
-import type { TraceEvent } from '../../../../shared/trace/events';
+import type { TraceBatch } from '../../../../shared/trace/trace-batch';
 import type { LinkState } from '../../bridge/transport';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 export type FeedClient = Pick<BridgeClient, 'call' | 'on'>;
 export interface FeedLink {
@@ -28,7 +29,7 @@ export class TraceFeed {
   readonly #pageSize: number;
   readonly #resendClientName: string;
   /** Live batches held while a load runs. */
-  #waiting: TraceEvent[][] | undefined;
+  #waiting: TraceBatch[] | undefined;
   #offs: (() => void)[] = [];
   #loads = 0;
   #statsAt = Number.NEGATIVE_INFINITY;
@@ -53,7 +54,7 @@ export class TraceFeed {
     this.#offs.push(
       this.client.on('trace', (batch) => {
         if (this.#waiting) this.#waiting.push(batch);
-        else this.view.ingest(batch, { live: true });
+        else this.view.ingestBatch(batch, { live: true });
         this.#refreshStats();
       }),
       this.client.on('status', (s) => this.view.setStats(s.trace)),
@@ -94,19 +95,19 @@ export class TraceFeed {
       if (stats.recorded < this.view.lastSeq) this.view.reset();
       let from = Math.max(o.fromSeq ?? 1, o.all ? 1 : stats.recorded - this.#initialLimit + 1);
       for (;;) {
-        const page = await this.client.call('trace.events', { fromSeq: from, limit: this.#pageSize });
+        const page = await this.client.call('trace.batch', { fromSeq: from, limit: this.#pageSize });
         if (load !== this.#loads) return;
-        this.view.ingest(page);
-        const last = page[page.length - 1];
-        const firstLive = this.#waiting?.[0]?.[0]?.seq;
-        if (!last || page.length < this.#pageSize || (firstLive !== undefined && last.seq >= firstLive)) break;
-        from = last.seq + 1;
+        this.view.ingestBatch(page);
+        const last = page.seq[page.n - 1];
+        const firstLive = this.#waiting?.[0]?.seq[0];
+        if (last === undefined || page.n < this.#pageSize || (firstLive !== undefined && last >= firstLive)) break;
+        from = last + 1;
       }
     } finally {
       if (load === this.#loads) {
         const waiting = this.#waiting ?? [];
         this.#waiting = undefined;
-        for (const batch of waiting) this.view.ingest(batch, { live: true });
+        for (const batch of waiting) this.view.ingestBatch(batch, { live: true });
         this.view.setLoading(false);
       }
     }
