@@ -577,3 +577,25 @@ describe('sync', () => {
     off();
   });
 });
+
+describe('trace batches as columns', () => {
+  test('the live trace event and trace.batch carry, as columns, exactly the events trace.events returns', async () => {
+    await h.bridge.call('trace.setEnabled', { enabled: true });
+    const from = (await h.bridge.call('trace.stats')).recorded + 1;
+    // frames, redis operations and a callee run; a sync patch; a connection that failed
+    await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: { columns: [1, 'é', null] }, timeoutMs: 5000 });
+    const peer = (await h.bridge.call('sync.peers')).find((p) => p.role === 'client')!;
+    await h.bridge.call('sync.setLocal', { peerId: peer.peerId, data: { columns: true } });
+    await expect(h.bridge.call('clients.connect', { name: 'nowhere', url: 'ws://127.0.0.1:1/' })).rejects.toBeDefined();
+    const held = await h.bridge.call('trace.events', { fromSeq: from, limit: 100_000 });
+    expect(new Set(held.map((e) => e.kind))).toEqual(new Set(['frame', 'redis', 'callee', 'sync', 'conn']));
+    const last = held.at(-1)!.seq;
+    await vi.waitFor(() => expect(traced.at(-1)?.seq).toBeGreaterThanOrEqual(last));
+    const live = traced.filter((e) => e.seq >= from && e.seq <= last);
+    expect(live).toEqual(held);
+    const paged = await h.bridge.call('trace.batch', { fromSeq: from, limit: held.length });
+    expect(paged.n).toBe(held.length);
+    expect(batchEvents(paged)).toEqual(held);
+    await expect(h.bridge.call('trace.batch', { limit: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+  });
+});
