@@ -528,14 +528,15 @@ export class TraceBus {
 
   /** The held events with seqs from `from` to `to`, oldest first (a subscriber's batch), as columns. */
   #range(from: number, to: number): TraceBatch {
-    const w = new TraceBatchWriter();
+    const start = this.#position(from);
     const size = this.#ring.size;
-    for (let i = this.#position(from); i < size; i++) {
+    const w = new TraceBatchWriter(Math.min(size - start, to - from + 1));
+    for (let i = start; i < size; i++) {
       const p = this.#ring.slot(i);
       if (this.#ring.chunk(p).seq[EventRing.at(p)]! > to) break;
       this.#write(w, p);
     }
-    return w.batch;
+    return w.done();
   }
 
   /**
@@ -543,13 +544,11 @@ export class TraceBus {
    * window, without building an object per event.
    */
   batch(q: { fromSeq?: number; limit?: number } = {}): TraceBatch {
-    const w = new TraceBatchWriter();
-    const limit = q.limit ?? 1000;
-    const size = this.#ring.size;
-    if (size === 0 || limit <= 0) return w.batch;
-    const end = Math.min(size, (q.fromSeq === undefined ? 0 : this.#position(q.fromSeq)) + limit);
-    for (let i = q.fromSeq === undefined ? 0 : this.#position(q.fromSeq); i < end; i++) this.#write(w, this.#ring.slot(i));
-    return w.batch;
+    const start = q.fromSeq === undefined ? 0 : this.#position(q.fromSeq);
+    const end = Math.min(this.#ring.size, start + Math.max(0, q.limit ?? 1000));
+    const w = new TraceBatchWriter(Math.max(0, end - start));
+    for (let i = start; i < end; i++) this.#write(w, this.#ring.slot(i));
+    return w.done();
   }
 
   /** The held events of one request, in seq order. */

@@ -43,22 +43,58 @@ export interface TraceBatch {
   whole: [number, TraceEvent][];
 }
 
-/** Builds one batch: begin() an event, then set its fields by slot (or add() a whole event object). */
+/**
+ * An array of `n` times `v`, packed: `new Array(n).fill(v)` stays holey in V8, and JSON.stringify
+ * takes its slow path for holey arrays (several times slower per element).
+ */
+function filled<T>(n: number, v: T): T[] {
+  const a: T[] = [];
+  for (let i = 0; i < n; i++) a.push(v);
+  return a;
+}
+
+/**
+ * Builds one batch: begin() an event, then set its fields by slot (or add() a whole event object);
+ * done() returns it. `capacity`: the events expected, whose columns are allocated at once (filled,
+ * absent fields and all) rather than grown by a push per field.
+ */
 export class TraceBatchWriter {
   readonly #ids = new Map<string, number>();
-  readonly batch: TraceBatch = {
-    n: 0,
-    strings: [],
-    kind: [],
-    seq: [],
-    t: [],
-    wall: [],
-    flags: [],
-    sym: [],
-    text: [],
-    num: [],
-    whole: [],
-  };
+  readonly #capacity: number;
+  readonly batch: TraceBatch;
+
+  constructor(capacity = 0) {
+    this.#capacity = capacity;
+    this.batch = {
+      n: 0,
+      strings: [],
+      kind: filled(capacity, 0),
+      seq: filled(capacity, 0),
+      t: filled(capacity, 0.5),
+      wall: filled(capacity, 0),
+      flags: filled(capacity, 0),
+      sym: filled(capacity * SYM_SLOTS, 0),
+      text: filled<string | null>(capacity * TEXT_SLOTS, null),
+      num: filled<number | null>(capacity * NUM_SLOTS, null),
+      whole: [],
+    };
+  }
+
+  /** The batch, its columns cut to the events written. */
+  done(): TraceBatch {
+    const b = this.batch;
+    if (b.n < this.#capacity) {
+      b.kind.length = b.n;
+      b.seq.length = b.n;
+      b.t.length = b.n;
+      b.wall.length = b.n;
+      b.flags.length = b.n;
+      b.sym.length = b.n * SYM_SLOTS;
+      b.text.length = b.n * TEXT_SLOTS;
+      b.num.length = b.n * NUM_SLOTS;
+    }
+    return b;
+  }
 
   /** The batch's id of `s`; 0 for undefined. */
   id(s: string | undefined): number {
@@ -75,14 +111,17 @@ export class TraceBatchWriter {
   begin(code: number, seq: number, t: number, wall: number): number {
     const b = this.batch;
     const i = b.n++;
-    b.kind.push(code);
-    b.seq.push(seq);
-    b.t.push(t);
-    b.wall.push(wall);
-    b.flags.push(0);
-    for (let k = 0; k < SYM_SLOTS; k++) b.sym.push(0);
-    for (let k = 0; k < TEXT_SLOTS; k++) b.text.push(null);
-    for (let k = 0; k < NUM_SLOTS; k++) b.num.push(null);
+    b.kind[i] = code;
+    b.seq[i] = seq;
+    b.t[i] = t;
+    b.wall[i] = wall;
+    b.flags[i] = 0;
+    if (i >= this.#capacity) {
+      // past the columns allocated: append the absent fields
+      for (let k = 0; k < SYM_SLOTS; k++) b.sym.push(0);
+      for (let k = 0; k < TEXT_SLOTS; k++) b.text.push(null);
+      for (let k = 0; k < NUM_SLOTS; k++) b.num.push(null);
+    }
     return i;
   }
 
@@ -162,9 +201,9 @@ export class TraceBatchWriter {
 
 /** A batch of these events (tests, and producers that hold objects). */
 export function toBatch(events: readonly TraceEvent[]): TraceBatch {
-  const w = new TraceBatchWriter();
+  const w = new TraceBatchWriter(events.length);
   for (const e of events) w.add(e);
-  return w.batch;
+  return w.done();
 }
 
 /** Event `i` of the batch as an object, as the host held it (`whole`: the batch's whole events by index). */
