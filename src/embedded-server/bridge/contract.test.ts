@@ -598,4 +598,23 @@ describe('trace batches as columns', () => {
     expect(batchEvents(paged)).toEqual(held);
     await expect(h.bridge.call('trace.batch', { limit: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
   });
+
+  test('trace.follow caps the live batches at the newest maxBatch, saying how many were left out; null sends every event again', async () => {
+    const sizes: { n: number; skipped?: number }[] = [];
+    const off = h.bridge.on('trace', (b) => sizes.push({ n: b.n, skipped: b.skipped }));
+    try {
+      expect(await h.bridge.call('trace.follow', { maxBatch: 2 })).toEqual({ maxBatch: 2 });
+      const from = (await h.bridge.call('trace.stats')).recorded;
+      for (let i = 0; i < 3; i++) await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: i, timeoutMs: 5000 });
+      const to = (await h.bridge.call('trace.stats')).recorded;
+      await vi.waitFor(() => expect(sizes.reduce((s, b) => s + b.n + (b.skipped ?? 0), 0)).toBeGreaterThanOrEqual(to - from));
+      expect(Math.max(...sizes.map((b) => b.n))).toBeLessThanOrEqual(2);
+      expect(sizes.some((b) => (b.skipped ?? 0) > 0)).toBe(true);
+    } finally {
+      expect(await h.bridge.call('trace.follow', { maxBatch: null })).toEqual({ maxBatch: null });
+      off();
+    }
+    await expect(h.bridge.call('trace.follow', { maxBatch: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(h.bridge.call('trace.follow', {} as never)).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+  });
 });

@@ -187,6 +187,24 @@ describe('TraceBus', () => {
     expect(bus.stats().subscriberDropped).toBe(0);
   });
 
+  it('a subscriber that takes at most maxBatch gets the newest and is told how many it left out, not counted as dropped', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus();
+    let max: number | undefined = 10;
+    const got: { seqs: number[]; skipped: number | undefined }[] = [];
+    bus.subscribe((b) => got.push({ seqs: b.seq, skipped: b.skipped }), { intervalMs: 50, maxBatch: () => max });
+    for (let i = 0; i < 25; i++) bus.record(log(`m${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    max = undefined;
+    for (let i = 0; i < 3; i++) bus.record(log(`n${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(got).toEqual([
+      { seqs: Array.from({ length: 10 }, (_, i) => 16 + i), skipped: 15 },
+      { seqs: [26, 27, 28], skipped: undefined },
+    ]);
+    expect(bus.stats().subscriberDropped).toBe(0);
+  });
+
   it('counts what a subscriber waited for but the ring evicted before delivery', async () => {
     vi.useFakeTimers();
     const bus = new TraceBus({ capacity: 10 });

@@ -350,6 +350,13 @@ export interface BridgeMethods {
   'trace.events': { params: { fromSeq?: number; limit?: number; kinds?: TraceKind[] }; result: TraceEvent[] };
   /** Held events from `fromSeq` on as columns (see trace-batch.ts): what a window loads, as the live `trace` event. */
   'trace.batch': { params: { fromSeq?: number; limit?: number }; result: TraceBatch };
+  /**
+   * How a window takes the live `trace` batches: following the newest events (not paused, no filter),
+   * it shows only the newest of a flood, so the host sends at most `maxBatch` events per batch, the
+   * newest, and says how many it left out (TraceBatch.skipped); null: every event. One setting for the
+   * host (the last window to say); it holds every event either way.
+   */
+  'trace.follow': { params: { maxBatch: number | null }; result: { maxBatch: number | null } };
   'trace.chain': { params: { corr: string }; result: Chain | null };
   'trace.stats': { params: undefined; result: TraceStats };
   'trace.setEnabled': { params: { enabled: boolean }; result: TraceStats };
@@ -481,6 +488,7 @@ export const METHOD_NAMES = [
   'host.status',
   'trace.events',
   'trace.batch',
+  'trace.follow',
   'trace.chain',
   'trace.stats',
   'trace.setEnabled',

@@ -41,6 +41,11 @@ export interface TraceBatch {
   num: (number | null)[];
   /** The events carried whole, as [index in the batch, event], by increasing index. */
   whole: [number, TraceEvent][];
+  /**
+   * Events recorded just before the first one that the host left out: a window following the live
+   * log takes only the newest of a flood (see trace.follow). The host still holds them.
+   */
+  skipped?: number;
 }
 
 /**

@@ -23,6 +23,7 @@ function fakeHost(held: TraceEvent[]) {
   let duringEvents: (() => void) | undefined;
   const handlers: Record<string, (p: never) => unknown> = {
     'trace.stats': () => stats(),
+    'trace.follow': (p: { maxBatch: number | null }) => p,
     'trace.batch': (p: { fromSeq: number; limit: number }) => {
       duringEvents?.();
       duringEvents = undefined;
@@ -91,6 +92,21 @@ describe('trace feed', () => {
     host.emit('trace', toBatch([frame({ seq: 261 })]));
     sched.drain();
     expect(view.store.getState().rows).toBe(111);
+    feed.stop();
+  });
+
+  test('tells the host to send only the newest of a flood while the view follows, and every event while paused or filtered', async () => {
+    const host = fakeHost(mixed(5));
+    const view = new TraceView({ scheduler: new ManualScheduler(), minPublishMs: 0 });
+    const feed = new TraceFeed(host.client, view, { followBatch: 300 });
+    const follows = () => host.calls.filter((c) => c.method === 'trace.follow').map((c) => c.params);
+    feed.start();
+    await expect.poll(() => view.store.getState().loading).toBe(false);
+    view.pause();
+    view.resume();
+    view.setFilter({ search: 'x' });
+    view.setFilter({ search: '' });
+    expect(follows()).toEqual([{ maxBatch: 300 }, { maxBatch: null }, { maxBatch: 300 }, { maxBatch: null }, { maxBatch: 300 }]);
     feed.stop();
   });
 

@@ -271,6 +271,15 @@ describe('notices', () => {
     expect(b.view.latencyAt(8)).toBe(12.5);
   });
 
+  test('events the host left out of a live batch for a following view count as skipped, not missed', () => {
+    const { sched, view, state } = setup();
+    view.ingestBatch(toBatch(mixed(10)), { live: true });
+    // the host left out 11..30; 31 was lost on the way
+    view.ingestBatch({ ...toBatch(mixed(5, 32)), skipped: 20 }, { live: true });
+    sched.drain();
+    expect(state()).toMatchObject({ held: 15, skipped: 20, missed: 1 });
+  });
+
   test('following a flood, a live batch gives only its newest maxLiveBatch events and the rest are counted as skipped', () => {
     const sched = new ManualScheduler();
     const view = new TraceView({ scheduler: sched, minPublishMs: 0, maxLiveBatch: 100 });

@@ -71,8 +71,9 @@ export interface TraceViewState {
   /** Events the view let go past its own capacity (the oldest). */
   evicted: number;
   /**
-   * Events of live batches the view did not take while following: past `maxLiveBatch` in one batch it
-   * keeps the newest (what a following log shows), and the host still holds the rest.
+   * Events of live batches the view did not take while following: the host sent only the newest of a
+   * flood (trace.follow), and past `maxLiveBatch` in one batch the view keeps the newest too (what a
+   * following log shows). The host still holds them.
    */
   skipped: number;
   /** Type column values seen, for the type filter. */
@@ -228,6 +229,11 @@ export class TraceView {
     let typesChanged = false;
     const chainCorr = this.store.getState().chain?.corr;
     const log = this.#log;
+    if (o.live && b.skipped) {
+      // left out by the host for a following view: not a loss (what is beyond them still counts)
+      this.#skipped += b.skipped;
+      if (this.#lastSeq > 0 && b.n > 0) this.#lastSeq = Math.max(this.#lastSeq, Math.min(b.seq[0]! - 1, this.#lastSeq + b.skipped));
+    }
     let j = 0;
     while (j < b.n && b.seq[j]! <= this.#lastSeq) j++;
     if (o.live && b.n - j > this.#maxLiveBatch && !this.store.getState().paused) {
