@@ -3,7 +3,9 @@
 // measures long tasks (PerformanceObserver 'longtask'), frames per second (requestAnimationFrame)
 // and the JS heap (CDP, after a forced GC). The events are made in the page and fed to the view's
 // store through its ?bench=1 hook, so the view is measured, not the bridge transport; making them
-// costs about what parsing them off the websocket would. Prints figures; asserts nothing.
+// costs about what parsing them off the websocket would. Prints figures; asserts nothing. What the
+// view costs a running system over the real bridge (results/s and CPU per result, the view following)
+// is bench/ui-tracing.ts.
 //   npm run build && npx tsx bench/ui-trace.ts [--rate 20000] [--seconds 30] [--hold 1000000]
 // Diagnostics: --profile (CPU self time by function), --timeline (Chromium trace events over 50 ms),
 // --hidden (another view shown: the store's cost without rendering), --busy N (N processes spinning a

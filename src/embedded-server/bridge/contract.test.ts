@@ -10,6 +10,7 @@ import { type Harness, openBridgeSocket, startHarness, wsTransport } from '../..
 import { BridgeClient } from '../../shared/bridge/client';
 import type { ClientEvent, SyncChange, SyncOverview } from '../../shared/bridge/contract';
 import type { TraceEvent } from '../../shared/trace/events';
+import { batchEvents } from '../../shared/trace/trace-batch';
 
 let h: Harness;
 let clientId: string;
@@ -19,8 +20,8 @@ const batches: number[] = [];
 beforeAll(async () => {
   h = await startHarness();
   h.bridge.on('trace', (batch) => {
-    batches.push(batch.length);
-    traced.push(...batch);
+    batches.push(batch.n);
+    traced.push(...batchEvents(batch));
   });
   clientId = (await h.bridge.call('clients.connect', { name: 'alice' })).clientId;
 }, 30_000);
@@ -574,5 +575,46 @@ describe('sync', () => {
     const history = await h.bridge.call('sync.history', { peerId: server.peerId, replica: 'remote' });
     expect(history.at(-1)?.after).toEqual({ hello: 'world', n: [1, 2] });
     off();
+  });
+});
+
+describe('trace batches as columns', () => {
+  test('the live trace event and trace.batch carry, as columns, exactly the events trace.events returns', async () => {
+    await h.bridge.call('trace.setEnabled', { enabled: true });
+    const from = (await h.bridge.call('trace.stats')).recorded + 1;
+    // frames, redis operations and a callee run; a sync patch; a connection that failed
+    await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: { columns: [1, 'é', null] }, timeoutMs: 5000 });
+    const peer = (await h.bridge.call('sync.peers')).find((p) => p.role === 'client')!;
+    await h.bridge.call('sync.setLocal', { peerId: peer.peerId, data: { columns: true } });
+    await expect(h.bridge.call('clients.connect', { name: 'nowhere', url: 'ws://127.0.0.1:1/' })).rejects.toBeDefined();
+    const held = await h.bridge.call('trace.events', { fromSeq: from, limit: 100_000 });
+    expect(new Set(held.map((e) => e.kind))).toEqual(new Set(['frame', 'redis', 'callee', 'sync', 'conn']));
+    const last = held.at(-1)!.seq;
+    await vi.waitFor(() => expect(traced.at(-1)?.seq).toBeGreaterThanOrEqual(last));
+    const live = traced.filter((e) => e.seq >= from && e.seq <= last);
+    expect(live).toEqual(held);
+    const paged = await h.bridge.call('trace.batch', { fromSeq: from, limit: held.length });
+    expect(paged.n).toBe(held.length);
+    expect(batchEvents(paged)).toEqual(held);
+    await expect(h.bridge.call('trace.batch', { limit: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+  });
+
+  test('trace.follow caps the live batches at the newest maxBatch, saying how many were left out; null sends every event again', async () => {
+    const sizes: { n: number; skipped?: number }[] = [];
+    const off = h.bridge.on('trace', (b) => sizes.push({ n: b.n, skipped: b.skipped }));
+    try {
+      expect(await h.bridge.call('trace.follow', { maxBatch: 2 })).toEqual({ maxBatch: 2 });
+      const from = (await h.bridge.call('trace.stats')).recorded;
+      for (let i = 0; i < 3; i++) await h.bridge.call('clients.call', { clientId, uri: 'test.echo', args: i, timeoutMs: 5000 });
+      const to = (await h.bridge.call('trace.stats')).recorded;
+      await vi.waitFor(() => expect(sizes.reduce((s, b) => s + b.n + (b.skipped ?? 0), 0)).toBeGreaterThanOrEqual(to - from));
+      expect(Math.max(...sizes.map((b) => b.n))).toBeLessThanOrEqual(2);
+      expect(sizes.some((b) => (b.skipped ?? 0) > 0)).toBe(true);
+    } finally {
+      expect(await h.bridge.call('trace.follow', { maxBatch: null })).toEqual({ maxBatch: null });
+      off();
+    }
+    await expect(h.bridge.call('trace.follow', { maxBatch: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(h.bridge.call('trace.follow', {} as never)).rejects.toMatchObject({ code: 'BAD_PARAMS' });
   });
 });

@@ -6,6 +6,7 @@ import { type Harness, startHarness } from '../../../test/bridge-harness';
 import { freePort } from '../../../test/redis-server';
 import type { ProxyInfo } from '../../shared/bridge/contract';
 import type { TraceEvent } from '../../shared/trace/events';
+import { batchEvents } from '../../shared/trace/trace-batch';
 
 let h: Harness;
 const traced: TraceEvent[] = [];
@@ -13,7 +14,7 @@ const changes: ProxyInfo[][] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  h.bridge.on('trace', (batch) => traced.push(...batch));
+  h.bridge.on('trace', (batch) => traced.push(...batchEvents(batch)));
   h.bridge.on('proxy.changed', (list) => changes.push(list));
 }, 30_000);
 afterAll(async () => {

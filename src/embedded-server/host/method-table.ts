@@ -32,6 +32,19 @@ export function buildMethodTable(host: StudioHost): MethodTable {
         kinds: kinds as TraceKind[] | undefined,
       });
     },
+    'trace.batch': (p) => {
+      const o = p === undefined ? {} : obj(p, 'trace.batch');
+      return host.trace.batch({
+        fromSeq: num(o, 'fromSeq', 'trace.batch', { optional: true, min: 0 }),
+        limit: num(o, 'limit', 'trace.batch', { optional: true, min: 1, max: 100_000 }) ?? 10_000,
+      });
+    },
+    'trace.follow': (p) => {
+      const o = obj(p, 'trace.follow');
+      const maxBatch = o.maxBatch === null ? undefined : num(o, 'maxBatch', 'trace.follow', { min: 1, max: 100_000 });
+      host.traceLiveMaxBatch = maxBatch === undefined ? undefined : Math.floor(maxBatch);
+      return { maxBatch: host.traceLiveMaxBatch ?? null };
+    },
     'trace.chain': (p) => host.trace.chain(str(obj(p, 'trace.chain'), 'corr', 'trace.chain', { nonEmpty: true })) ?? null,
     'trace.stats': () => host.trace.stats(),
     'trace.setEnabled': (p) => {

@@ -43,6 +43,8 @@ const version = '0.1.0';
 
 export class StudioHost {
   readonly trace: TraceBus;
+  /** Most events per live `trace` batch, set by a window that follows the newest (trace.follow); undefined: all. */
+  traceLiveMaxBatch: number | undefined;
   readonly dispatcher: BridgeDispatcher;
   readonly clients: ClientPool;
   readonly inspect: HostInspection;
@@ -146,7 +148,11 @@ export class StudioHost {
     });
     stack.events.on('syncChange', (c) => this.dispatcher.emit('sync.change', c));
     // with no UI attached the batches would be built only to be thrown away by emit()
-    tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), { intervalMs: 50, active: () => this.dispatcher.sessions > 0 });
+    tracer.bus.subscribe((batch) => this.dispatcher.emit('trace', batch), {
+      intervalMs: 50,
+      active: () => this.dispatcher.sessions > 0,
+      maxBatch: () => this.traceLiveMaxBatch,
+    });
     this.#timers.push(
       setInterval(() => {
         if (this.dispatcher.sessions === 0) return;

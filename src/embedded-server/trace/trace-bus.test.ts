@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TraceEvent, TraceInput } from '../../shared/trace/events';
+import { TRACE_KINDS, type TraceEvent, type TraceInput } from '../../shared/trace/events';
+import { batchEvents, type TraceBatch } from '../../shared/trace/trace-batch';
 import { TraceBus } from './trace-bus';
 
 const log = (message: string, corr?: string): TraceInput => ({ kind: 'log', level: 'info', source: 'test', message, corr });
@@ -85,7 +86,7 @@ describe('TraceBus', () => {
     vi.useFakeTimers();
     const bus = new TraceBus();
     const batches: TraceEvent[][] = [];
-    const off = bus.subscribe((b) => batches.push(b), { intervalMs: 50 });
+    const off = bus.subscribe((b) => batches.push(batchEvents(b)), { intervalMs: 50 });
     for (let i = 0; i < 10_000; i++) bus.record(log(`m${i}`));
     expect(batches).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(1);
@@ -110,7 +111,7 @@ describe('TraceBus', () => {
     vi.useFakeTimers();
     const bus = new TraceBus();
     const sizes: number[] = [];
-    bus.subscribe((b) => sizes.push(b.length), { intervalMs: 50, maxPending: 100 });
+    bus.subscribe((b) => sizes.push(b.n), { intervalMs: 50, maxPending: 100 });
     for (let i = 0; i < 250; i++) bus.record(log(`m${i}`));
     await vi.advanceTimersByTimeAsync(50);
     expect(sizes).toEqual([100]);
@@ -125,7 +126,7 @@ describe('TraceBus', () => {
     bus.subscribe(() => {
       throw new Error('listener failed');
     });
-    bus.subscribe((b) => got.push(b.length));
+    bus.subscribe((b) => got.push(b.n));
     bus.record(log('a'));
     await vi.advanceTimersByTimeAsync(50);
     expect(got).toEqual([1]);
@@ -174,7 +175,7 @@ describe('TraceBus', () => {
     const bus = new TraceBus();
     let active = false;
     const batches: number[][] = [];
-    bus.subscribe((b) => batches.push(b.map((e) => e.seq)), { intervalMs: 50, active: () => active });
+    bus.subscribe((b) => batches.push(b.seq), { intervalMs: 50, active: () => active });
     bus.record(log('a'));
     bus.record(log('b'));
     await vi.advanceTimersByTimeAsync(50);
@@ -186,11 +187,29 @@ describe('TraceBus', () => {
     expect(bus.stats().subscriberDropped).toBe(0);
   });
 
+  it('a subscriber that takes at most maxBatch gets the newest and is told how many it left out, not counted as dropped', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus();
+    let max: number | undefined = 10;
+    const got: { seqs: number[]; skipped: number | undefined }[] = [];
+    bus.subscribe((b) => got.push({ seqs: b.seq, skipped: b.skipped }), { intervalMs: 50, maxBatch: () => max });
+    for (let i = 0; i < 25; i++) bus.record(log(`m${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    max = undefined;
+    for (let i = 0; i < 3; i++) bus.record(log(`n${i}`));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(got).toEqual([
+      { seqs: Array.from({ length: 10 }, (_, i) => 16 + i), skipped: 15 },
+      { seqs: [26, 27, 28], skipped: undefined },
+    ]);
+    expect(bus.stats().subscriberDropped).toBe(0);
+  });
+
   it('counts what a subscriber waited for but the ring evicted before delivery', async () => {
     vi.useFakeTimers();
     const bus = new TraceBus({ capacity: 10 });
     const sizes: number[] = [];
-    bus.subscribe((b) => sizes.push(b.length), { intervalMs: 50 });
+    bus.subscribe((b) => sizes.push(b.n), { intervalMs: 50 });
     for (let i = 0; i < 25; i++) bus.record(log(`m${i}`));
     await vi.advanceTimersByTimeAsync(50);
     expect(sizes).toEqual([10]);
@@ -205,6 +224,34 @@ describe('TraceBus', () => {
     // seqs 91..190 held: k1 is 93, 97, ..., 189
     expect(bus.related('k1').map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => 93 + i * 4));
     expect(bus.chain('k1')?.hops).toHaveLength(25);
+  });
+
+  it('hands subscribers and trace.batch the events as columns that read back as the events it holds, every kind', async () => {
+    vi.useFakeTimers();
+    const bus = new TraceBus({ textLimit: 32 });
+    const batches: TraceBatch[] = [];
+    bus.subscribe((b) => batches.push(JSON.parse(JSON.stringify(b)) as TraceBatch), { intervalMs: 50 });
+    const call = '{"meta":{"type":1,"uuid":"u1"},"payload":{"uri":"a.b","args":"é"}}';
+    bus.recordFrame('server', 'c1', 'in', call, 'CALL', 'u1', 'u1', 'a.b', undefined, performance.now());
+    bus.recordFrame('client', 'c2', 'out', 'hi', undefined, undefined, undefined, undefined, undefined);
+    bus.recordFrame('server', 'c1', 'in', 'nope', undefined, undefined, undefined, undefined, undefined);
+    bus.recordFrame('proxy', 'p1', 'out', '{}', 'RES', 'r1', 'u1', 'a.b', 'ch', undefined, 'ws://up/');
+    bus.recordRedis('server', 'EVALSHA push', 'juggler:calls:{a.b}', 160, 0.5, 'u1', undefined);
+    bus.recordRedis('callee', 'BRPOP', 'k', 0, 3, undefined, 'connection lost');
+    bus.recordCallee('demo', 'a.b', 2, 'error', 'boom', 'u1', 1.5);
+    bus.record({ kind: 'sync', peerId: 'p', replica: 'remote', revision: 2, patch: [{ op: 'remove', path: '/x' }], size: 20 });
+    bus.record({ kind: 'conn', proto: 'juggler', side: 'server', connId: 'c1', state: 'closed', code: 1000 });
+    bus.record(log('hello', 'u1'));
+    // a redis watch command: fields the columns do not have, carried whole
+    bus.record({ kind: 'redis', role: 'watch', command: 'GET', key: 'k', size: 1, durationMs: 0, client: '127.0.0.1:5', db: 0 });
+    await vi.advanceTimersByTimeAsync(50);
+    const held = JSON.parse(JSON.stringify(bus.events())) as TraceEvent[];
+    expect(new Set(held.map((e) => e.kind))).toEqual(new Set(TRACE_KINDS));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.whole.map(([i]) => i)).toEqual([10]);
+    expect(batchEvents(batches[0]!)).toEqual(held);
+    const paged = JSON.parse(JSON.stringify(bus.batch({ fromSeq: 3, limit: 5 }))) as TraceBatch;
+    expect(batchEvents(paged)).toEqual(held.slice(2, 7));
   });
 
   it('load() shows a recorded session: seq, t and wall kept, recording off, drops derived from missing seqs', () => {

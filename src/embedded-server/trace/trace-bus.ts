@@ -3,15 +3,28 @@
 // subscribers in batches, optionally spilled to a file. Recording is on the server's hot path: the
 // hot kinds (juggler frames, redis operations, callee runs) go in through recordFrame, recordRedis and
 // recordCallee, which write a few references and numbers into the ring's columns and build no object;
-// events are built when they are read (events, get, chain, a subscriber's batch). No parsing, no I/O.
+// events are built when they are read (events, get, chain), and a subscriber's batch is copied from the
+// columns into the bridge's columns (trace-batch.ts) without them. No parsing, no I/O.
+
 import { reportListenerError } from '../../shared/emitter';
+import { KIND_CALLEE, KIND_FRAME, KIND_REDIS, kindFields } from '../../shared/trace/event-schema';
 import type { CalleeTrace, Chain, FrameTrace, RedisTrace, TraceEvent, TraceInput, TraceKind, TraceStats } from '../../shared/trace/events';
+import { type TraceBatch, TraceBatchWriter } from '../../shared/trace/trace-batch';
 import { buildChain, DEFAULT_CALL_TIMEOUT_MS } from './chain';
 import { CorrIndex } from './corr-index';
 import { TraceError } from './errors';
-import { EventRing, SLOT_CALLEE, SLOT_FRAME, SLOT_OBJECT, SLOT_REDIS } from './event-ring';
+import { type Chunk, EventRing, SLOT_CALLEE, SLOT_FRAME, SLOT_OBJECT, SLOT_REDIS } from './event-ring';
 import { type SpillOptions, SpillWriter } from './spill-writer';
 import { type BatchListener, type SubscribeOptions, Subscription } from './subscription';
+
+// What the ring's columns (event-ring.ts) hold for each hot kind: the one place that says it. Besides
+// these, every slot has code, seq, t and corr alike, and a frame's flags (below); a kind leaves the
+// other columns undefined. Fields not listed are derived when read: a frame's proto ('juggler'), side,
+// dir and truncated (flags) and error (no type), a slot's wall (from t).
+/** Frame: `size` NaN until read (the bytes of `text`, counted then) unless the text was cut; `source` an id (#sources), 0 for none. */
+const FRAME = { connId: 'a', text: 'b', uuid: 'c', uri: 'd', channel: 'e', type: 'f', size: 'x', source: 'y' } as const;
+const REDIS = { command: 'a', key: 'b', error: 'e', role: 'f', size: 'x', durationMs: 'y' } as const;
+const CALLEE = { calleeId: 'a', uri: 'b', error: 'e', outcome: 'f', durationMs: 'x', startedT: 'y' } as const;
 
 // frame slot flags
 const CLIENT = 1;
@@ -19,6 +32,14 @@ const OUT = 2;
 const TRUNCATED = 4;
 /** A frame seen by the recording proxy (see FrameTrace.side); `source` names the proxy. */
 const PROXY = 8;
+
+/** The batch slot (event-schema.ts) of each field of a kind, by name. */
+function slotsOf(code: number): Record<string, number> {
+  return Object.fromEntries(kindFields[code]!.map((f) => [f.name, f.slot]));
+}
+const FRAME_SLOT = slotsOf(KIND_FRAME);
+const REDIS_SLOT = slotsOf(KIND_REDIS);
+const CALLEE_SLOT = slotsOf(KIND_CALLEE);
 
 export interface TraceBusOptions {
   /** Events held; past it the oldest are evicted and counted as dropped. Default 1,000,000. */
@@ -46,6 +67,16 @@ export interface EventQuery {
 }
 
 export const DEFAULT_CAPACITY = 1_000_000;
+
+function frameSide(flags: number): FrameTrace['side'] {
+  return flags & CLIENT ? 'client' : flags & PROXY ? 'proxy' : 'server';
+}
+
+/** What is wrong with a frame that has no juggler.0 type (none when it has one). */
+function frameError(type: string | undefined, side: FrameTrace['side'], dir: 'in' | 'out'): string | undefined {
+  if (type !== undefined) return undefined;
+  return dir === 'in' && side === 'server' ? 'refused: not a juggler.0 request' : 'not a juggler.0 frame';
+}
 export const DEFAULT_TEXT_LIMIT = 4096;
 
 export class TraceBus {
@@ -128,22 +159,22 @@ export class TraceBus {
     const c = this.#ring.chunk(p);
     const i = EventRing.at(p);
     let flags = (side === 'client' ? CLIENT : side === 'proxy' ? PROXY : 0) | (dir === 'out' ? OUT : 0);
-    // the source as a number in the otherwise unused y column: no string column added for a rare field
-    c.y[i] = source === undefined ? 0 : this.#sourceId(source);
+    // the source as a number in a number column: no string column added for a rare field
+    c[FRAME.source][i] = source === undefined ? 0 : this.#sourceId(source);
     if (text.length > this.textLimit) {
-      c.x[i] = Buffer.byteLength(text);
-      c.b[i] = this.cutText(text);
+      c[FRAME.size][i] = Buffer.byteLength(text);
+      c[FRAME.text][i] = this.cutText(text);
       flags |= TRUNCATED;
     } else {
-      c.x[i] = Number.NaN;
-      c.b[i] = text;
+      c[FRAME.size][i] = Number.NaN;
+      c[FRAME.text][i] = text;
     }
     c.flags[i] = flags;
-    c.a[i] = connId;
-    c.c[i] = uuid;
-    c.d[i] = uri;
-    c.e[i] = channel;
-    c.f[i] = type;
+    c[FRAME.connId][i] = connId;
+    c[FRAME.uuid][i] = uuid;
+    c[FRAME.uri][i] = uri;
+    c[FRAME.channel][i] = channel;
+    c[FRAME.type][i] = type;
     c.corr[i] = corr;
     this.#recorded(p);
   }
@@ -176,14 +207,14 @@ export class TraceBus {
     const c = this.#ring.chunk(p);
     const i = EventRing.at(p);
     c.flags[i] = 0;
-    c.a[i] = command;
-    c.b[i] = key;
-    c.c[i] = undefined;
+    c[REDIS.command][i] = command;
+    c[REDIS.key][i] = key;
+    c[REDIS.error][i] = error;
+    c[REDIS.role][i] = role;
+    c[REDIS.size][i] = size;
+    c[REDIS.durationMs][i] = durationMs;
+    c.c[i] = undefined; // unused by this kind
     c.d[i] = undefined;
-    c.e[i] = error;
-    c.f[i] = role;
-    c.x[i] = size;
-    c.y[i] = durationMs;
     c.corr[i] = corr;
     this.#recorded(p);
   }
@@ -203,14 +234,14 @@ export class TraceBus {
     const c = this.#ring.chunk(p);
     const i = EventRing.at(p);
     c.flags[i] = 0;
-    c.a[i] = calleeId;
-    c.b[i] = uri;
-    c.c[i] = undefined;
+    c[CALLEE.calleeId][i] = calleeId;
+    c[CALLEE.uri][i] = uri;
+    c[CALLEE.error][i] = error;
+    c[CALLEE.outcome][i] = outcome;
+    c[CALLEE.durationMs][i] = durationMs;
+    c[CALLEE.startedT][i] = startedT;
+    c.c[i] = undefined; // unused by this kind
     c.d[i] = undefined;
-    c.e[i] = error;
-    c.f[i] = outcome;
-    c.x[i] = durationMs;
-    c.y[i] = startedT;
     c.corr[i] = corr;
     this.#recorded(p);
   }
@@ -264,49 +295,43 @@ export class TraceBus {
     switch (c.code[i]) {
       case SLOT_FRAME: {
         const flags = c.flags[i]!;
-        const side = flags & CLIENT ? 'client' : flags & PROXY ? 'proxy' : 'server';
+        const side = frameSide(flags);
         const dir = flags & OUT ? 'out' : 'in';
-        const type = c.f[i];
-        const text = c.b[i]!;
-        const size = c.x[i]!;
+        const type = c[FRAME.type][i];
+        const text = c[FRAME.text][i]!;
         const e: FrameTrace = {
           kind: 'frame',
           proto: 'juggler',
           side,
-          connId: c.a[i] as string,
+          connId: c[FRAME.connId][i] as string,
           dir,
           type,
-          uuid: c.c[i],
-          uri: c.d[i],
-          channel: c.e[i],
+          uuid: c[FRAME.uuid][i],
+          uri: c[FRAME.uri][i],
+          channel: c[FRAME.channel][i],
           corr: c.corr[i],
-          size: Number.isNaN(size) ? Buffer.byteLength(text) : size,
+          size: this.#frameSize(c, i),
           text,
           truncated: flags & TRUNCATED ? true : undefined,
-          error:
-            type === undefined
-              ? dir === 'in' && side === 'server'
-                ? 'refused: not a juggler.0 request'
-                : 'not a juggler.0 frame'
-              : undefined,
+          error: frameError(type, side, dir),
           seq: c.seq[i]!,
           t: c.t[i]!,
           wall: this.#wall(c.t[i]!),
         };
-        const source = c.y[i]!;
-        if (source > 0) e.source = this.#sources[source - 1];
+        const source = this.#source(c, i);
+        if (source !== undefined) e.source = source;
         return e;
       }
       case SLOT_REDIS: {
         const e: RedisTrace = {
           kind: 'redis',
-          role: c.f[i] as RedisTrace['role'],
-          command: c.a[i] as string,
-          key: c.b[i]!,
-          size: c.x[i]!,
-          durationMs: c.y[i]!,
+          role: c[REDIS.role][i] as RedisTrace['role'],
+          command: c[REDIS.command][i] as string,
+          key: c[REDIS.key][i]!,
+          size: c[REDIS.size][i]!,
+          durationMs: c[REDIS.durationMs][i]!,
           corr: c.corr[i],
-          error: c.e[i],
+          error: c[REDIS.error][i],
           seq: c.seq[i]!,
           t: c.t[i]!,
           wall: this.#wall(c.t[i]!),
@@ -316,13 +341,13 @@ export class TraceBus {
       case SLOT_CALLEE: {
         const e: CalleeTrace = {
           kind: 'callee',
-          calleeId: c.a[i] as string,
-          uri: c.b[i]!,
-          durationMs: c.x[i]!,
-          outcome: c.f[i] as CalleeTrace['outcome'],
-          error: c.e[i],
+          calleeId: c[CALLEE.calleeId][i] as string,
+          uri: c[CALLEE.uri][i]!,
+          durationMs: c[CALLEE.durationMs][i]!,
+          outcome: c[CALLEE.outcome][i] as CalleeTrace['outcome'],
+          error: c[CALLEE.error][i],
           corr: c.corr[i],
-          startedT: c.y[i]!,
+          startedT: c[CALLEE.startedT][i]!,
           seq: c.seq[i]!,
           t: c.t[i]!,
           wall: this.#wall(c.t[i]!),
@@ -331,6 +356,72 @@ export class TraceBus {
       }
       default:
         return c.a[i] as TraceEvent;
+    }
+  }
+
+  #frameSize(c: Chunk, i: number): number {
+    const size = c[FRAME.size][i]!;
+    return Number.isNaN(size) ? Buffer.byteLength(c[FRAME.text][i]!) : size;
+  }
+
+  #source(c: Chunk, i: number): string | undefined {
+    const id = c[FRAME.source][i]!;
+    return id > 0 ? this.#sources[id - 1] : undefined;
+  }
+
+  /** Appends the event in slot `p` to a batch: the hot kinds straight from their columns (see FRAME, REDIS, CALLEE). */
+  #write(w: TraceBatchWriter, p: number): void {
+    const c = this.#ring.chunk(p);
+    const i = EventRing.at(p);
+    const seq = c.seq[i]!;
+    const t = c.t[i]!;
+    switch (c.code[i]) {
+      case SLOT_FRAME: {
+        const flags = c.flags[i]!;
+        const side = frameSide(flags);
+        const dir = flags & OUT ? 'out' : 'in';
+        const type = c[FRAME.type][i];
+        const j = w.begin(KIND_FRAME, seq, t, this.#wall(t));
+        w.sym(j, FRAME_SLOT.proto!, 'juggler');
+        w.sym(j, FRAME_SLOT.side!, side);
+        w.sym(j, FRAME_SLOT.connId!, c[FRAME.connId][i] as string);
+        w.sym(j, FRAME_SLOT.dir!, dir);
+        w.sym(j, FRAME_SLOT.type!, type);
+        w.text(j, FRAME_SLOT.uuid!, c[FRAME.uuid][i]);
+        w.sym(j, FRAME_SLOT.uri!, c[FRAME.uri][i]);
+        w.sym(j, FRAME_SLOT.channel!, c[FRAME.channel][i]);
+        w.text(j, FRAME_SLOT.corr!, c.corr[i]);
+        w.num(j, FRAME_SLOT.size!, this.#frameSize(c, i));
+        w.text(j, FRAME_SLOT.text!, c[FRAME.text][i]);
+        if (flags & TRUNCATED) w.flag(j, true);
+        w.text(j, FRAME_SLOT.error!, frameError(type, side, dir));
+        w.sym(j, FRAME_SLOT.source!, this.#source(c, i));
+        return;
+      }
+      case SLOT_REDIS: {
+        const j = w.begin(KIND_REDIS, seq, t, this.#wall(t));
+        w.sym(j, REDIS_SLOT.role!, c[REDIS.role][i]);
+        w.sym(j, REDIS_SLOT.command!, c[REDIS.command][i] as string);
+        w.text(j, REDIS_SLOT.key!, c[REDIS.key][i]);
+        w.num(j, REDIS_SLOT.size!, c[REDIS.size][i]);
+        w.num(j, REDIS_SLOT.durationMs!, c[REDIS.durationMs][i]);
+        w.text(j, REDIS_SLOT.corr!, c.corr[i]);
+        w.text(j, REDIS_SLOT.error!, c[REDIS.error][i]);
+        return;
+      }
+      case SLOT_CALLEE: {
+        const j = w.begin(KIND_CALLEE, seq, t, this.#wall(t));
+        w.sym(j, CALLEE_SLOT.calleeId!, c[CALLEE.calleeId][i] as string);
+        w.sym(j, CALLEE_SLOT.uri!, c[CALLEE.uri][i]);
+        w.num(j, CALLEE_SLOT.durationMs!, c[CALLEE.durationMs][i]);
+        w.sym(j, CALLEE_SLOT.outcome!, c[CALLEE.outcome][i]);
+        w.text(j, CALLEE_SLOT.corr!, c.corr[i]);
+        w.text(j, CALLEE_SLOT.error!, c[CALLEE.error][i]);
+        w.num(j, CALLEE_SLOT.startedT!, c[CALLEE.startedT][i]);
+        return;
+      }
+      default:
+        w.add(c.a[i] as TraceEvent);
     }
   }
 
@@ -432,16 +523,29 @@ export class TraceBus {
     return out;
   }
 
-  /** The held events with seqs from `from` to `to`, oldest first (a subscriber's batch). */
-  #range(from: number, to: number): TraceEvent[] {
-    const out: TraceEvent[] = [];
+  /** The held events with seqs from `from` to `to`, oldest first (a subscriber's batch), as columns. */
+  #range(from: number, to: number): TraceBatch {
+    const start = this.#position(from);
     const size = this.#ring.size;
-    for (let i = this.#position(from); i < size; i++) {
+    const w = new TraceBatchWriter(Math.min(size - start, to - from + 1));
+    for (let i = start; i < size; i++) {
       const p = this.#ring.slot(i);
       if (this.#ring.chunk(p).seq[EventRing.at(p)]! > to) break;
-      out.push(this.#event(p));
+      this.#write(w, p);
     }
-    return out;
+    return w.done();
+  }
+
+  /**
+   * Events from `fromSeq` on, oldest first, up to `limit`, as columns: what trace.events returns to a
+   * window, without building an object per event.
+   */
+  batch(q: { fromSeq?: number; limit?: number } = {}): TraceBatch {
+    const start = q.fromSeq === undefined ? 0 : this.#position(q.fromSeq);
+    const end = Math.min(this.#ring.size, start + Math.max(0, q.limit ?? 1000));
+    const w = new TraceBatchWriter(Math.max(0, end - start));
+    for (let i = start; i < end; i++) this.#write(w, this.#ring.slot(i));
+    return w.done();
   }
 
   /** The held events of one request, in seq order. */

@@ -2,6 +2,7 @@
 // One type; the host's dispatcher implements exactly this table, and Electron IPC and the web-mode
 // websocket carry the same frames. No node:*, no DOM: the renderer and the host both import it.
 import type { Chain, TraceEvent, TraceKind, TraceStats } from '../trace/events';
+import type { TraceBatch } from '../trace/trace-batch';
 
 // ---- data shapes ---------------------------------------------------------------------------------
 
@@ -347,6 +348,15 @@ export interface BridgeMethods {
   'host.status': { params: undefined; result: HostStatus };
 
   'trace.events': { params: { fromSeq?: number; limit?: number; kinds?: TraceKind[] }; result: TraceEvent[] };
+  /** Held events from `fromSeq` on as columns (see trace-batch.ts): what a window loads, as the live `trace` event. */
+  'trace.batch': { params: { fromSeq?: number; limit?: number }; result: TraceBatch };
+  /**
+   * How a window takes the live `trace` batches: following the newest events (not paused, no filter),
+   * it shows only the newest of a flood, so the host sends at most `maxBatch` events per batch, the
+   * newest, and says how many it left out (TraceBatch.skipped); null: every event. One setting for the
+   * host (the last window to say); it holds every event either way.
+   */
+  'trace.follow': { params: { maxBatch: number | null }; result: { maxBatch: number | null } };
   'trace.chain': { params: { corr: string }; result: Chain | null };
   'trace.stats': { params: undefined; result: TraceStats };
   'trace.setEnabled': { params: { enabled: boolean }; result: TraceStats };
@@ -441,8 +451,11 @@ export interface BridgeMethods {
 }
 
 export interface BridgeEvents {
-  /** Trace events, in batches (never one frame per event). */
-  trace: TraceEvent[];
+  /**
+   * Trace events, in batches (never one frame per event), as columns (see trace-batch.ts; batchEvents
+   * makes objects of them).
+   */
+  trace: TraceBatch;
   status: HostStatus;
   'clients.changed': ClientInfo[];
   'clients.event': ClientEvent;
@@ -474,6 +487,8 @@ export const METHOD_NAMES = [
   'host.info',
   'host.status',
   'trace.events',
+  'trace.batch',
+  'trace.follow',
   'trace.chain',
   'trace.stats',
   'trace.setEnabled',

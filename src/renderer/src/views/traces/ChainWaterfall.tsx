@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import type { Chain } from '../../../../shared/trace/events';
 import { formatMs as ms } from '../../lib/format-ms';
 import { typeOf } from './event-columns';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 const verdicts: Record<Chain['verdict'], { tone: 'ok' | 'err' | 'warn' | 'plain'; text: string }> = {
   ok: { tone: 'ok', text: 'ok: the result came back' },

@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import { JsonTree } from '../../components/JsonTree';
 import { displayOf, typeOf } from './event-columns';
 import type { TraceFeed } from './trace-feed';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 export function EventDetails({ view, feed }: { view: TraceView; feed: TraceFeed }) {
   const seq = useStore(view.store, (s) => s.selectedSeq);

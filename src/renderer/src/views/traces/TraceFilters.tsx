@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TraceKind } from '../../../../shared/trace/events';
 import { type TraceFilter, traceKinds } from './trace-filter';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 const integer = new Intl.NumberFormat();
 

@@ -9,7 +9,7 @@ import { useStore } from 'zustand';
 import type { TraceEvent } from '../../../../shared/trace/events';
 import { formatMs } from '../../lib/format-ms';
 import { dirOf, peerOf, sizeOf, targetOf, toneOf, typeOf } from './event-columns';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 export const ROW_HEIGHT = 22;
 const BLOCK_ROWS = 512;

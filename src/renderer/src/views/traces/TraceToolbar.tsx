@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { useStore } from 'zustand';
 import { downloadText, sessionFileName } from './session-download';
 import type { TraceFeed } from './trace-feed';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 const integer = new Intl.NumberFormat();
 
@@ -16,6 +16,7 @@ export function TraceToolbar({ view, feed }: { view: TraceView; feed: TraceFeed 
   const held = useStore(view.store, (s) => s.held);
   const missed = useStore(view.store, (s) => s.missed);
   const evicted = useStore(view.store, (s) => s.evicted);
+  const skipped = useStore(view.store, (s) => s.skipped);
   const loading = useStore(view.store, (s) => s.loading);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -95,6 +96,14 @@ export function TraceToolbar({ view, feed }: { view: TraceView; feed: TraceFeed 
         {missed > 0 && (
           <span className="tt-warn" title="Gaps in the live stream: events sent by the host that never reached this view">
             {integer.format(missed)} missed
+          </span>
+        )}
+        {skipped > 0 && (
+          <span
+            data-testid="trace-skipped"
+            title="Events that came faster than a following log can show: the view took the newest of each batch. The host holds the rest (pause to keep every one)."
+          >
+            {integer.format(skipped)} skipped
           </span>
         )}
         {evicted > 0 && (

@@ -1,6 +1,6 @@
 // The Traces view: every trace event of the Studio in a live log with filters and search, pause, the
 // selected event as JSON, its request's waterfall, and session export/import. State lives in
-// trace-store.ts (fed by trace-feed.ts); these components only read it.
+// trace-view.ts (fed by trace-feed.ts); these components only read it.
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { ChainWaterfall } from './ChainWaterfall';

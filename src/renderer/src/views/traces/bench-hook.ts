@@ -3,7 +3,7 @@
 // the bridge transport.
 import type { TraceEvent } from '../../../../shared/trace/events';
 import type { TraceFilter } from './trace-filter';
-import type { TraceView, TraceViewState } from './trace-store';
+import type { TraceView, TraceViewState } from './trace-view';
 
 export interface TraceBenchHook {
   inject(batch: TraceEvent[]): void;

@@ -5,8 +5,7 @@
 // objects. Texts are joined into one flat string per SEGMENT events; a reader gets a slice of it.
 // Events that do not fit the schema (an unknown field or kind, a value of another type) are kept whole,
 // as objects, so that nothing the host sends is lost or altered.
-import type { TraceEvent } from '../../../../shared/trace/events';
-import { payloadOf, peerOf, targetOf, typeOf } from './event-columns';
+
 import {
   CORR_SLOT,
   KIND_CALLEE,
@@ -21,7 +20,16 @@ import {
   NUM_SLOTS,
   SYM_SLOTS,
   TEXT_SLOTS,
-} from './event-schema';
+} from '../../../../shared/trace/event-schema';
+import type { TraceEvent } from '../../../../shared/trace/events';
+import {
+  TRUNCATED_FALSE as BATCH_FALSE,
+  TRUNCATED_TRUE as BATCH_TRUE,
+  batchEvent,
+  KIND_WHOLE,
+  type TraceBatch,
+} from '../../../../shared/trace/trace-batch';
+import { payloadOf, peerOf, targetOf, typeOf } from './event-columns';
 import { NO_STRING, type StringTable } from './string-table';
 
 export const CHUNK_SIZE = 4096;
@@ -109,6 +117,68 @@ export class EventChunk {
     if (this.n % SEGMENT === 0) this.#seal();
   }
 
+  /**
+   * Appends event `j` of a bridge batch, copied from its columns (the same schema as this chunk's):
+   * `ids` maps the batch's string ids to this chunk's table (-1: the table is full), `whole` the events
+   * the batch carries whole. No object is built for the event unless its Type or Connection value is
+   * new (see #derived).
+   */
+  appendFrom(b: TraceBatch, j: number, ids: Int32Array, whole: ReadonlyMap<number, TraceEvent> | undefined, note: number): void {
+    const code = b.kind[j]!;
+    const i = this.n;
+    const length0 = this.#length;
+    let ok = code !== KIND_WHOLE;
+    if (ok) {
+      const parts = this.#parts;
+      const p = (i % SEGMENT) * TEXT_SLOTS;
+      for (let k = 0; k < SYM_SLOTS; k++) {
+        const id = ids[b.sym[j * SYM_SLOTS + k]!]!;
+        if (id < 0) ok = false;
+        this.sym[i * SYM_SLOTS + k] = id;
+      }
+      let flags = 0;
+      let length = this.#length;
+      for (let k = 0; k < TEXT_SLOTS; k++) {
+        const v = b.text[j * TEXT_SLOTS + k];
+        if (v == null) parts[p + k] = '';
+        else {
+          parts[p + k] = v;
+          flags |= 1 << k;
+          length += v.length;
+        }
+        this.#ends[i * TEXT_SLOTS + k] = length;
+      }
+      for (let k = 0; k < NUM_SLOTS; k++) this.num[i * NUM_SLOTS + k] = b.num[j * NUM_SLOTS + k] ?? Number.NaN;
+      const bf = b.flags[j]!;
+      if (bf & BATCH_TRUE) flags |= TRUNCATED_TRUE;
+      else if (bf & BATCH_FALSE) flags |= TRUNCATED_FALSE;
+      if (ok) {
+        this.#length = length;
+        this.kind[i] = code;
+        this.flags[i] = flags;
+        this.seq[i] = b.seq[j]!;
+        this.t[i] = b.t[j]!;
+        this.wall[i] = b.wall[j]!;
+        const typeId = this.#derivedFrom(code, TYPE_TAG, i, flags);
+        const peerId = this.#derivedFrom(code, PEER_TAG, i, flags);
+        if (typeId < 0 || peerId < 0) ok = false;
+        else {
+          this.typeId[i] = typeId;
+          this.peerId[i] = peerId;
+        }
+      }
+    }
+    if (ok) {
+      this.note[i] = note;
+      this.n = i + 1;
+      if (this.n % SEGMENT === 0) this.#seal();
+      return;
+    }
+    // the string table is full, or the batch carries the event whole: keep it as an object
+    this.#length = length0;
+    this.append(whole?.get(j) ?? batchEvent(b, j), note);
+  }
+
   /** One flat string for a segment's texts: one object instead of one per text. */
   #seal(): void {
     this.#segments.push(this.#parts.join(''));
@@ -166,8 +236,8 @@ export class EventChunk {
     let keys = 0;
     for (const _ in rec) keys++;
     if (keys !== present) return false;
-    const typeId = this.#derived(e, code, TYPE_TAG, i, flags);
-    const peerId = this.#derived(e, code, PEER_TAG, i, flags);
+    const typeId = this.#derived(() => e, code, TYPE_TAG, i, flags);
+    const peerId = this.#derived(() => e, code, PEER_TAG, i, flags);
     if (typeId < 0 || peerId < 0) return false;
     let length = this.#length;
     for (let k = 0; k < TEXT_SLOTS; k++) {
@@ -189,7 +259,12 @@ export class EventChunk {
    * The string id of the Type (TYPE_TAG) or Connection (PEER_TAG) column value, found by the ids of
    * the fields it is made of; built with event-columns.ts (what the row shows) the first time only.
    */
-  #derived(e: TraceEvent, code: number, which: number, i: number, flags: number): number {
+  #derivedFrom(code: number, which: number, i: number, flags: number): number {
+    // the columns of event i are written: the event is built from them only for a value not seen yet
+    return this.#derived(() => this.#columnsEvent(i), code, which, i, flags);
+  }
+
+  #derived(event: () => TraceEvent, code: number, which: number, i: number, flags: number): number {
     const s = i * SYM_SLOTS;
     const sym = this.sym;
     let a: number;
@@ -229,6 +304,7 @@ export class EventChunk {
     const tag = code * 2 + which;
     const known = this.strings.pair(tag, a, b);
     if (known !== undefined) return known;
+    const e = event();
     const id = this.strings.id(which === TYPE_TAG ? typeOf(e) : peerOf(e));
     if (id >= 0) this.strings.setPair(tag, a, b, id);
     return id;
@@ -320,6 +396,10 @@ export class EventChunk {
   event(i: number): TraceEvent {
     const w = this.whole(i);
     if (w) return w;
+    return this.#columnsEvent(i);
+  }
+
+  #columnsEvent(i: number): TraceEvent {
     const code = this.kind[i]!;
     const out: Record<string, unknown> = { seq: this.seq[i], t: this.t[i], wall: this.wall[i], kind: kindNames[code] };
     for (const field of kindFields[code]!) {

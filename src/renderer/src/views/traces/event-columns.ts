@@ -66,7 +66,7 @@ export function sizeOf(e: TraceEvent): number | undefined {
   return e.kind === 'frame' || e.kind === 'redis' || e.kind === 'sync' ? e.size : undefined;
 }
 
-/** An event's own duration (redis op, callee run); a RES gets its latency from the CALL (see trace-store). */
+/** An event's own duration (redis op, callee run); a RES gets its latency from the CALL (see trace-view.ts). */
 export function durationOf(e: TraceEvent): number | undefined {
   return e.kind === 'redis' || e.kind === 'callee' ? e.durationMs : undefined;
 }

@@ -4,9 +4,11 @@
 // eviction drops whole chunks from the front, so positions stay valid for every index built on them.
 // Filters read single columns by position (kindAt, typeAt, payloadAt...); `get` rebuilds an event as
 // an object for the few rows on screen and the detail pane.
+
+import { kindNames } from '../../../../shared/trace/event-schema';
 import type { TraceEvent, TraceKind } from '../../../../shared/trace/events';
+import type { TraceBatch } from '../../../../shared/trace/trace-batch';
 import { CHUNK_SIZE, EventChunk } from './event-chunk';
-import { kindNames } from './event-schema';
 import { StringTable } from './string-table';
 
 export { CHUNK_SIZE };
@@ -57,6 +59,28 @@ export class EventLog {
     }
     chunk.append(e, note);
     this.#end++;
+  }
+
+  /**
+   * Appends event `j` of a bridge batch from its columns (see EventChunk.appendFrom); `ids` from
+   * idsOf(batch), `whole` the batch's whole events by index.
+   */
+  appendFrom(b: TraceBatch, j: number, ids: Int32Array, whole: ReadonlyMap<number, TraceEvent> | undefined, note = Number.NaN): void {
+    let chunk = this.#chunks[this.#chunks.length - 1];
+    if (!chunk || chunk.full) {
+      chunk = this.#spare ?? new EventChunk(this.strings);
+      this.#spare = undefined;
+      this.#chunks.push(chunk);
+    }
+    chunk.appendFrom(b, j, ids, whole, note);
+    this.#end++;
+  }
+
+  /** The log's string ids of a batch's strings, by the batch's id (0: none; -1: the table is full). */
+  idsOf(b: TraceBatch): Int32Array {
+    const ids = new Int32Array(b.strings.length + 1);
+    for (let k = 0; k < b.strings.length; k++) ids[k + 1] = this.strings.id(b.strings[k]!);
+    return ids;
   }
 
   /** Drops the oldest chunks while more than capacity are held; returns how many events left. */

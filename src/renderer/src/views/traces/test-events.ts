@@ -1,6 +1,6 @@
 // Trace events and a hand-driven scheduler for the Traces view's unit tests.
 import type { FrameTrace, RedisTrace, TraceEvent } from '../../../../shared/trace/events';
-import type { Scheduler } from './trace-store';
+import type { Scheduler } from './trace-view';
 
 let seq = 0;
 
@@ -57,6 +57,7 @@ export function mixed(n: number, from = 1): TraceEvent[] {
 export class ManualScheduler implements Scheduler {
   frames: (() => void)[] = [];
   tasks: (() => void)[] = [];
+  timers: { due: number; fn: () => void }[] = [];
   clock = 0;
   /** ms each now() call advances: lets slices end by their deadline. */
   tick = 0;
@@ -69,13 +70,20 @@ export class ManualScheduler implements Scheduler {
     this.tasks.push(fn);
   }
 
+  after(ms: number, fn: () => void): void {
+    this.timers.push({ due: this.clock + ms, fn });
+  }
+
   now(): number {
     this.clock += this.tick;
     return this.clock;
   }
 
-  /** Runs queued frames. */
+  /** Runs the timers due by the clock, then queued frames. */
   paint(): void {
+    const due = this.timers.filter((t) => t.due <= this.clock);
+    this.timers = this.timers.filter((t) => t.due > this.clock);
+    for (const t of due) t.fn();
     const f = this.frames;
     this.frames = [];
     for (const fn of f) fn();

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { BridgeEvents, ClientInfo } from '../../../../shared/bridge/contract';
 import type { TraceEvent, TraceStats } from '../../../../shared/trace/events';
+import { toBatch } from '../../../../shared/trace/trace-batch';
 import type { BridgeLike } from '../../bridge/bridge-like';
 import { frame, ManualScheduler, mixed } from './test-events';
 import { TraceFeed } from './trace-feed';
-import { TraceView } from './trace-store';
+import { TraceView } from './trace-view';
 
 /** A host with `held` events (seq 1..n) answering the calls the feed makes. */
 function fakeHost(held: TraceEvent[]) {
@@ -19,14 +20,15 @@ function fakeHost(held: TraceEvent[]) {
     dropped: 0,
     spilled: 0,
   });
-  /** Runs while a trace.events call is answered: lets a test push live events mid-load. */
+  /** Runs while a trace.batch call is answered: lets a test push live events mid-load. */
   let duringEvents: (() => void) | undefined;
   const handlers: Record<string, (p: never) => unknown> = {
     'trace.stats': () => stats(),
-    'trace.events': (p: { fromSeq: number; limit: number }) => {
+    'trace.follow': (p: { maxBatch: number | null }) => p,
+    'trace.batch': (p: { fromSeq: number; limit: number }) => {
       duringEvents?.();
       duringEvents = undefined;
-      return held.filter((e) => e.seq >= p.fromSeq).slice(0, p.limit);
+      return toBatch(held.filter((e) => e.seq >= p.fromSeq).slice(0, p.limit));
     },
     'trace.import': () => {
       held = mixed(7);
@@ -79,18 +81,33 @@ describe('trace feed', () => {
     host.during(() => {
       const live = mixed(10, 251);
       host.push(live);
-      host.emit('trace', live);
+      host.emit('trace', toBatch(live));
     });
     feed.start();
     await expect.poll(() => view.store.getState().loading).toBe(false);
     sched.drain();
     expect(seqs(view)).toEqual(Array.from({ length: 110 }, (_, i) => 151 + i));
-    const pages = host.calls.filter((c) => c.method === 'trace.events');
+    const pages = host.calls.filter((c) => c.method === 'trace.batch');
     expect(pages[0]?.params).toEqual({ fromSeq: 151, limit: 40 });
     // live from now on
-    host.emit('trace', [frame({ seq: 261 })]);
+    host.emit('trace', toBatch([frame({ seq: 261 })]));
     sched.drain();
     expect(view.store.getState().rows).toBe(111);
+    feed.stop();
+  });
+
+  test('tells the host to send only the newest of a flood while the view follows, and every event while paused or filtered', async () => {
+    const host = fakeHost(mixed(5));
+    const view = new TraceView({ scheduler: new ManualScheduler(), minPublishMs: 0 });
+    const feed = new TraceFeed(host.client, view, { followBatch: 300 });
+    const follows = () => host.calls.filter((c) => c.method === 'trace.follow').map((c) => c.params);
+    feed.start();
+    await expect.poll(() => view.store.getState().loading).toBe(false);
+    view.pause();
+    view.resume();
+    view.setFilter({ search: 'x' });
+    view.setFilter({ search: '' });
+    expect(follows()).toEqual([{ maxBatch: 300 }, { maxBatch: null }, { maxBatch: 300 }, { maxBatch: null }, { maxBatch: 300 }]);
     feed.stop();
   });
 

@@ -1,13 +1,14 @@
 // Feeds a TraceView from the bridge and carries out the view's actions on the host. On start (and
-// after a lost connection) it loads the recent events with trace.events in pages, while the live
-// `trace` batches that arrive meanwhile wait; then it follows the live stream. The view drops what it
-// already holds by seq, so the overlap between the two is harmless.
+// after a lost connection) it loads the recent events with trace.batch in pages, while the live
+// `trace` batches that arrive meanwhile wait; then it follows the live stream. Both come as columns
+// (trace-batch.ts), which the view copies into its own without an object per event. The view drops
+// what it already holds by seq, so the overlap between the two is harmless.
 
 import type { CallOutcome } from '../../../../shared/bridge/contract';
-import type { TraceEvent } from '../../../../shared/trace/events';
+import type { TraceBatch } from '../../../../shared/trace/trace-batch';
 import type { BridgeLike } from '../../bridge/bridge-like';
 import type { LinkState } from '../../bridge/transport';
-import type { TraceView } from './trace-store';
+import type { TraceView } from './trace-view';
 
 export interface FeedLink {
   onState(cb: (state: LinkState) => void): () => void;
@@ -20,14 +21,23 @@ export interface TraceFeedOptions {
   pageSize?: number;
   /** Name of the playground client the view connects for "resend" when none is open. */
   resendClientName?: string;
+  /**
+   * Most events per live batch while the view follows (not paused, no filter): a log following a
+   * flood shows a screenful of the newest rows a few times a second, so the host sends only the
+   * newest of each batch (trace.follow). Default 256 (5,120 events/s at a batch every 50 ms).
+   */
+  followBatch?: number;
 }
 
 export class TraceFeed {
   readonly #initialLimit: number;
   readonly #pageSize: number;
   readonly #resendClientName: string;
+  readonly #followBatch: number;
+  /** What the host was last told (undefined: nothing yet, or the link was lost since). */
+  #told: number | null | undefined;
   /** Live batches held while a load runs. */
-  #waiting: TraceEvent[][] | undefined;
+  #waiting: TraceBatch[] | undefined;
   #offs: (() => void)[] = [];
   #loads = 0;
   #statsAt = Number.NEGATIVE_INFINITY;
@@ -41,6 +51,7 @@ export class TraceFeed {
     this.#initialLimit = o.initialLimit ?? 50_000;
     this.#pageSize = o.pageSize ?? 10_000;
     this.#resendClientName = o.resendClientName ?? 'traces resend';
+    this.#followBatch = o.followBatch ?? 256;
     view.setChainLoader((corr) => client.call('trace.chain', { corr }));
   }
 
@@ -52,25 +63,50 @@ export class TraceFeed {
     this.#offs.push(
       this.client.on('trace', (batch) => {
         if (this.#waiting) this.#waiting.push(batch);
-        else this.view.ingest(batch, { live: true });
+        else this.view.ingestBatch(batch, { live: true });
         this.#refreshStats();
       }),
       this.client.on('status', (s) => this.view.setStats(s.trace)),
+      this.view.store.subscribe((s, prev) => {
+        if (s.paused !== prev.paused || s.filtering !== prev.filtering) this.#tellFollow();
+      }),
     );
     if (link) {
       let first = !o.open;
-      if (o.open) void this.load().catch((err: Error) => this.#fail('loading the trace', err));
+      if (o.open) {
+        this.#tellFollow();
+        void this.load().catch((err: Error) => this.#fail('loading the trace', err));
+      }
       this.#offs.push(
         link.onState((s) => {
           if (s !== 'open') return;
+          this.#told = undefined;
+          this.#tellFollow();
           void this.load(first ? {} : { fromSeq: this.view.lastSeq + 1 }).catch((err: Error) => this.#fail('loading the trace', err));
           first = false;
         }),
       );
     } else {
+      this.#tellFollow();
       void this.load().catch((err: Error) => this.#fail('loading the trace', err));
     }
     return () => this.stop();
+  }
+
+  /**
+   * Tells the host how much of a flood this view takes: following (not paused, no filter) the newest
+   * `followBatch` of each batch; paused or filtering, every event (the resumed log and the filter's
+   * matches must be whole).
+   */
+  #tellFollow(): void {
+    const s = this.view.store.getState();
+    const maxBatch = s.paused || s.filtering ? null : this.#followBatch;
+    if (maxBatch === this.#told) return;
+    this.#told = maxBatch;
+    this.client.call('trace.follow', { maxBatch }).catch(() => {
+      // the link state shows a lost host; the next connection tells it again
+      this.#told = undefined;
+    });
   }
 
   stop(): void {
@@ -93,19 +129,19 @@ export class TraceFeed {
       if (stats.recorded < this.view.lastSeq) this.view.reset();
       let from = Math.max(o.fromSeq ?? 1, o.all ? 1 : stats.recorded - this.#initialLimit + 1);
       for (;;) {
-        const page = await this.client.call('trace.events', { fromSeq: from, limit: this.#pageSize });
+        const page = await this.client.call('trace.batch', { fromSeq: from, limit: this.#pageSize });
         if (load !== this.#loads) return;
-        this.view.ingest(page);
-        const last = page[page.length - 1];
-        const firstLive = this.#waiting?.[0]?.[0]?.seq;
-        if (!last || page.length < this.#pageSize || (firstLive !== undefined && last.seq >= firstLive)) break;
-        from = last.seq + 1;
+        this.view.ingestBatch(page);
+        const last = page.seq[page.n - 1];
+        const firstLive = this.#waiting?.[0]?.seq[0];
+        if (last === undefined || page.n < this.#pageSize || (firstLive !== undefined && last >= firstLive)) break;
+        from = last + 1;
       }
     } finally {
       if (load === this.#loads) {
         const waiting = this.#waiting ?? [];
         this.#waiting = undefined;
-        for (const batch of waiting) this.view.ingest(batch, { live: true });
+        for (const batch of waiting) this.view.ingestBatch(batch, { live: true });
         this.view.setLoading(false);
       }
     }

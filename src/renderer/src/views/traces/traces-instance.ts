@@ -4,7 +4,7 @@ import { getBridge } from '../../bridge/bridge';
 import { appStore } from '../../stores/use-app-store';
 import { benchMode, installBenchHook } from './bench-hook';
 import { TraceFeed } from './trace-feed';
-import { TraceView } from './trace-store';
+import { TraceView } from './trace-view';
 
 export const traceView = new TraceView();
 let feed: TraceFeed | undefined;

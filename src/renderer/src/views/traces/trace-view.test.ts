@@ -1,8 +1,9 @@
 import { describe, expect, test, vi } from 'vitest';
 import type { Chain, TraceEvent } from '../../../../shared/trace/events';
+import { type TraceBatch, toBatch } from '../../../../shared/trace/trace-batch';
 import { CHUNK_SIZE } from './event-log';
 import { frame, ManualScheduler, mixed, redisOp } from './test-events';
-import { TraceView } from './trace-store';
+import { TraceView } from './trace-view';
 
 function setup(o: { capacity?: number; syncScanLimit?: number } = {}) {
   const sched = new ManualScheduler();
@@ -243,5 +244,57 @@ describe('notices', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  test('a batch of columns from the bridge shows as the same events would: rows, types, RES latency, whole events', () => {
+    const events: TraceEvent[] = [
+      ...mixed(6),
+      frame({ seq: 7, type: 'CALL', corr: 'k', t: 100 }),
+      redisOp({ seq: 8, corr: 'k' }),
+      frame({ seq: 9, type: 'RES', dir: 'out', corr: 'k', t: 112.5 }),
+      // a watch command carries fields the columns lack: it travels whole
+      redisOp({ seq: 10, role: 'watch', client: '127.0.0.1:4 name=w', db: 0 }),
+    ];
+    const a = setup();
+    a.view.ingest(events);
+    a.sched.drain();
+    const b = setup();
+    b.view.ingestBatch(JSON.parse(JSON.stringify(toBatch(events.slice(0, 5)))) as TraceBatch, { live: true });
+    b.view.ingestBatch(JSON.parse(JSON.stringify(toBatch(events.slice(3)))) as TraceBatch, { live: true });
+    b.sched.drain();
+    expect(b.rows()).toEqual(a.rows());
+    expect(b.state()).toMatchObject({ held: 10, missed: 0, skipped: 0, types: a.state().types });
+    for (let row = 0; row < 10; row++) {
+      expect(b.view.eventAt(row)).toEqual(a.view.eventAt(row));
+      expect(b.view.latencyAt(row)).toEqual(a.view.latencyAt(row));
+    }
+    expect(b.view.latencyAt(8)).toBe(12.5);
+  });
+
+  test('events the host left out of a live batch for a following view count as skipped, not missed', () => {
+    const { sched, view, state } = setup();
+    view.ingestBatch(toBatch(mixed(10)), { live: true });
+    // the host left out 11..30; 31 was lost on the way
+    view.ingestBatch({ ...toBatch(mixed(5, 32)), skipped: 20 }, { live: true });
+    sched.drain();
+    expect(state()).toMatchObject({ held: 15, skipped: 20, missed: 1 });
+  });
+
+  test('following a flood, a live batch gives only its newest maxLiveBatch events and the rest are counted as skipped', () => {
+    const sched = new ManualScheduler();
+    const view = new TraceView({ scheduler: sched, minPublishMs: 0, maxLiveBatch: 100 });
+    const state = () => view.store.getState();
+    view.ingestBatch(toBatch(mixed(10)), { live: true });
+    // seqs 11..260 with 15 and 250 lost on the way
+    const flood = mixed(250, 11).filter((e) => e.seq !== 15 && e.seq !== 250);
+    view.ingestBatch(toBatch(flood), { live: true });
+    sched.drain();
+    expect(state()).toMatchObject({ held: 110, skipped: 148, missed: 2 });
+    expect(view.eventAt(10)!.seq).toBe(160);
+    // paused, the view keeps everything for when it resumes
+    view.pause();
+    view.ingestBatch(toBatch(mixed(300, 261)), { live: true });
+    sched.drain();
+    expect(state()).toMatchObject({ held: 410, skipped: 148, missed: 2 });
   });
 });

@@ -1,9 +1,12 @@
-// Where each field of each kind of trace event is kept in an event chunk's columns: strings that
-// repeat (connection ids, URIs, commands) as ids of a StringTable ("sym"), strings that do not (frame
-// texts, uuids, redis keys) in the chunk's text ("text"), numbers in a number column ("num"), the
-// one boolean in the flags, a sync patch as its JSON text ("json"). The fields are listed in the order
-// the host writes them, which is the order the detail pane shows them in.
-import { TRACE_KINDS, type TraceKind } from '../../../../shared/trace/events';
+// Where each field of each kind of trace event goes in the columns of a trace batch (the `trace`
+// bridge event, trace-batch.ts) and of the renderer's event chunks: strings that repeat (connection
+// ids, URIs, commands) as ids of a string table ("sym"), strings that do not (frame texts, uuids,
+// redis keys) as texts ("text"), numbers in a number column ("num"), the one boolean in the flags, a
+// sync patch as its JSON text ("json"). The one table, per kind, that the host's encoder, the
+// renderer's decoder and its chunks read. The fields are listed in the order the host writes them,
+// which is the order the detail pane shows them in. Shared by the host and the renderer: no node:*,
+// no DOM.
+import { TRACE_KINDS, type TraceKind } from './events';
 
 export type FieldStore = 'sym' | 'text' | 'num' | 'flag' | 'json';
 

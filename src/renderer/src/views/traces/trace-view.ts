@@ -4,7 +4,9 @@
 // in time slices so that a million events never block the page. What components read (counts, the
 // filter, pause, selection, the chain) is published at most once per animation frame.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { CORR_SLOT, KIND_FRAME, kindFields, SYM_SLOTS, TEXT_SLOTS } from '../../../../shared/trace/event-schema';
 import type { Chain, TraceEvent, TraceStats } from '../../../../shared/trace/events';
+import { KIND_WHOLE, type TraceBatch } from '../../../../shared/trace/trace-batch';
 import { durationOf } from './event-columns';
 import { EventLog } from './event-log';
 import { RowIndex } from './row-index';
@@ -15,12 +17,15 @@ export interface Scheduler {
   frame(fn: () => void): void;
   /** Runs `fn` as a later task, after input and paint had their turn. */
   later(fn: () => void): void;
+  /** Runs `fn` in `ms`. */
+  after(ms: number, fn: () => void): void;
   now(): number;
 }
 
 export const browserScheduler: Scheduler = {
   frame: (fn) => requestAnimationFrame(() => fn()),
   later: (fn) => setTimeout(fn, 0),
+  after: (ms, fn) => setTimeout(fn, ms),
   now: () => performance.now(),
 };
 
@@ -65,6 +70,12 @@ export interface TraceViewState {
   missed: number;
   /** Events the view let go past its own capacity (the oldest). */
   evicted: number;
+  /**
+   * Events of live batches the view did not take while following: the host sent only the newest of a
+   * flood (trace.follow), and past `maxLiveBatch` in one batch the view keeps the newest too (what a
+   * following log shows). The host still holds them.
+   */
+  skipped: number;
   /** Type column values seen, for the type filter. */
   types: string[];
   loading: boolean;
@@ -96,9 +107,17 @@ export interface TraceViewOptions {
   noticeMs?: number;
   /** Default 100. */
   floodRows?: number;
+  /**
+   * Most events taken from one live batch while following (not paused); the older ones are skipped
+   * and counted. Default 4096: a batch comes every 50 ms, so over 80,000 events/s, far more than a
+   * log can show, and what the page could not take in without falling behind the host.
+   */
+  maxLiveBatch?: number;
 }
 
 const MAX_TYPES = 200;
+/** A frame's `type` in a batch's sym columns. */
+const FRAME_TYPE_SLOT = kindFields[KIND_FRAME]!.find((f) => f.name === 'type')!.slot;
 /** CALL times kept for RES latencies: at 2,000 calls/s, the last 10 s. */
 const MAX_OPEN_CALLS = 20_000;
 
@@ -112,6 +131,8 @@ export class TraceView {
   readonly #sliceMs: number;
   readonly #minPublishMs: number;
   readonly #floodRows: number;
+  readonly #maxLiveBatch: number;
+  #skipped = 0;
   /** Log end at the last publish: how much arrived since. */
   #publishedEnd = 0;
   #lastPublish = Number.NEGATIVE_INFINITY;
@@ -143,6 +164,7 @@ export class TraceView {
     this.#sliceMs = o.sliceMs ?? 8;
     this.#minPublishMs = o.minPublishMs ?? 200;
     this.#floodRows = o.floodRows ?? 100;
+    this.#maxLiveBatch = o.maxLiveBatch ?? 4096;
     this.#noticeMs = o.noticeMs ?? 6000;
     this.store = createStore<TraceViewState>()(() => ({
       version: 0,
@@ -157,6 +179,7 @@ export class TraceView {
       pausedNewMatching: 0,
       missed: 0,
       evicted: 0,
+      skipped: 0,
       types: [],
       loading: false,
     }));
@@ -177,18 +200,8 @@ export class TraceView {
       this.#lastSeq = e.seq;
       let latency = Number.NaN;
       if (e.kind === 'frame' && e.corr !== undefined) {
-        if (e.type === 'CALL') {
-          if (!this.#callT.has(e.corr)) this.#callT.set(e.corr, e.t);
-          if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
-        } else if (e.type === 'RES') {
-          const t0 = this.#callT.get(e.corr);
-          if (t0 !== undefined) {
-            latency = e.t - t0;
-            // answered: the map keeps open calls only, so the oldest is rarely dropped (finding it
-            // means iterating past every entry deleted since the map last rehashed)
-            this.#callT.delete(e.corr);
-          }
-        }
+        if (e.type === 'CALL') this.#callAt(e.corr, e.t);
+        else if (e.type === 'RES') latency = this.#resultAt(e.corr, e.t);
       }
       this.#log.append(e, latency);
       if (this.#types.size < MAX_TYPES) {
@@ -205,6 +218,86 @@ export class TraceView {
     if (evicted > 0) this.#afterEvict(evicted);
     this.#pump();
     this.#notify(typesChanged);
+  }
+
+  /**
+   * Appends a batch as the bridge carries it (columns, trace-batch.ts), copied into the log without an
+   * object per event; the same rules as ingest. While following, a live batch over `maxLiveBatch`
+   * gives only its newest events (the rest are counted in `skipped`).
+   */
+  ingestBatch(b: TraceBatch, o: { live?: boolean } = {}): void {
+    let typesChanged = false;
+    const chainCorr = this.store.getState().chain?.corr;
+    const log = this.#log;
+    if (o.live && b.skipped) {
+      // left out by the host for a following view: not a loss (what is beyond them still counts)
+      this.#skipped += b.skipped;
+      if (this.#lastSeq > 0 && b.n > 0) this.#lastSeq = Math.max(this.#lastSeq, Math.min(b.seq[0]! - 1, this.#lastSeq + b.skipped));
+    }
+    let j = 0;
+    while (j < b.n && b.seq[j]! <= this.#lastSeq) j++;
+    if (o.live && b.n - j > this.#maxLiveBatch && !this.store.getState().paused) {
+      const from = b.n - this.#maxLiveBatch;
+      // gaps in seq among the skipped events are still losses on the way
+      const first = b.seq[j]!;
+      const last = b.seq[from - 1]!;
+      if (this.#lastSeq > 0 && first > this.#lastSeq + 1) this.#missed += first - this.#lastSeq - 1;
+      this.#missed += last - first - (from - 1 - j);
+      this.#skipped += from - j;
+      this.#lastSeq = last;
+      j = from;
+    }
+    const ids = log.idsOf(b);
+    const whole = b.whole.length > 0 ? new Map(b.whole) : undefined;
+    const callId = b.strings.indexOf('CALL') + 1 || -1;
+    const resId = b.strings.indexOf('RES') + 1 || -1;
+    for (; j < b.n; j++) {
+      const seq = b.seq[j]!;
+      if (seq <= this.#lastSeq) continue;
+      if (o.live && this.#lastSeq > 0 && seq > this.#lastSeq + 1) this.#missed += seq - this.#lastSeq - 1;
+      this.#lastSeq = seq;
+      const code = b.kind[j]!;
+      const e = code === KIND_WHOLE ? whole?.get(j) : undefined;
+      const corr = e ? e.corr : (b.text[j * TEXT_SLOTS + CORR_SLOT] ?? undefined);
+      let latency = Number.NaN;
+      if (code === KIND_FRAME && corr !== undefined) {
+        const type = b.sym[j * SYM_SLOTS + FRAME_TYPE_SLOT]!;
+        if (type === callId) this.#callAt(corr, b.t[j]!);
+        else if (type === resId) latency = this.#resultAt(corr, b.t[j]!);
+      } else if (e?.kind === 'frame' && corr !== undefined) {
+        if (e.type === 'CALL') this.#callAt(corr, e.t);
+        else if (e.type === 'RES') latency = this.#resultAt(corr, e.t);
+      }
+      log.appendFrom(b, j, ids, whole, latency);
+      if (this.#types.size < MAX_TYPES) {
+        const type = log.typeAt(log.end - 1);
+        if (!this.#types.has(type)) {
+          this.#types.add(type);
+          typesChanged = true;
+        }
+      }
+      if (chainCorr !== undefined && corr === chainCorr) this.#chainStale = true;
+    }
+    const evicted = log.evict();
+    if (evicted > 0) this.#afterEvict(evicted);
+    this.#pump();
+    this.#notify(typesChanged);
+  }
+
+  /** A CALL at time t: its RES gets the latency from it. */
+  #callAt(corr: string, t: number): void {
+    if (!this.#callT.has(corr)) this.#callT.set(corr, t);
+    if (this.#callT.size > MAX_OPEN_CALLS) this.#callT.delete(this.#callT.keys().next().value!);
+  }
+
+  /** A RES at time t: the time since its CALL (NaN when unknown). */
+  #resultAt(corr: string, t: number): number {
+    const t0 = this.#callT.get(corr);
+    if (t0 === undefined) return Number.NaN;
+    // answered: the map keeps open calls only, so the oldest is rarely dropped (finding it means
+    // iterating past every entry deleted since the map last rehashed)
+    this.#callT.delete(corr);
+    return t - t0;
   }
 
   #afterEvict(n: number): void {
@@ -230,6 +323,7 @@ export class TraceView {
     this.#lastSeq = 0;
     this.#missed = 0;
     this.#evicted = 0;
+    this.#skipped = 0;
     this.#types.clear();
     this.#callT = new Map();
     this.store.setState({ selectedSeq: undefined, chain: undefined, types: [] });
@@ -445,8 +539,11 @@ export class TraceView {
     this.#frameQueued = true;
     const onFrame = () => {
       const flood = this.#log.end - this.#publishedEnd > this.#floodRows;
-      if (flood && this.#sched.now() - this.#lastPublish < this.#minPublishMs) {
-        this.#sched.frame(onFrame);
+      const wait = this.#minPublishMs - (this.#sched.now() - this.#lastPublish);
+      if (flood && wait > 0) {
+        // a timer, not a frame after frame: each animation frame the page asks for is work for the
+        // renderer and the compositor (a frame pipeline 60 times a second), taken from the host's cores
+        this.#sched.after(wait, () => this.#sched.frame(onFrame));
         return;
       }
       this.#frameQueued = false;
@@ -487,6 +584,7 @@ export class TraceView {
       pausedNewMatching: s.paused ? matched - rows : 0,
       missed: this.#missed,
       evicted: this.#evicted,
+      skipped: this.#skipped,
       hostHeld: this.#hostHeld(s.stats),
     };
     if (this.#typesDirty) {
