@@ -206,7 +206,11 @@ describe('sync attach', () => {
       raw.ws.close();
       await raw.closed;
     }
-    await eventually(async () => (await h.bridge.call('sync.targets'))[0]?.connections?.open === 0, 'every connection closed');
+    await eventually(
+      async () => (await h.bridge.call('sync.targets')).find((t) => t.targetId === target.targetId)?.connections?.open === 0,
+      'every connection closed',
+      30_000,
+    );
     const ids = (await h.bridge.call('sync.peers'))
       .filter((p) => p.target?.targetId === target.targetId && p.role === 'server')
       .map((p) => p.target!.connId);

@@ -6,6 +6,14 @@
 
 /** Wall-clock milliseconds minus performance.now() at the same instant, to within microseconds. */
 export function wallClockOffsetMs(): number {
+  // each reading is a lower bound of the true offset (time passes between seeing the tick and reading
+  // performance.now(), more if the process is descheduled there): the largest of a few is the closest
+  let best = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < 4; i++) best = Math.max(best, atNextTick());
+  return best;
+}
+
+function atNextTick(): number {
   const start = Date.now();
   // Date.now() ticks every millisecond; the busy wait lasts at most that long (bounded in case the
   // clock is stepped or coarse)
@@ -13,7 +21,6 @@ export function wallClockOffsetMs(): number {
   for (;;) {
     const now = Date.now();
     const perf = performance.now();
-    if (now !== start) return now - perf;
-    if (perf > giveUp) return now - perf;
+    if (now !== start || perf > giveUp) return now - perf;
   }
 }
