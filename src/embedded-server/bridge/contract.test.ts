@@ -275,7 +275,7 @@ describe('redis inspector and faults', () => {
   });
 });
 
-describe('callee playground', () => {
+describe('user callees', () => {
   test('a user callee is saved, called, changed and called again', async () => {
     const save = await h.bridge.call('callees.save', {
       uri: 'user.greet',
@@ -324,7 +324,7 @@ describe('callee playground', () => {
 
   test('a looping user callee is killed while the host keeps answering', async () => {
     await h.bridge.call('callees.save', { uri: 'user.loop', language: 'js', source: 'module.exports = () => { while (true) {} };' });
-    // the harness's playground kills a run after 1 s (maxCallMs); the call may wait 8 s for that answer
+    // the harness's user callees kill a run after 1 s (maxCallMs); the call may wait 8 s for that answer
     const looping = h.bridge.call('clients.call', { clientId, uri: 'user.loop', args: null, timeoutMs: 8000 });
     const t0 = performance.now();
     expect((await h.bridge.call('host.status')).redis.up).toBe(true);

@@ -1,7 +1,7 @@
 // The broker's roles, as the Go implementation separates them (broker/broker.go): a server is a
 // caller (pushes calls, reads results) and a pub-sub user; a callee reads calls and pushes results.
 // Each user takes only the roles it needs (the server CallerBroker & PubSubBroker, a callee and the
-// Playground CalleeBroker), so a second broker needs only those. Implementations live in subfolders
+// UserCallees CalleeBroker), so a second broker needs only those. Implementations live in subfolders
 // (redis/); nothing here knows about redis.
 import type { RawJson } from '../message';
 

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { isGeneration } from '../sync/generation';
-import { SyncClient } from '../sync/reconnecting-client';
+import { SyncClient } from '../sync/sync-client';
 import type { WebSocketConstructor } from '../sync/ws-client';
 import { UsageError } from './command';
 import { defineCommand, type FlagSpec, msFlag } from './flag-table';

@@ -7,7 +7,7 @@
 import type { AttachedRedis, AttachStatus } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { redactUrl } from '../broker/redis/options';
-import type { HostInspection } from './inspection';
+import type { HostRedisInspection } from './redis-inspection';
 
 /** Callees serving an attached redis; stop() ends them and closes their redis connections. */
 export interface AttachedCallees {
@@ -17,7 +17,7 @@ export interface AttachedCallees {
 export interface AttachmentOptions {
   /** The Studio's own redis: attaching it is the same as detaching. */
   own: { url: string; embedded: boolean };
-  inspect: HostInspection;
+  redisInspection: HostRedisInspection;
   /** Starts the demo and user callees on another redis (the host knows how it builds them). */
   serveCallees: (target: { url: string; cluster: boolean }) => Promise<AttachedCallees>;
   onChange: (s: AttachStatus) => void;
@@ -78,7 +78,7 @@ export class HostAttachment {
       if (this.#redis && sameRedis(url, this.#redis.url) && cluster === this.#redis.cluster) return this.status();
       await this.#stopCallees();
       // the inspector connects first: a redis that cannot be reached leaves the previous attachment
-      await this.o.inspect.retarget(url, cluster);
+      await this.o.redisInspection.retarget(url, cluster);
       this.#redis = { url, cluster, since: Date.now() };
       this.o.log('info', `attached ${redactUrl(url)}${cluster ? ' (cluster)' : ''}: watching only, nothing is written to it`);
       return this.#changed();
@@ -93,7 +93,7 @@ export class HostAttachment {
     await this.#stopCallees();
     const was = this.#redis;
     this.#redis = undefined;
-    await this.o.inspect.retarget(null, false);
+    await this.o.redisInspection.retarget(null, false);
     if (was) this.o.log('info', `detached ${redactUrl(was.url)}`);
     return this.#changed();
   }

@@ -12,7 +12,7 @@ export interface CalleeRunsOptions {
   maxUris?: number;
 }
 
-/** What a callee runtime reports of a run (Invocation and PlaygroundInvocation both fit). */
+/** What a callee runtime reports of a run (Invocation and UserCalleeInvocation both fit). */
 export interface RunReport {
   uri: string;
   msgUUID: string;

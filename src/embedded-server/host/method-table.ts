@@ -7,7 +7,7 @@ import { TRACE_KINDS, type TraceKind } from '../../shared/trace/events';
 import type { MethodTable } from '../bridge/dispatcher';
 import { bool, num, obj, oneOf, str } from '../bridge/params';
 import { parseListenAddr } from '../cli/addr';
-import type { BinaryText } from '../inspect/binary-text';
+import type { BinaryText } from '../redis-inspector/binary-text';
 import { TraceError } from '../trace/errors';
 import { exportText, importSession } from '../trace/session-file';
 import type { StudioHost } from './studio-host';
@@ -152,7 +152,7 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       if (host.demoCallee.uris.includes(uri)) {
         throw new BridgeError(BridgeErrorCode.BadParams, `${uri} is served by the demo callee; give your callee another URI`);
       }
-      const r = await host.playground.save(
+      const r = await host.userCallees.save(
         uri,
         str(o, 'source', 'callees.save'),
         oneOf(o, 'language', ['js', 'ts'] as const, 'callees.save'),
@@ -163,9 +163,9 @@ export function buildMethodTable(host: StudioHost): MethodTable {
     },
     'callees.remove': async (p) => {
       const uri = str(obj(p, 'callees.remove'), 'uri', 'callees.remove', { nonEmpty: true });
-      if (!host.playground.list().some((h) => h.uri === uri))
+      if (!host.userCallees.list().some((h) => h.uri === uri))
         throw new BridgeError(BridgeErrorCode.NotFound, `no user callee serves ${uri}`);
-      await host.playground.remove(uri);
+      await host.userCallees.remove(uri);
       host.tracer.runs.forget(uri);
       const list = host.callees();
       host.dispatcher.emit('callees.changed', list);
@@ -178,7 +178,7 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       return host.tracer.runs.list(str(o, 'uri', 'callees.runs', { nonEmpty: true }), bool(o, 'errorsOnly', 'callees.runs'));
     },
 
-    'redis.snapshot': () => host.inspect.snapshot(),
+    'redis.snapshot': () => host.redisInspection.snapshot(),
     'redis.peek': (p) => {
       const o = obj(p, 'redis.peek');
       const k = o.key;
@@ -186,13 +186,13 @@ export function buildMethodTable(host: StudioHost): MethodTable {
       if (typeof k === 'string' && k !== '') key = k;
       else if (typeof k === 'object' && k !== null && typeof (k as BinaryText).text === 'string') key = k as BinaryText;
       else throw new BridgeError(BridgeErrorCode.BadParams, 'redis.peek: "key" must be a key name or a key object from redis.snapshot');
-      return host.inspect.peek(
+      return host.redisInspection.peek(
         key,
         num(o, 'start', 'redis.peek', { optional: true, min: 0 }) ?? 0,
         num(o, 'count', 'redis.peek', { optional: true, min: 1, max: 1000 }) ?? 100,
       );
     },
-    'redis.pending': (p) => host.inspect.pending(str(obj(p, 'redis.pending'), 'uri', 'redis.pending', { nonEmpty: true })),
+    'redis.pending': (p) => host.redisInspection.pending(str(obj(p, 'redis.pending'), 'uri', 'redis.pending', { nonEmpty: true })),
     // another redis than the Studio's own is attached (watched only); null goes back to the own one
     'redis.target': async (p) => {
       const o = obj(p, 'redis.target');
@@ -210,9 +210,9 @@ export function buildMethodTable(host: StudioHost): MethodTable {
           throw new BridgeError(BridgeErrorCode.BadParams, `redis.tap: "${field}" must be a list of strings`);
         return v as string[];
       };
-      return host.inspect.tap(list('channels'), list('patterns'));
+      return host.redisInspection.tap(list('channels'), list('patterns'));
     },
-    'redis.untap': (p) => host.inspect.untap(str(obj(p, 'redis.untap'), 'tapId', 'redis.untap')),
+    'redis.untap': (p) => host.redisInspection.untap(str(obj(p, 'redis.untap'), 'tapId', 'redis.untap')),
 
     'fault.redis': (p) => host.pauseRedis(oneOf(obj(p, 'fault.redis'), 'action', ['pause', 'resume'] as const, 'fault.redis') === 'pause'),
     'fault.calleeDelay': (p) => {

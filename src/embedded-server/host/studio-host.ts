@@ -1,6 +1,6 @@
 // The Studio host: everything the UI shows, wired together and served through one bridge dispatcher.
 // The Studio's own redis (embedded unless --studio-redis gives one), a juggler server, the demo callee,
-// the callee playground, the Studio's own clients, the data-sync pair, the redis inspector, and the
+// the user callees, the Studio's own clients, the data-sync pair, the redis inspector, and the
 // trace bus that records all of their traffic. A redis the Studio did not start is only attached
 // (attachment.ts): watched, never written to. No Electron here: the desktop shell and the web host
 // both use it. The parts that run on their own are started first, as a StudioStack (studio-stack.ts);
@@ -12,16 +12,16 @@ import { RedisBroker } from '../broker/redis/broker';
 import { callTimeoutKey } from '../broker/redis/keys';
 import { redactUrl } from '../broker/redis/options';
 import { Callee } from '../callee/callee';
-import { Playground } from '../playground/playground';
 import type { JugglerServer } from '../server/server';
 import type { TraceBus } from '../trace/trace-bus';
+import { UserCallees } from '../user-callees/user-callees';
 import { type AttachedCallees, HostAttachment } from './attachment';
 import { ClientPool } from './client-pool';
 import type { EmbeddedRedis } from './embedded-redis';
-import { HostInspection } from './inspection';
 import { LoadRuns } from './load-runs';
 import { buildMethodTable } from './method-table';
 import { HostProxies } from './proxies';
+import { HostRedisInspection } from './redis-inspection';
 import { HostRedisWatch } from './redis-watch';
 import { delayedDemoHandlers, type StackFaults, type StudioStack, type StudioStackOptions, startStudioStack } from './studio-stack';
 import { SyncAttach } from './sync-attach';
@@ -47,7 +47,7 @@ export class StudioHost {
   traceLiveMaxBatch: number | undefined;
   readonly dispatcher: BridgeDispatcher;
   readonly clients: ClientPool;
-  readonly inspect: HostInspection;
+  readonly redisInspection: HostRedisInspection;
   readonly loads: LoadRuns;
   readonly attachment: HostAttachment;
   readonly proxies: HostProxies;
@@ -61,8 +61,8 @@ export class StudioHost {
   readonly server: JugglerServer;
   readonly demoBroker: RedisBroker;
   readonly demoCallee: Callee;
-  readonly playground: Playground;
-  readonly playgroundBroker: RedisBroker;
+  readonly userCallees: UserCallees;
+  readonly userCalleesBroker: RedisBroker;
   readonly sync: SyncDemo;
   readonly dataDir: string;
   readonly #faults: StackFaults;
@@ -85,8 +85,8 @@ export class StudioHost {
     this.server = server;
     this.demoBroker = stack.demoBroker;
     this.demoCallee = stack.demoCallee;
-    this.playground = stack.playground;
-    this.playgroundBroker = stack.playgroundBroker;
+    this.userCallees = stack.userCallees;
+    this.userCalleesBroker = stack.userCalleesBroker;
     this.sync = sync;
     this.dataDir = stack.dataDir;
     this.#faults = stack.faults;
@@ -108,12 +108,12 @@ export class StudioHost {
       (p) => this.dispatcher.emit('load.progress', p),
     );
     this.proxies = new HostProxies(tracer.bus, (list) => this.dispatcher.emit('proxy.changed', list));
-    this.inspect = new HostInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
+    this.redisInspection = new HostRedisInspection({ url: redisUrl, cluster: options.cluster ?? false }, tracer, (m) =>
       this.dispatcher.emit('redis.tap', m),
     );
     this.attachment = new HostAttachment({
       own: { url: redisUrl, embedded: embedded !== undefined },
-      inspect: this.inspect,
+      redisInspection: this.redisInspection,
       serveCallees: (target) => this.#serveCallees(target),
       onChange: (s) => {
         this.dispatcher.emit('attach.changed', s);
@@ -135,7 +135,7 @@ export class StudioHost {
     });
     this.watch = new HostRedisWatch(
       tracer.bus,
-      () => this.inspect.target.url,
+      () => this.redisInspection.target.url,
       (st) => this.dispatcher.emit('watch.status', st),
       (level, message) => tracer.log(level, 'watch', message),
     );
@@ -220,7 +220,7 @@ export class StudioHost {
   }
 
   status(): HostStatus {
-    const playground = this.playground.list();
+    const user = this.userCallees.list();
     return {
       redis: {
         up: this.#redisUp && this.serverBroker.healthy,
@@ -230,8 +230,8 @@ export class StudioHost {
       },
       server: { connections: this.server.connections.size, pendingCalls: this.server.router.size },
       callees: {
-        total: this.demoCallee.uris.length + playground.length,
-        running: (this.demoCallee.running ? this.demoCallee.uris.length : 0) + playground.filter((h) => h.running).length,
+        total: this.demoCallee.uris.length + user.length,
+        running: (this.demoCallee.running ? this.demoCallee.uris.length : 0) + user.filter((h) => h.running).length,
         busy: this.demoCallee.busy,
       },
       trace: this.trace.stats(),
@@ -255,7 +255,7 @@ export class StudioHost {
   metrics(): MetricsSample {
     const callees: Record<string, number> = {};
     for (const [k, v] of Object.entries(this.demoCallee.metrics)) callees[k] = v;
-    for (const h of this.playground.list()) {
+    for (const h of this.userCallees.list()) {
       callees.Requests = (callees.Requests ?? 0) + h.metrics.invocations;
       callees.Failed = (callees.Failed ?? 0) + h.metrics.errors;
       callees.Killed = (callees.Killed ?? 0) + h.metrics.killed;
@@ -288,7 +288,7 @@ export class StudioHost {
         },
       };
     });
-    const user: CalleeInfo[] = this.playground.list().map((h) => ({
+    const user: CalleeInfo[] = this.userCallees.list().map((h) => ({
       uri: h.uri,
       kind: 'user',
       running: h.running,
@@ -314,9 +314,9 @@ export class StudioHost {
       if (run) this.demoCallee.start();
       else await this.demoCallee.stop();
     } else {
-      if (!this.playground.list().some((h) => h.uri === uri)) throw new BridgeError(BridgeErrorCode.NotFound, `no callee serves ${uri}`);
-      if (run) await this.playground.start(uri);
-      else await this.playground.stop(uri);
+      if (!this.userCallees.list().some((h) => h.uri === uri)) throw new BridgeError(BridgeErrorCode.NotFound, `no callee serves ${uri}`);
+      if (run) await this.userCallees.start(uri);
+      else await this.userCallees.stop(uri);
     }
     this.dispatcher.emit('callees.changed', this.callees());
     return this.callees().find((c) => c.uri === uri)!;
@@ -378,13 +378,13 @@ export class StudioHost {
       });
       if (this.demoCallee.running) demo.start();
       stops.push(() => demo.stop());
-      const userBroker = await RedisBroker.connect(opts('studio-playground-attached'));
+      const userBroker = await RedisBroker.connect(opts('studio-user-callees-attached'));
       stops.push(() => userBroker.close());
-      const user = await Playground.open({
+      const user = await UserCallees.open({
         broker: userBroker,
         dataDir: this.dataDir,
-        limits: this.options.playgroundLimits,
-        onInvocation: this.tracer.playgroundInvocations(),
+        limits: this.options.userCalleeLimits,
+        onInvocation: this.tracer.userCalleeInvocations(),
         onError: (e) => this.log(`user callees (attached redis): ${e.message}`),
       });
       stops.push(() => user.close());
@@ -405,10 +405,10 @@ export class StudioHost {
     await this.clients.closeAll();
     await this.proxies.closeAll();
     this.watch.close();
-    await this.inspect.close();
+    await this.redisInspection.close();
     await this.server.close();
-    await Promise.allSettled([this.demoCallee.stop(), this.playground.close(), this.sync.close()]);
-    await Promise.allSettled([this.serverBroker.close(), this.demoBroker.close(), this.playgroundBroker.close()]);
+    await Promise.allSettled([this.demoCallee.stop(), this.userCallees.close(), this.sync.close()]);
+    await Promise.allSettled([this.serverBroker.close(), this.demoBroker.close(), this.userCalleesBroker.close()]);
     await this.trace.close();
     await this.embedded?.stop();
   }

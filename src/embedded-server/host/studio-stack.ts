@@ -1,6 +1,6 @@
 // The parts of the Studio that run before a UI can ask for anything, started in order by one function:
 // the Studio's own redis (embedded unless one is given), the juggler server, the demo callee, the
-// callee playground and the data-sync pair, all traced by one HostTracer. This is where the broker
+// user callees and the data-sync pair, all traced by one HostTracer. This is where the broker
 // implementation is chosen (redis); each part takes only the broker roles it needs. What the parts
 // report while they run (redis health, a callee's log line, sync changes) goes through `events`, so
 // that the host, built afterwards from the stack, subscribes to it instead of being referenced before
@@ -10,10 +10,10 @@ import { Emitter } from '../../shared/emitter';
 import { RedisBroker } from '../broker/redis/broker';
 import { Callee, type Thunk } from '../callee/callee';
 import { demoHandlers } from '../callee/demo';
-import type { PlaygroundLimits } from '../playground/limits';
-import { Playground } from '../playground/playground';
 import { JugglerServer } from '../server/server';
 import { TraceBus } from '../trace/trace-bus';
+import type { UserCalleeLimits } from '../user-callees/limits';
+import { UserCallees } from '../user-callees/user-callees';
 import { defaultDataDir } from './data-dir';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis';
 import { SyncDemo } from './sync-demo';
@@ -35,8 +35,8 @@ export interface StudioStackOptions {
   dataDir?: string;
   /** Trace events held. Default 1,000,000. */
   traceCapacity?: number;
-  /** Limits of user callees (time per call, memory, workers); see playground/limits.ts. */
-  playgroundLimits?: Partial<PlaygroundLimits>;
+  /** Limits of user callees (time per call, memory, workers); see user-callees/limits.ts. */
+  userCalleeLimits?: Partial<UserCalleeLimits>;
   /** Demo callee workers. Default 10. */
   demoWorkers?: number;
   /** Bounds of the sync history (changes per replica, patch text); defaults in host/sync-history.ts. */
@@ -78,8 +78,8 @@ export interface StudioStack {
   readonly server: JugglerServer;
   readonly demoBroker: RedisBroker;
   readonly demoCallee: Callee;
-  readonly playgroundBroker: RedisBroker;
-  readonly playground: Playground;
+  readonly userCalleesBroker: RedisBroker;
+  readonly userCallees: UserCallees;
   readonly sync: SyncDemo;
   readonly dataDir: string;
   readonly events: StudioStackEvents;
@@ -138,13 +138,13 @@ export async function startStudioStack(o: StudioStackOptions = {}): Promise<Stud
     stops.push(() => demoCallee.stop());
 
     const dataDir = o.dataDir ?? defaultDataDir();
-    const playgroundBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-playground'));
-    stops.push(() => playgroundBroker.close());
-    const playground = await Playground.open({
-      broker: playgroundBroker,
+    const userCalleesBroker = await RedisBroker.connect(brokerOpts('callee', 'studio-user-callees'));
+    stops.push(() => userCalleesBroker.close());
+    const userCallees = await UserCallees.open({
+      broker: userCalleesBroker,
       dataDir,
-      limits: o.playgroundLimits,
-      onInvocation: tracer.playgroundInvocations(),
+      limits: o.userCalleeLimits,
+      onInvocation: tracer.userCalleeInvocations(),
       onLog: (l) => {
         tracer.log(l.level === 'error' ? 'error' : l.level === 'warn' ? 'warn' : 'info', `callee ${l.uri}`, l.text);
         events.raise('calleeLog', {
@@ -154,9 +154,9 @@ export async function startStudioStack(o: StudioStackOptions = {}): Promise<Stud
           at: l.at,
         });
       },
-      onError: (e) => log(`playground: ${e.message}`),
+      onError: (e) => log(`user callees: ${e.message}`),
     });
-    stops.push(() => playground.close());
+    stops.push(() => userCallees.close());
 
     const sync = await SyncDemo.start({
       history: o.syncHistory,
@@ -177,8 +177,8 @@ export async function startStudioStack(o: StudioStackOptions = {}): Promise<Stud
       server,
       demoBroker,
       demoCallee,
-      playgroundBroker,
-      playground,
+      userCalleesBroker,
+      userCallees,
       sync,
       dataDir,
       events,

@@ -13,7 +13,7 @@ import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { redactUrl } from '../../shared/redact-url';
 import type { TraceInput } from '../../shared/trace/events';
 import { probeGeneration } from '../sync/generation-probe';
-import { SyncClient } from '../sync/reconnecting-client';
+import { SyncClient } from '../sync/sync-client';
 import type { WebSocketConstructor } from '../sync/ws-client';
 import { type ProxyClose, SyncProxy } from '../sync-proxy/sync-proxy';
 import type { SyncDemo, WatchedPeer } from './sync-demo';

@@ -9,9 +9,9 @@ import { WebSocket } from 'ws';
 import type { SyncChange, SyncOverview, SyncPeerInfo, SyncTargetRef } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import type { Generation } from '../sync/generation';
-import { SyncClient } from '../sync/reconnecting-client';
 import type { ChangeEvent } from '../sync/replica';
 import type { SeedPeer } from '../sync/seed-peer';
+import { SyncClient } from '../sync/sync-client';
 import { SyncServer } from '../sync/ws-server';
 import { SyncHistory, type SyncHistoryLimits } from './sync-history';
 

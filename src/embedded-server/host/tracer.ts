@@ -5,11 +5,11 @@ import type { RedisTrace } from '../../shared/trace/events';
 import type { RedisOp } from '../broker/redis/options';
 import type { Invocation } from '../callee/callee';
 import type { JugglerClient } from '../client/client';
-import { DurationStats } from '../playground/duration-stats';
-import type { PlaygroundInvocation } from '../playground/playground';
 import type { ServerHooks } from '../server/server';
 import { brokerOnOp, calleeOnInvocation, clientFrames, serverHooks, tracedPatch } from '../trace/adapters';
 import type { TraceBus } from '../trace/trace-bus';
+import { DurationStats } from '../user-callees/duration-stats';
+import type { UserCalleeInvocation } from '../user-callees/user-callees';
 import { CalleeRuns } from './callee-runs';
 
 /** Durations per URI, for avg and p95 in the Callees view: the statistic user callees use too. */
@@ -52,8 +52,8 @@ export class HostTracer {
     });
   }
 
-  playgroundInvocations(): (inv: PlaygroundInvocation) => void {
-    const record = calleeOnInvocation(this.bus, 'playground');
+  userCalleeInvocations(): (inv: UserCalleeInvocation) => void {
+    const record = calleeOnInvocation(this.bus, 'user');
     // a killed run is its own outcome in the trace; the runtime's Invocation has no such outcome
     return (inv) => {
       this.runs.add(inv);
@@ -61,7 +61,7 @@ export class HostTracer {
       if (inv.outcome === 'killed') {
         this.bus.record({
           kind: 'callee',
-          calleeId: 'playground',
+          calleeId: 'user',
           uri: inv.uri,
           durationMs: inv.durationMs,
           outcome: 'killed',

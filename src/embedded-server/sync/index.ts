@@ -8,11 +8,11 @@ export { ClientPeer, type ClientPeerOptions, type Notification } from './client-
 export { SyncError, type SyncErrorCode } from './errors';
 export { detectGeneration, GENERATIONS, type Generation, isGeneration } from './generation';
 export { type CloseEvent, type FrameSink, Peer } from './peer';
-export { SyncClient, type SyncClientOptions } from './reconnecting-client';
 export { type ChangeEvent, Replica } from './replica';
 export type { RpcOptions } from './rpc';
 export { SeedPeer, type SeedPeerOptions } from './seed-peer';
 export { segment } from './segmenter';
 export { type RequestHandler, ServerPeer, type ServerPeerOptions } from './server-peer';
+export { SyncClient, type SyncClientOptions } from './sync-client';
 export { connectClient, connectSeed, type WebSocketConstructor, type WebSocketLike } from './ws-client';
 export { type ServerConnection, SyncServer, type SyncServerOptions } from './ws-server';

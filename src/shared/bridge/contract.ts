@@ -155,10 +155,10 @@ export interface CalleeLog {
   at: number;
 }
 
-// The redis inspector's shapes are its own (src/embedded-server/inspect): data only, no behaviour.
-export type { InspectorSnapshot as RedisSnapshot, ListPage, PendingCalls } from '../inspect';
+// The redis inspector's shapes are its own (src/embedded-server/redis-inspector): data only, no behaviour.
+export type { InspectorSnapshot as RedisSnapshot, ListPage, PendingCalls } from '../redis-inspector';
 
-import type { InspectorSnapshot, ListPage, PendingCalls, TapMessage } from '../inspect';
+import type { InspectorSnapshot, ListPage, PendingCalls, TapMessage } from '../redis-inspector';
 import type { RedisWatchStatus } from '../watch';
 
 export interface RedisTapMessage extends TapMessage {
@@ -544,14 +544,14 @@ export const METHOD_NAMES = [
   'watch.status',
 ] as const satisfies readonly MethodName[];
 
-/** The call timeout of the Studio's own Playground clients when a CALL gives none (host/client-pool.ts). */
+/** The call timeout of the Studio's own UserCallees clients when a CALL gives none (host/client-pool.ts). */
 export const STUDIO_CLIENT_CALL_TIMEOUT_MS = 10_000;
 /** The longest call timeout the bridge accepts for `clients.call` (its params check). */
 export const MAX_BRIDGE_CALL_TIMEOUT_MS = 3_600_000;
 
 /**
  * How long the work behind a method may rightly take, for the methods whose work can outlast the bridge's
- * own request timeout: a Playground CALL waits for its RES up to the call's timeout. The bridge client
+ * own request timeout: a UserCallees CALL waits for its RES up to the call's timeout. The bridge client
  * waits at least that long (plus a margin), so a result that arrives is never dropped as "not answered"
  * (issue 13). The host always answers these methods once the work has ended, one way or the other.
  */

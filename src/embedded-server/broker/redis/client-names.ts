@@ -1,6 +1,6 @@
 // Names of the broker's redis connections, as CLIENT LIST shows them. CLIENT LIST does not show the
 // keys a blocked BRPOP waits on, so a callee's calls connection carries its URIs in its name: that is
-// how the Studio's redis inspector (../../inspect/) tells which URIs have a callee waiting.
+// how the Studio's redis inspector (../../redis-inspector/) tells which URIs have a callee waiting.
 // Redis accepts only the bytes '!'..'~' in a client name (no spaces, no unicode), so URIs are
 // percent-encoded where needed, and the name is kept short enough to read in CLIENT LIST.
 import { createHash } from 'node:crypto';

@@ -1,9 +1,9 @@
 // Redis keys and values are bytes. The Studio shows them as text; bytes that are not UTF-8 and
 // control characters are escaped (`\xNN`, `\n`), and the exact bytes travel as base64 whenever the
 // text is not them, so that a key shown in the UI can be handed back to the inspector unchanged.
-import type { BinaryText } from '../../shared/inspect';
+import type { BinaryText } from '../../shared/redis-inspector';
 
-export type { BinaryText } from '../../shared/inspect';
+export type { BinaryText } from '../../shared/redis-inspector';
 
 export interface BinaryTextOptions {
   /** Most characters of `text`. Default: no limit. */

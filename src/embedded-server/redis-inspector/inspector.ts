@@ -2,7 +2,7 @@
 // connections (never the broker's: a slow SCAN must not delay calls), sends no command that writes
 // (CLIENT SETNAME on its own connection aside) and fails fast with UNAVAILABLE when redis is down.
 
-import type { PendingCall, PendingCalls } from '../../shared/inspect';
+import type { PendingCall, PendingCalls } from '../../shared/redis-inspector';
 import { type ConnectionSpec, connectClient, createClient, type HealthEvent, type RedisClient } from '../broker/redis/connection';
 import { callKey } from '../broker/redis/keys';
 import { defaultRedisUrl, type RedisOp, redactUrl } from '../broker/redis/options';
@@ -14,7 +14,7 @@ import { DEFAULT_PREVIEW_CHARS } from './payload-view';
 import { type InspectorSnapshot, takeSnapshot } from './snapshot';
 import { openTap, type Tap, type TapFilter, type TapMessage } from './tap';
 
-export type { PendingCall, PendingCalls } from '../../shared/inspect';
+export type { PendingCall, PendingCalls } from '../../shared/redis-inspector';
 
 export interface RedisInspectorOptions {
   /** redis:// or rediss:// URL. Default `redis://127.0.0.1:6379`. Never shown with its password. */

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HandlerLanguage } from './compile';
-import { PlaygroundError } from './errors';
+import { UserCalleeError } from './errors';
 
 export interface StoredHandler {
   uri: string;
@@ -42,7 +42,7 @@ export class HandlerStore {
       names = await readdir(this.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new PlaygroundError('STORE_FAILED', `cannot read the playground handlers in ${this.dir}: ${(err as Error).message}`, {
+      throw new UserCalleeError('STORE_FAILED', `cannot read the user callee handlers in ${this.dir}: ${(err as Error).message}`, {
         cause: err,
       });
     }
@@ -67,7 +67,7 @@ export class HandlerStore {
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
-      throw new PlaygroundError('STORE_FAILED', `cannot write the handler of ${h.uri} to ${file}: ${(err as Error).message}`, {
+      throw new UserCalleeError('STORE_FAILED', `cannot write the handler of ${h.uri} to ${file}: ${(err as Error).message}`, {
         cause: err,
       });
     }
@@ -78,7 +78,7 @@ export class HandlerStore {
     try {
       await rm(file, { force: true });
     } catch (err) {
-      throw new PlaygroundError('STORE_FAILED', `cannot delete the handler file ${file}: ${(err as Error).message}`, { cause: err });
+      throw new UserCalleeError('STORE_FAILED', `cannot delete the handler file ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
 }

@@ -1,4 +1,4 @@
-// What the redis inspector reports (src/embedded-server/inspect), as data only: the bridge contract and
+// What the redis inspector reports (src/embedded-server/redis-inspector), as data only: the bridge contract and
 // the renderer read these shapes, so they live here, where neither side's code is imported.
 
 export interface BinaryText {

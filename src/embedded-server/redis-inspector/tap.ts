@@ -2,7 +2,7 @@
 // can send nothing else, and the inspector's command connection must stay free). Juggler
 // publications `{"msg_uuid","args"}` are decoded; anything else arrives raw, never as an exception.
 
-import type { TapMessage } from '../../shared/inspect';
+import type { TapMessage } from '../../shared/redis-inspector';
 import type { ConnectionSpec, RedisClient } from '../broker/redis/connection';
 import { connectClient, createClient, type HealthEvent } from '../broker/redis/connection';
 import type { RedisOp } from '../broker/redis/options';
@@ -11,7 +11,7 @@ import { quitOrDrop } from './command-runner';
 import { InspectorError } from './errors';
 import { viewPubPayload } from './payload-view';
 
-export type { TapMessage } from '../../shared/inspect';
+export type { TapMessage } from '../../shared/redis-inspector';
 
 export interface TapFilter {
   /** Channels, exactly (SUBSCRIBE). */

@@ -89,7 +89,7 @@ function userRequire(id) {
   const full = name.startsWith('node:') ? name : 'node:' + name;
   if (allowed.has(full)) return require(full);
   const e = new Error(
-    "require('" + name + "') is refused in a playground handler: handlers run inside the Studio host, " +
+    "require('" + name + "') is refused in a user callee: handlers run inside the Studio host, " +
       'so only these modules are available: ' + init.allowedModules.join(', '),
   );
   e.code = 'MODULE_NOT_ALLOWED';

@@ -3,11 +3,11 @@
 // client-names.ts). Other blocked BRPOPs (Go callees, unnamed clients) cannot be attributed to a URI
 // and are counted apart; the results readers of our servers are recognised by name and left out.
 
-import type { UnattributedWaiter } from '../../shared/inspect';
+import type { UnattributedWaiter } from '../../shared/redis-inspector';
 import { parseCalleeClientName } from '../broker/redis/client-names';
 import { type ClientInfo, isBlocked } from './client-list';
 
-export type { UnattributedWaiter } from '../../shared/inspect';
+export type { UnattributedWaiter } from '../../shared/redis-inspector';
 
 export interface CalleeWaiters {
   /** URI → callee connections blocked in BRPOP on its list. */

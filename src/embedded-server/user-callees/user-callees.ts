@@ -1,4 +1,4 @@
-// The callee playground: handlers the user writes in the Studio (JavaScript or TypeScript module
+// User callees: handlers the user writes in the Studio (JavaScript or TypeScript module
 // bodies), each served under its URI by a Callee of its own and run in worker threads with time and
 // memory limits (see worker-source.ts for what that isolation is, and is not). Saving a handler
 // compiles it, loads it in a fresh worker, and only then swaps it in with Callee.register, so popping
@@ -7,15 +7,15 @@ import type { CalleeBroker } from '../broker/broker';
 import { Callee, type Invocation, type Thunk } from '../callee/callee';
 import { compileHandler, type Diagnostic, HANDLER_LANGUAGES, type HandlerLanguage } from './compile';
 import { DurationStats } from './duration-stats';
-import { HandlerError, HandlerKilledError, type KillReason, PlaygroundError } from './errors';
+import { HandlerError, HandlerKilledError, type KillReason, UserCalleeError } from './errors';
 import { HandlerPool } from './handler-pool';
 import { HandlerStore, type StoredHandler } from './handler-store';
 import { HandlerLoadError } from './handler-worker';
-import { type PlaygroundLimits, withDefaultLimits } from './limits';
+import { type UserCalleeLimits, withDefaultLimits } from './limits';
 import { SourcePositions } from './source-positions';
 import type { LogLevel } from './worker-source';
 
-export interface PlaygroundInvocation {
+export interface UserCalleeInvocation {
   uri: string;
   /** The handler version that ran the call (the current one for calls that expired unread). */
   version: number;
@@ -35,7 +35,7 @@ export interface PlaygroundInvocation {
   resultText?: string;
 }
 
-export interface PlaygroundLog {
+export interface UserCalleeLog {
   uri: string;
   version: number;
   level: LogLevel;
@@ -71,7 +71,7 @@ export interface HandlerInfo {
   running: boolean;
   /** stop() was called (persisted). */
   stopped: boolean;
-  /** Why the stored source could not be loaded when the playground opened; save() a fix. */
+  /** Why the stored source could not be loaded when the user callees opened; save() a fix. */
   error?: Diagnostic[];
   metrics: HandlerMetrics;
 }
@@ -88,16 +88,16 @@ export type SaveResult =
       servingVersion?: number;
     };
 
-export interface PlaygroundOptions {
-  /** Its callees' broker: only the callee role (the Playground serves calls, it makes none). */
+export interface UserCalleesOptions {
+  /** Its callees' broker: only the callee role (the UserCallees serves calls, it makes none). */
   broker: CalleeBroker;
   /** Handlers are stored in `<dataDir>/callees/`. */
   dataDir: string;
-  onInvocation?: (inv: PlaygroundInvocation) => void;
-  onLog?: (log: PlaygroundLog) => void;
+  onInvocation?: (inv: UserCalleeInvocation) => void;
+  onLog?: (log: UserCalleeLog) => void;
   /** Redis errors of the callees, and unreadable handler files. Default: logged with console.error. */
   onError?: (err: Error) => void;
-  limits?: Partial<PlaygroundLimits>;
+  limits?: Partial<UserCalleeLimits>;
 }
 
 interface CallTrack {
@@ -126,18 +126,18 @@ const MAX_URI_LENGTH = 1024;
 const MAX_TRACKED_CALLS = 10_000;
 
 function checkUri(uri: unknown): asserts uri is string {
-  if (typeof uri !== 'string' || uri.length === 0) throw new PlaygroundError('INVALID_URI', 'a handler URI must be a non-empty string');
+  if (typeof uri !== 'string' || uri.length === 0) throw new UserCalleeError('INVALID_URI', 'a handler URI must be a non-empty string');
   if (uri.length > MAX_URI_LENGTH)
-    throw new PlaygroundError('INVALID_URI', `a handler URI must be at most ${MAX_URI_LENGTH} characters, got ${uri.length}`);
+    throw new UserCalleeError('INVALID_URI', `a handler URI must be at most ${MAX_URI_LENGTH} characters, got ${uri.length}`);
   for (let i = 0; i < uri.length; i++) {
     const c = uri.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) throw new PlaygroundError('INVALID_URI', `a handler URI must not hold control characters (at index ${i})`);
+    if (c < 0x20 || c === 0x7f) throw new UserCalleeError('INVALID_URI', `a handler URI must not hold control characters (at index ${i})`);
   }
 }
 
-export class Playground {
-  readonly #o: PlaygroundOptions;
-  readonly #limits: PlaygroundLimits;
+export class UserCallees {
+  readonly #o: UserCalleesOptions;
+  readonly #limits: UserCalleeLimits;
   readonly #store: HandlerStore;
   readonly #entries = new Map<string, Entry>();
   /** Operations on one URI run one after the other. */
@@ -147,8 +147,8 @@ export class Playground {
   /** Settles when the stored handlers are loaded (rejects if dataDir cannot be read). */
   readonly ready: Promise<void>;
 
-  /** Starts loading the stored handlers; methods wait for that. Playground.open() waits too. */
-  constructor(o: PlaygroundOptions) {
+  /** Starts loading the stored handlers; methods wait for that. UserCallees.open() waits too. */
+  constructor(o: UserCalleesOptions) {
     this.#o = o;
     this.#limits = withDefaultLimits(o.limits);
     this.#store = new HandlerStore(o.dataDir);
@@ -156,19 +156,19 @@ export class Playground {
     this.ready.catch(() => undefined); // reported by open() and by every method that waits for it
   }
 
-  static async open(o: PlaygroundOptions): Promise<Playground> {
-    const p = new Playground(o);
+  static async open(o: UserCalleesOptions): Promise<UserCallees> {
+    const p = new UserCallees(o);
     await p.ready;
     return p;
   }
 
-  get limits(): Readonly<PlaygroundLimits> {
+  get limits(): Readonly<UserCalleeLimits> {
     return this.#limits;
   }
 
   #error(err: Error): void {
     if (this.#o.onError) this.#o.onError(err);
-    else console.error(`[playground] ${err.message}`);
+    else console.error(`[user callees] ${err.message}`);
   }
 
   async #loadStored(): Promise<void> {
@@ -271,7 +271,7 @@ export class Playground {
     else e.durations.add(inv.durationMs);
     if (outcome === 'error') e.counts.errors++;
     if (outcome === 'killed') e.counts.killed++;
-    const out: PlaygroundInvocation = {
+    const out: UserCalleeInvocation = {
       uri: inv.uri,
       version: track?.version ?? e.stored.version,
       msgUUID: inv.msgUUID,
@@ -289,7 +289,7 @@ export class Playground {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new PlaygroundError('CLOSED', 'the playground is closed');
+    if (this.#closed) throw new UserCalleeError('CLOSED', 'the user callees are closed');
   }
 
   async #exclusive<T>(uri: string, fn: () => Promise<T>): Promise<T> {
@@ -306,7 +306,7 @@ export class Playground {
 
   #entry(uri: string): Entry {
     const e = this.#entries.get(uri);
-    if (!e) throw new PlaygroundError('UNKNOWN_URI', `there is no playground handler for ${uri}: save() one first`);
+    if (!e) throw new UserCalleeError('UNKNOWN_URI', `there is no user callee for ${uri}: save() one first`);
     return e;
   }
 
@@ -338,7 +338,7 @@ export class Playground {
     this.#assertOpen();
     checkUri(uri);
     if (!HANDLER_LANGUAGES.includes(language))
-      throw new PlaygroundError('INVALID_LANGUAGE', `a handler's language is 'js' or 'ts', got ${JSON.stringify(language)}`);
+      throw new UserCalleeError('INVALID_LANGUAGE', `a handler's language is 'js' or 'ts', got ${JSON.stringify(language)}`);
     if (typeof source !== 'string') throw new TypeError('a handler source must be a string');
     await this.ready;
     return this.#exclusive(uri, async () => {
@@ -353,7 +353,7 @@ export class Playground {
       }
       if (this.#closed) {
         loaded.pool.close();
-        throw new PlaygroundError('CLOSED', 'the playground was closed while the handler was being saved');
+        throw new UserCalleeError('CLOSED', 'the user callees were closed while the handler was being saved');
       }
       const stored: StoredHandler = {
         uri,
@@ -409,7 +409,7 @@ export class Playground {
     await this.#exclusive(uri, async () => {
       const e = this.#entry(uri);
       if (!e.callee)
-        throw new PlaygroundError(
+        throw new UserCalleeError(
           'HANDLER_NOT_LOADED',
           `the handler of ${uri} did not load (${e.loadError?.[0]?.message}): save() a fix first`,
         );

@@ -1,9 +1,9 @@
 // The reconnecting client: cycles through addresses, keeps its replicas (and revisions) across
 // connections, resets the remote copy to null on close and re-sends seed local data on open.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncClient } from './reconnecting-client';
 import type { ChangeEvent } from './replica';
 import type { SeedPeer } from './seed-peer';
+import { SyncClient } from './sync-client';
 import { NodeWebSocket, nextConnection, until } from './test-support';
 import { SyncServer } from './ws-server';
 

@@ -1,8 +1,8 @@
-// Every failure of the playground is a value with a stable `code` and a message the user can act on.
+// Every failure of user callees is a value with a stable `code` and a message the user can act on.
 // Compile and load failures of a handler are not thrown: save() returns them as diagnostics, because
 // they are the user's to fix in the editor while the previous version keeps serving.
 
-export type PlaygroundErrorCode =
+export type UserCalleeErrorCode =
   /** A URI that is empty, too long or holds control characters. */
   | 'INVALID_URI'
   /** A language other than 'js' or 'ts'. */
@@ -16,10 +16,10 @@ export type PlaygroundErrorCode =
   /** Any call after close(). */
   | 'CLOSED';
 
-export class PlaygroundError extends Error {
-  override readonly name = 'PlaygroundError';
+export class UserCalleeError extends Error {
+  override readonly name = 'UserCalleeError';
   constructor(
-    readonly code: PlaygroundErrorCode,
+    readonly code: UserCalleeErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

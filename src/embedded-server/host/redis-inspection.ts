@@ -3,12 +3,12 @@
 import type { RedisTapMessage } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import { redactUrl } from '../broker/redis/options';
-import { type InspectorSnapshot, type PendingCalls, RedisInspector } from '../inspect';
-import type { BinaryText } from '../inspect/binary-text';
-import type { ListPage } from '../inspect/list-peek';
+import { type InspectorSnapshot, type PendingCalls, RedisInspector } from '../redis-inspector';
+import type { BinaryText } from '../redis-inspector/binary-text';
+import type { ListPage } from '../redis-inspector/list-peek';
 import type { HostTracer } from './tracer';
 
-export class HostInspection {
+export class HostRedisInspection {
   #inspector: RedisInspector | undefined;
   #target: { url: string; cluster: boolean };
   readonly #taps = new Map<string, { close(): Promise<void> }>();

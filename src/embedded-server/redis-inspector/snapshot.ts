@@ -13,7 +13,7 @@ import type {
   ResultSummary,
   SnapshotIssue,
   UriSummary,
-} from '../../shared/inspect';
+} from '../../shared/redis-inspector';
 import { binaryText } from './binary-text';
 import { addClients, type CalleeWaiters, emptyWaiters } from './blocked-clients';
 import { parseClientList } from './client-list';
@@ -32,7 +32,7 @@ export type {
   ResultSummary,
   SnapshotIssue,
   UriSummary,
-} from '../../shared/inspect';
+} from '../../shared/redis-inspector';
 
 export interface SnapshotOptions {
   /** Most juggler keys to look at; past it the snapshot says `truncated`. */

@@ -1,6 +1,6 @@
 // Average and 95th percentile of the latest call durations of a URI (a bounded window, so a
 // long-running Studio keeps a constant memory per handler). The one statistic of callee durations:
-// demo and user callees alike (host/tracer.ts, playground.ts).
+// demo and user callees alike (host/tracer.ts, user-callees.ts).
 import { nearestRank } from '../../shared/percentile';
 
 export class DurationStats {

@@ -2,11 +2,11 @@
 // its args, or, for anything else (binary, not JSON, another program's data), the raw bytes as text
 // with the reason it is not a juggler payload. Never throws: hostile data is something to show.
 
-import type { PayloadView } from '../../shared/inspect';
+import type { PayloadView } from '../../shared/redis-inspector';
 import { decodeCallPayload, decodePubPayload } from '../broker/redis/payload';
 import { type BinaryText, binaryText } from './binary-text';
 
-export type { CallView, PayloadView } from '../../shared/inspect';
+export type { CallView, PayloadView } from '../../shared/redis-inspector';
 
 /** Entries larger than this are not parsed (a preview is still shown). */
 export const MAX_DECODE_BYTES = 1024 * 1024;

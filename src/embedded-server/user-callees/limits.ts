@@ -1,6 +1,6 @@
-// The limits every playground handler runs under: one definition, with the defaults.
+// The limits every user callee runs under: one definition, with the defaults.
 
-export interface PlaygroundLimits {
+export interface UserCalleeLimits {
   /** Worker threads per handler: calls of one URI run at most this many at a time. Default 2. */
   concurrency: number;
   /**
@@ -50,7 +50,7 @@ export const DEFAULT_ALLOWED_MODULES: readonly string[] = [
   'node:util',
 ];
 
-export const DEFAULT_LIMITS: PlaygroundLimits = {
+export const DEFAULT_LIMITS: UserCalleeLimits = {
   concurrency: 2,
   prefetch: 4,
   maxCallMs: 10_000,
@@ -63,7 +63,7 @@ export const DEFAULT_LIMITS: PlaygroundLimits = {
   allowedModules: DEFAULT_ALLOWED_MODULES,
 };
 
-export function withDefaultLimits(l: Partial<PlaygroundLimits> = {}): PlaygroundLimits {
+export function withDefaultLimits(l: Partial<UserCalleeLimits> = {}): UserCalleeLimits {
   const out = { ...DEFAULT_LIMITS, ...l };
   for (const k of [
     'concurrency',
@@ -74,7 +74,7 @@ export function withDefaultLimits(l: Partial<PlaygroundLimits> = {}): Playground
     'stackSizeMb',
     'maxLogChars',
   ] as const) {
-    if (!Number.isFinite(out[k]) || out[k] <= 0) throw new RangeError(`playground limits.${k} must be a positive number, got ${out[k]}`);
+    if (!Number.isFinite(out[k]) || out[k] <= 0) throw new RangeError(`user callee limits.${k} must be a positive number, got ${out[k]}`);
   }
   out.concurrency = Math.max(1, Math.floor(out.concurrency));
   out.prefetch = Math.max(1, Math.floor(out.prefetch));

@@ -1,9 +1,9 @@
-// Callee throughput: the same echo handler as a plain in-process thunk (Callee) and as a playground
+// Callee throughput: the same echo handler as a plain in-process thunk (Callee) and as a user callee
 // handler (worker threads, one call per worker at a time). N calls are queued in redis first, then the
 // callee is started and timed until every result is stored. Prints figures; asserts nothing.
 // "popped" is how many calls the callee holds at once (Callee workers; concurrency × prefetch for the
-// playground), the depth that hides redis round trips.
-//   npx tsx bench/playground.ts [--calls 20000] [--workers 8,10] [--concurrency 1,2,4]
+// user callees), the depth that hides redis round trips.
+//   npx tsx bench/user-callees.ts [--calls 20000] [--workers 8,10] [--concurrency 1,2,4]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,10 @@ import { resultKey } from '../src/embedded-server/broker/redis/keys';
 import { Callee } from '../src/embedded-server/callee/callee';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
 import { RawJson } from '../src/embedded-server/message';
-import { Playground } from '../src/embedded-server/playground';
-import { compileHandler } from '../src/embedded-server/playground/compile';
-import { HandlerPool } from '../src/embedded-server/playground/handler-pool';
-import { withDefaultLimits } from '../src/embedded-server/playground/limits';
+import { UserCallees } from '../src/embedded-server/user-callees';
+import { compileHandler } from '../src/embedded-server/user-callees/compile';
+import { HandlerPool } from '../src/embedded-server/user-callees/handler-pool';
+import { withDefaultLimits } from '../src/embedded-server/user-callees/limits';
 import { fmt, summarise } from './summary';
 
 /** Calls/s of a pool without redis: `inFlight` calls at a time, `calls` in all. */
@@ -54,7 +54,7 @@ const arg = (name: string, def: string) => {
 const calls = Number(arg('calls', '20000'));
 const workers = arg('workers', '8,10').split(',').map(Number);
 const levels = arg('concurrency', '1,2,4').split(',').map(Number);
-const prefetch = 4; // the playground's default
+const prefetch = 4; // the user callees' default
 
 async function queue(broker: RedisBroker, uri: string, conn: string): Promise<void> {
   const args = new RawJson(JSON.stringify({ hello: 'world', n: 42 }));
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const redis = await startEmbeddedRedis();
   const broker = await RedisBroker.connect({ url: redis.url });
   const raw = new Redis(redis.url);
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-playground-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-user-callees-'));
   const rows: { kind: string; popped: number; perS: number }[] = [];
   try {
     for (const c of workers) {
@@ -93,15 +93,15 @@ async function main(): Promise<void> {
       rows.push({ kind: `in-process thunk, Callee workers ${c}`, popped: c, perS: (calls * 1000) / ms });
     }
     for (const c of levels) {
-      const uri = `bench.playground.${c}`;
+      const uri = `bench.user.${c}`;
       const conn = crypto.randomUUID();
-      const pg = await Playground.open({ broker, dataDir: join(dataDir, String(c)), limits: { concurrency: c, prefetch } });
+      const pg = await UserCallees.open({ broker, dataDir: join(dataDir, String(c)), limits: { concurrency: c, prefetch } });
       await pg.save(uri, 'export default (a) => a;', 'js');
       await pg.stop(uri);
       await queue(broker, uri, conn);
       const ms = await timeUntilAnswered(raw, conn, () => void pg.start(uri));
       await pg.close();
-      rows.push({ kind: `playground, ${c} worker thread${c > 1 ? 's' : ''}`, popped: c * prefetch, perS: (calls * 1000) / ms });
+      rows.push({ kind: `user callee, ${c} worker thread${c > 1 ? 's' : ''}`, popped: c * prefetch, perS: (calls * 1000) / ms });
     }
     console.log(`\nCallee throughput, echo of a small object, ${calls} calls queued in redis first, then served`);
     console.log('handler                              popped   calls/s');
@@ -115,11 +115,11 @@ async function main(): Promise<void> {
       console.log(`  ${c} worker thread${c > 1 ? 's' : ''}, ${f} calls in flight: ${(await poolOnly(c, f)).toFixed(0)} calls/s`);
     }
     summarise(
-      'playground',
+      'user-callees',
       rows.map((r) => ({ name: `callee calls/s, ${r.kind}`, value: `${fmt(r.perS)}/s` })),
     );
     console.log(
-      `\nreproduce: npx tsx bench/playground.ts --calls ${calls} --workers ${workers.join(',')} --concurrency ${levels.join(',')}`,
+      `\nreproduce: npx tsx bench/user-callees.ts --calls ${calls} --workers ${workers.join(',')} --concurrency ${levels.join(',')}`,
     );
   } finally {
     await broker.close();

@@ -1,4 +1,4 @@
-// The playground against a real redis: handlers saved, called, edited, killed, stopped and reloaded.
+// User callees against a real redis: handlers saved, called, edited, killed, stopped and reloaded.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +8,14 @@ import { RawPeer, startStack } from '../../../test/stack';
 import { RedisBroker } from '../broker/redis/broker';
 import { callKey, resultKey } from '../broker/redis/keys';
 import { RawJson } from '../message';
-import type { PlaygroundLimits } from './limits';
-import { Playground, type PlaygroundInvocation, type PlaygroundLog } from './playground';
+import type { UserCalleeLimits } from './limits';
+import { type UserCalleeInvocation, type UserCalleeLog, UserCallees } from './user-callees';
 
 const url = inject('redisUrl');
 let broker: RedisBroker;
 let raw: Redis;
 const dirs: string[] = [];
-const opened: Playground[] = [];
+const opened: UserCallees[] = [];
 
 beforeAll(async () => {
   broker = await RedisBroker.connect({ url });
@@ -33,23 +33,23 @@ afterAll(async () => {
 const uniq = (p: string) => `pg.${p}.${crypto.randomUUID().slice(0, 8)}`;
 
 async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'playground-'));
+  const d = await mkdtemp(join(tmpdir(), 'user-callees-'));
   dirs.push(d);
   return d;
 }
 
 interface Opened {
-  pg: Playground;
+  pg: UserCallees;
   dataDir: string;
-  invocations: PlaygroundInvocation[];
-  logs: PlaygroundLog[];
+  invocations: UserCalleeInvocation[];
+  logs: UserCalleeLog[];
 }
 
-async function open(limits: Partial<PlaygroundLimits> = {}, dataDir?: string): Promise<Opened> {
+async function open(limits: Partial<UserCalleeLimits> = {}, dataDir?: string): Promise<Opened> {
   const dir = dataDir ?? (await tempDir());
-  const invocations: PlaygroundInvocation[] = [];
-  const logs: PlaygroundLog[] = [];
-  const pg = await Playground.open({
+  const invocations: UserCalleeInvocation[] = [];
+  const logs: UserCalleeLog[] = [];
+  const pg = await UserCallees.open({
     broker,
     dataDir: dir,
     limits,
@@ -275,7 +275,7 @@ test('stop leaves calls waiting in redis; start answers them', async () => {
   expect(await raw.llen(callKey(uri))).toBe(0);
 });
 
-test('a new playground on the same dataDir loads the handlers, stopped ones stay stopped', async () => {
+test('user callees opened again on the same dataDir loads the handlers, stopped ones stay stopped', async () => {
   const first = await open();
   const a = uniq('persist-a');
   const b = uniq('persist-b');

@@ -3,12 +3,12 @@
 // (starting one costs tens of milliseconds); a dead one is replaced when a call needs it. A retired
 // pool (its version was replaced) finishes the calls it already took, then ends its workers.
 import { HandlerWorker, type WorkerLog } from './handler-worker';
-import type { PlaygroundLimits } from './limits';
+import type { UserCalleeLimits } from './limits';
 import type { WorkerCall, WorkerInit } from './worker-source';
 
 export interface HandlerPoolOptions {
   init: WorkerInit;
-  limits: PlaygroundLimits;
+  limits: UserCalleeLimits;
   onLog: (log: WorkerLog) => void;
 }
 

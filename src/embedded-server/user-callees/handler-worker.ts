@@ -4,7 +4,7 @@
 // worker is dead: its pool starts another.
 import { Worker } from 'node:worker_threads';
 import { HandlerError, HandlerKilledError, type KillReason } from './errors';
-import type { PlaygroundLimits } from './limits';
+import type { UserCalleeLimits } from './limits';
 import { type LogLevel, type SerializedError, WORKER_SOURCE, type WorkerCall, type WorkerInit, type WorkerReply } from './worker-source';
 
 export interface WorkerLog {
@@ -36,7 +36,7 @@ interface Running {
 
 export interface HandlerWorkerOptions {
   init: WorkerInit;
-  limits: PlaygroundLimits;
+  limits: UserCalleeLimits;
   onLog: (log: WorkerLog) => void;
   /** The worker is gone (killed, crashed, exited): it takes no more calls. */
   onDead: (w: HandlerWorker) => void;
@@ -63,7 +63,7 @@ export class HandlerWorker {
       // what the handler writes to process.stdout/stderr is captured too, instead of reaching the host's
       stdout: true,
       stderr: true,
-      name: `playground ${o.init.uri}`,
+      name: `user callee ${o.init.uri}`,
     });
     this.#worker.stdout.setEncoding('utf8').on('data', (t: string) => o.onLog({ level: 'info', text: t.replace(/\n$/, '') }));
     this.#worker.stderr.setEncoding('utf8').on('data', (t: string) => o.onLog({ level: 'error', text: t.replace(/\n$/, '') }));
@@ -134,8 +134,8 @@ export class HandlerWorker {
    * throws, HandlerKilledError when the worker had to go.
    */
   run(args: unknown, ctx: WorkerCall['ctx'], limitMs: number): Promise<string> {
-    if (this.#dead) return Promise.reject(new Error('internal: run() on a dead playground worker'));
-    if (this.#running) return Promise.reject(new Error('internal: run() on a busy playground worker'));
+    if (this.#dead) return Promise.reject(new Error('internal: run() on a dead user callee worker'));
+    if (this.#running) return Promise.reject(new Error('internal: run() on a busy user callee worker'));
     const id = this.#nextId++;
     return new Promise<string>((resolve, reject) => {
       const startedAt = performance.now();

@@ -3,7 +3,7 @@
 // to live from its timeout key (PTTL), pipelined. Lists are pushed with LPUSH and popped with BRPOP,
 // so index 0 is the newest entry and the right end the oldest, the next one a callee will take.
 import type Redis from 'ioredis';
-import type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/inspect';
+import type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/redis-inspector';
 import { callTimeoutKey, resultTimeoutKey } from '../broker/redis/keys';
 import { binaryText } from './binary-text';
 import type { Cmd, CommandRunner, Reply } from './command-runner';
@@ -11,7 +11,7 @@ import { InspectorError } from './errors';
 import { classifyKey } from './key-kinds';
 import { DEFAULT_PREVIEW_CHARS, type PayloadView, viewCallPayload } from './payload-view';
 
-export type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/inspect';
+export type { ListEntry, ListKind, ListPage, TtlInfo } from '../../shared/redis-inspector';
 
 /** Most entries per page. */
 export const MAX_PAGE = 1000;
