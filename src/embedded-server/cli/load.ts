@@ -10,6 +10,7 @@ import type { Command, CommandIO } from './command';
 import { UsageError } from './command';
 import { durationFlag, type FlagSpec, flagHelp, intFlag, parseFlags } from './flag-table';
 import { LatencyStats, type LatencySummary } from './latency-stats';
+import { Pacer } from './pacer';
 
 // Defaults from the spec's "Demo environment" (those of the Go tool).
 const flags: FlagSpec[] = [
@@ -160,8 +161,10 @@ export async function runLoad(
   log(`${clients.length} connections started...`);
 
   let stopping = false;
+  const pacer = new Pacer();
   void stop.then(() => {
     stopping = true;
+    pacer.wakeAll();
   });
   let next = 0;
   const inFlight = new Set<Promise<void>>();
@@ -220,8 +223,8 @@ export async function runLoad(
       }
       next += cfg.rateMs;
       if (next < performance.now() - cfg.rateMs) next = performance.now(); // far behind: go on from now, no burst to catch up
-      // a timer can fire up to a millisecond early (it counts from the loop's cached clock): never call before the slot
-      for (let now = performance.now(); now < next && now < end; now = performance.now()) await sleep(Math.min(next - now, end - now));
+      // one timer for every connection's slots, which never wakes one before its slot
+      if (next > performance.now()) await pacer.until(Math.min(next, end));
     }
   };
   await Promise.all(clients.map(worker));
