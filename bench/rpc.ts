@@ -393,14 +393,14 @@ async function main(): Promise<void> {
         'connection of their own every 10 ms, and the µs redis ran each command the server and callee send (INFO commandstats)',
     );
     console.log(
-      'connections  pace         loop delay p50/p99 ms: server       callee         load     core wait µs per round trip / per run: server     callee      redis       load   redis PING p50/p99 ms   redis µs per call',
+      'connections  pace         loop delay p50/p99/max ms: server        callee          load   core wait µs per round trip / per run: server     callee      redis       load   redis PING p50/p99 ms   redis µs per call',
     );
     const spentLine = (r: LoadReport, pace: string) => {
       const t = spent.get(r)!;
-      const d = (l: LoopDelay | undefined) => (l ? `${l.p50.toFixed(2)}/${l.p99.toFixed(2)}` : '-').padStart(11);
+      const d = (l: LoopDelay | undefined) => (l ? `${l.p50.toFixed(1)}/${l.p99.toFixed(1)}/${l.max.toFixed(0)}` : '-').padStart(13);
       const w = (k: Side | 'load') => `${t.waitPerRt[k].toFixed(0)}/${t.waitPerRun[k].toFixed(0)}`.padStart(10);
       console.log(
-        `${String(r.connections).padStart(11)}  ${pace.padEnd(11)}  ${' '.repeat(11)}${d(t.loop.server)}  ${d(t.loop.callee)}  ${d(t.loop.load)}  ${' '.repeat(27)}${w('server')} ${w('callee')} ${w('redis')} ${w('load')}   ${`${t.redisPing.p50.toFixed(2)}/${t.redisPing.p99.toFixed(2)}`.padStart(20)}   ${t.redisUsecPerCall.map(([c, us]) => `${c} ${us.toFixed(1)}`).join(', ')}`,
+        `${String(r.connections).padStart(11)}  ${pace.padEnd(11)}  ${' '.repeat(13)}${d(t.loop.server)}  ${d(t.loop.callee)}  ${d(t.loop.load)}  ${' '.repeat(27)}${w('server')} ${w('callee')} ${w('redis')} ${w('load')}   ${`${t.redisPing.p50.toFixed(2)}/${t.redisPing.p99.toFixed(2)}`.padStart(20)}   ${t.redisUsecPerCall.map(([c, us]) => `${c} ${us.toFixed(1)}`).join(', ')}`,
       );
     };
     for (const r of rows) spentLine(r, 'back-to-back');
@@ -433,7 +433,10 @@ async function main(): Promise<void> {
       { name: 'p99 at half the best rate', value: `${l.p99.toFixed(2)} ms`, target: '< 10 ms', met: l.p99 < 10 },
       ...(['server', 'callee', 'load'] as const).map((k) => {
         const d = spent.get(half)!.loop[k];
-        return { name: `half rate: ${k} event-loop delay p50/p99`, value: d ? `${d.p50.toFixed(2)}/${d.p99.toFixed(2)} ms` : '-' };
+        return {
+          name: `half rate: ${k} event-loop delay p50/p99/max`,
+          value: d ? `${d.p50.toFixed(2)}/${d.p99.toFixed(2)}/${d.max.toFixed(1)} ms` : '-',
+        };
       }),
       {
         name: 'half rate: core wait µs per round trip, server/callee/redis/load',
