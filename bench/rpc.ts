@@ -4,7 +4,7 @@
 // and redis-benchmark's LPUSH/RPOP on the same redis as the ceiling. Prints figures and the command;
 // asserts nothing.
 //   npx tsx bench/rpc.ts [--seconds 5] [--connections 1,10,100,1000] [--pace-ms 10] [--cpu-prof DIR]
-//                        [--procs 1,2] [--procs-connections 100] [--sched rr,none]
+//                        [--pace-connections N] [--procs 1,2] [--procs-connections 100] [--sched rr,none]
 // --cpu-prof DIR writes a V8 CPU profile of the server, the callee and the load process to DIR.
 // --procs: then, for each N, `juggler server --procs N` and `juggler callee --procs N` (issue 15): round
 // trips/s and CPU per round trip (each side's processes added up, the supervisor's included) at
@@ -364,7 +364,8 @@ async function main(): Promise<void> {
     // half of the best rate, each connection calling every --pace-ms (default 10: node's timers fire on
     // whole milliseconds, so a shorter pace would run fast), over as many connections as that takes
     const paceMs = Number(arg('pace-ms', '10'));
-    const paceConns = Math.max(1, Math.round((best.throughput / 2) * (paceMs / 1000)));
+    // --pace-connections N: a fixed paced load instead, so that two builds compare on identical commands
+    const paceConns = Number(arg('pace-connections', '0')) || Math.max(1, Math.round((best.throughput / 2) * (paceMs / 1000)));
     const rateMs = paceMs;
     const half = await load({ connections: paceConns, rateMs });
     const ceiling = redisBenchmark(redis.port);
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
     console.log(`best RPC round trips / LPUSH: ${(100 * ratio).toFixed(1)}%`);
     console.log(`load average ${loadAverage()}`);
     console.log(
-      `\nreproduce: npm run build:node && npx tsx bench/rpc.ts --seconds ${seconds} --connections ${connections.join(',')} --pace-ms ${paceMs}`,
+      `\nreproduce: npm run build:node && npx tsx bench/rpc.ts --seconds ${seconds} --connections ${connections.join(',')} --pace-ms ${paceMs}${arg('pace-connections', '') ? ` --pace-connections ${paceConns}` : ''}`,
     );
     const l = half.latencyMs;
     summarise('rpc', [
