@@ -45,7 +45,8 @@ export class Pacer {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
+    // whole milliseconds: node keeps a timer list per distinct duration
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(at - performance.now())));
   }
 
   #fire(): void {

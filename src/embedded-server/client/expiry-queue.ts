@@ -62,7 +62,8 @@ export class ExpiryQueue<T> {
   #arm(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedFor = deadline;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, deadline - performance.now()));
+    // whole milliseconds: node keeps a timer list per distinct duration
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(deadline - performance.now())));
   }
 
   #fire(): void {
