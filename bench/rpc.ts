@@ -20,7 +20,7 @@ import type { LoadReport } from '../src/embedded-server/cli/load';
 import { startEmbeddedRedis } from '../src/embedded-server/host/embedded-redis';
 import { LatencyHistogram } from './latency-histogram';
 import { runLoadProcessWithPid } from './load-process';
-import { cpuSeconds, loadAverage, schedStat, writeSyscalls } from './proc-stats';
+import { cpuSeconds, loadAverage, machineCpuSeconds, schedStat, writeSyscalls } from './proc-stats';
 import { fmt, summarise } from './summary';
 
 const arg = (name: string, def: string) => {
@@ -163,6 +163,9 @@ interface TimeSpent {
   redisPing: { p50: number; p99: number };
   /** µs redis ran each command, for the busiest commands of the run. */
   redisUsecPerCall: [string, number][];
+  /** Cores the whole machine kept busy during the run, and how many of them went to other work than this benchmark's. */
+  coresBusy: number;
+  coresOthers: number;
 }
 
 type Side = 'server' | 'callee' | 'redis';
@@ -225,6 +228,8 @@ async function main(): Promise<void> {
     const sBefore = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sched(list)]));
     const cBefore = commandStats(redis.port);
     const pinger = pingRedis(redis.port);
+    const machineBefore = machineCpuSeconds();
+    const wallBefore = performance.now();
     const before = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sum(list, cpuMs)]));
     const wBefore = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sum(list, writes)]));
     let loadSchedAtStart = { waitNs: 0, slices: 0 };
@@ -251,6 +256,9 @@ async function main(): Promise<void> {
     const r = await run.done.finally(() => clearInterval(sampler));
     const n = Math.max(1, r.results);
     const ping = pinger.stop();
+    const machineCpuMs = (machineCpuSeconds() - machineBefore) * 1000;
+    const wallMs = performance.now() - wallBefore;
+    const oursMs = Object.entries(pids).reduce((a, [k, list]) => a + sum(list, cpuMs) - before[k]!, 0) + loadCpu;
     const sAfter = Object.fromEntries(Object.entries(pids).map(([k, list]) => [k, sched(list)]));
     const cAfter = commandStats(redis.port);
     const loop: TimeSpent['loop'] = {};
@@ -278,6 +286,8 @@ async function main(): Promise<void> {
       waitPerRun: Object.fromEntries(Object.entries(waits).map(([k, v]) => [k, v.run])) as TimeSpent['waitPerRun'],
       redisPing: { p50: ping.percentile(0.5), p99: ping.percentile(0.99) },
       redisUsecPerCall: usec,
+      coresBusy: machineCpuMs / wallMs,
+      coresOthers: Math.max(0, machineCpuMs - oursMs) / wallMs,
     });
     syscw.set(
       r,
@@ -391,17 +401,18 @@ async function main(): Promise<void> {
     console.log(
       "\nwhere the time goes, per run: each process's event-loop delay (how late a 2 ms timer fired: the loop busy, or the process waiting for a core),\n" +
         "its main thread's wait for a core (µs per round trip / µs each time it was run, /proc/PID/schedstat), redis PING round trips on a\n" +
-        'connection of their own every 10 ms, and the µs redis ran each command the server and callee send (INFO commandstats)',
+        'connection of their own every 10 ms, the µs redis ran each command the server and callee send (INFO commandstats),\n' +
+        `and how many of the ${cpus().length} cores the machine kept busy during the run, and how many of those went to work other than this benchmark's`,
     );
     console.log(
-      'connections  pace         loop delay p50/p99/max ms: server        callee          load   core wait µs per round trip / per run: server     callee      redis       load   redis PING p50/p99 ms   redis µs per call',
+      'connections  pace         loop delay p50/p99/max ms: server        callee          load   core wait µs per round trip / per run: server     callee      redis       load   redis PING p50/p99 ms   cores busy/others   redis µs per call',
     );
     const spentLine = (r: LoadReport, pace: string) => {
       const t = spent.get(r)!;
       const d = (l: LoopDelay | undefined) => (l ? `${l.p50.toFixed(1)}/${l.p99.toFixed(1)}/${l.max.toFixed(0)}` : '-').padStart(13);
       const w = (k: Side | 'load') => `${t.waitPerRt[k].toFixed(0)}/${t.waitPerRun[k].toFixed(0)}`.padStart(10);
       console.log(
-        `${String(r.connections).padStart(11)}  ${pace.padEnd(11)}  ${' '.repeat(13)}${d(t.loop.server)}  ${d(t.loop.callee)}  ${d(t.loop.load)}  ${' '.repeat(27)}${w('server')} ${w('callee')} ${w('redis')} ${w('load')}   ${`${t.redisPing.p50.toFixed(2)}/${t.redisPing.p99.toFixed(2)}`.padStart(20)}   ${t.redisUsecPerCall.map(([c, us]) => `${c} ${us.toFixed(1)}`).join(', ')}`,
+        `${String(r.connections).padStart(11)}  ${pace.padEnd(11)}  ${' '.repeat(13)}${d(t.loop.server)}  ${d(t.loop.callee)}  ${d(t.loop.load)}  ${' '.repeat(27)}${w('server')} ${w('callee')} ${w('redis')} ${w('load')}   ${`${t.redisPing.p50.toFixed(2)}/${t.redisPing.p99.toFixed(2)}`.padStart(20)}   ${`${t.coresBusy.toFixed(2)}/${t.coresOthers.toFixed(2)}`.padStart(17)}   ${t.redisUsecPerCall.map(([c, us]) => `${c} ${us.toFixed(1)}`).join(', ')}`,
       );
     };
     for (const r of rows) spentLine(r, 'back-to-back');
@@ -442,6 +453,10 @@ async function main(): Promise<void> {
       {
         name: 'half rate: core wait µs per round trip, server/callee/redis/load',
         value: (['server', 'callee', 'redis', 'load'] as const).map((k) => spent.get(half)!.waitPerRt[k].toFixed(0)).join('/'),
+      },
+      {
+        name: 'half rate: cores busy, of them with other work',
+        value: `${spent.get(half)!.coresBusy.toFixed(2)}, ${spent.get(half)!.coresOthers.toFixed(2)} of ${cpus().length}`,
       },
       {
         name: 'half rate: redis PING p50/p99',

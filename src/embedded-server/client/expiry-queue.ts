@@ -70,18 +70,21 @@ export class ExpiryQueue<T> {
     this.#timer = undefined;
     this.#armedFor = Number.POSITIVE_INFINITY;
     const now = performance.now();
-    const due: T[] = [];
+    const due: Entry<T>[] = [];
+    let lanes = 0;
     let next = Number.POSITIVE_INFINITY;
     for (const [timeoutMs, lane] of this.#lanes) {
       const { entries } = lane;
+      const had = due.length;
       while (lane.head < entries.length && (!entries[lane.head]!.live || entries[lane.head]!.deadline <= now)) {
         const e = entries[lane.head++]!;
         if (e.live) {
           e.live = false;
           this.#live--;
-          due.push(e.item);
+          due.push(e);
         }
       }
+      if (due.length > had) lanes++;
       if (lane.head === entries.length) this.#lanes.delete(timeoutMs);
       else {
         // drop the spent front now and then, so that a busy lane does not grow for ever
@@ -94,6 +97,8 @@ export class ExpiryQueue<T> {
     }
     // a timer can fire a little early (node counts from the loop's cached clock): then nothing is due yet
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
-    for (const item of due) this.onExpire(item);
+    // in deadline order, as separate timers would have fired (a late loop can find several lanes due)
+    if (lanes > 1) due.sort((a, b) => a.deadline - b.deadline);
+    for (const e of due) this.onExpire(e.item);
   }
 }
