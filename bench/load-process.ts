@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadReport } from '../src/embedded-server/cli/load';
 
-const bin = join(__dirname, '..', 'bin', 'juggler.js');
+// JUGGLER_LOAD_BIN: the load process from another build (bin/juggler.js of another checkout), to tell a
+// change's effect on the load generator from its effect on the server and callee
+const bin = process.env.JUGGLER_LOAD_BIN || join(__dirname, '..', 'bin', 'juggler.js');
 
 export interface LoadProcessOptions {
   connections: number;
