@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadReport } from '../src/embedded-server/cli/load';
 
-const bin = join(__dirname, '..', 'bin', 'juggler.js');
+// JUGGLER_LOAD_BIN: the load process from another build (bin/juggler.js of another checkout), to tell a
+// change's effect on the load generator from its effect on the server and callee
+const bin = process.env.JUGGLER_LOAD_BIN || join(__dirname, '..', 'bin', 'juggler.js');
 
 export interface LoadProcessOptions {
   connections: number;
@@ -13,6 +15,10 @@ export interface LoadProcessOptions {
   rateMs?: number;
   /** Node flags for the load process, e.g. --cpu-prof. */
   execArgv?: string[];
+  /** Environment for the load process (added to this one's). */
+  env?: NodeJS.ProcessEnv;
+  /** Called once its connections are open and the calls start (it says so on stderr). */
+  onStarted?: () => void;
 }
 
 /** Async, so that a host in the calling process keeps serving while the load runs. */
@@ -45,9 +51,21 @@ export function runLoadProcessWithPid(url: string, o: LoadProcessOptions): { pid
   ];
   let pid: number | undefined;
   const done = new Promise<LoadReport>((resolve, reject) => {
-    pid = execFile(process.execPath, args, { maxBuffer: 64 << 20 }, (err, stdout) =>
+    const child = execFile(process.execPath, args, { maxBuffer: 64 << 20, env: { ...process.env, ...o.env } }, (err, stdout) =>
       err ? reject(err) : resolve(JSON.parse(stdout) as LoadReport),
-    ).pid;
+    );
+    pid = child.pid;
+    let err = '';
+    const onStarted = o.onStarted;
+    if (onStarted) {
+      const watch = (b: Buffer) => {
+        err += b.toString();
+        if (!/connections started/.test(err)) return;
+        child.stderr!.off('data', watch);
+        onStarted();
+      };
+      child.stderr!.on('data', watch);
+    }
   });
   return { pid, done };
 }

@@ -19,6 +19,16 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Scheduler figures of a process's main thread (/proc/PID/schedstat, in ns): the CPU time it ran,
+ * the time it spent runnable but waiting for a core (the run queue), and how many times it was run.
+ * The main thread is the one that runs the JavaScript, so its run-queue wait is what delays a reply.
+ */
+export function schedStat(pid: number): { runNs: number; waitNs: number; slices: number } {
+  const [run, wait, slices] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+  return { runNs: run!, waitNs: wait!, slices: slices! };
+}
+
 /** Write syscalls (write, writev, sendmsg) made so far (syscw of /proc/PID/io). */
 export function writeSyscalls(pid: number): number {
   const m = /^syscw: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));

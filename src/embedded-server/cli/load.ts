@@ -9,6 +9,7 @@ import { MessageType } from '../message';
 import { UsageError } from './command';
 import { defineCommand, durationFlag, type FlagSpec, intFlag, type ParsedFlags, parseFlags } from './flag-table';
 import { LatencyStats, type LatencySummary } from './latency-stats';
+import { Pacer } from './pacer';
 
 // Defaults from the spec's "Demo environment" (those of the Go tool).
 const flags: FlagSpec[] = [
@@ -152,19 +153,29 @@ export async function runLoad(
   log(`${clients.length} connections started...`);
 
   let stopping = false;
+  const pacer = new Pacer();
   void stop.then(() => {
     stopping = true;
+    pacer.wakeAll();
   });
   let next = 0;
-  const inFlight = new Set<Promise<void>>();
+  // calls sent and not settled: a count, not a set of promises with a .finally() each (work per call on
+  // the cores the measured server shares)
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const settled = () => {
+    if (--inFlight === 0 && drained) drained();
+  };
   const call = (c: JugglerClient): Promise<void> => {
     const uri = cfg.uris[next++ % cfg.uris.length]!;
     counts.calls++;
     const t0 = performance.now();
-    const p = c.call(uri, cfg.payload, { timeoutMs: cfg.timeoutMs }).then(
+    inFlight++;
+    return c.call(uri, cfg.payload, { timeoutMs: cfg.timeoutMs }).then(
       () => {
         counts.results++;
         latency.record(performance.now() - t0);
+        settled();
       },
       (err: unknown) => {
         if (err instanceof CallError) {
@@ -173,11 +184,9 @@ export async function runLoad(
           latency.record(performance.now() - t0);
         } else if (err instanceof CallExpiredError) counts.expired++;
         else if (!(err instanceof NackError)) counts.failed++; // NACKs are counted from their frames
+        settled();
       },
     );
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
-    return p;
   };
 
   const start = performance.now();
@@ -212,14 +221,14 @@ export async function runLoad(
       }
       next += cfg.rateMs;
       if (next < performance.now() - cfg.rateMs) next = performance.now(); // far behind: go on from now, no burst to catch up
-      // a timer can fire up to a millisecond early (it counts from the loop's cached clock): never call before the slot
-      for (let now = performance.now(); now < next && now < end; now = performance.now()) await sleep(Math.min(next - now, end - now));
+      // one timer for every connection's slots, which never wakes one before its slot
+      if (next > performance.now()) await pacer.until(Math.min(next, end));
     }
   };
   await Promise.all(clients.map(worker));
   log('stopping...');
   // calls in flight settle by their result or their timeout
-  while (inFlight.size > 0) await Promise.all([...inFlight]);
+  if (inFlight > 0) await new Promise<void>((r) => (drained = r));
   const actualDurationMs = performance.now() - start;
   clearInterval(ticker);
   await Promise.all(clients.map((c) => c.close()));

@@ -2,6 +2,7 @@
 // `for`, which is how many concurrent requests on one connection find their caller.
 import { type Ack, argsValue, MessageType, type Nack, type Res } from '../message';
 import { CallError, CallExpiredError, NackError } from './errors';
+import { type Expiry, ExpiryQueue } from './expiry-queue';
 
 interface Pending {
   type: MessageType;
@@ -10,7 +11,7 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
   acked: boolean;
-  timer?: ReturnType<typeof setTimeout>;
+  expiry?: Expiry;
   timeoutMs?: number;
 }
 
@@ -33,6 +34,15 @@ export function resultError(v: unknown): ({ message: string } & Record<string, u
 
 export class PendingRequests {
   readonly #pending = new Map<string, Pending>();
+  readonly #expiries = new ExpiryQueue<{ uuid: string; p: Pending }>(({ uuid, p }) => {
+    if (this.#pending.get(uuid) !== p) return;
+    this.#pending.delete(uuid);
+    const uri = p.target;
+    const timeoutMs = p.timeoutMs ?? 0;
+    // the event first, like the Go client's EXP through the handler, then the caller's rejection
+    this.onExpire({ uuid, uri, timeoutMs, acked: p.acked });
+    p.reject(new CallExpiredError(uri, uuid, timeoutMs));
+  });
 
   constructor(private readonly onExpire: (call: ExpiredCall) => void) {}
 
@@ -48,13 +58,7 @@ export class PendingRequests {
   addCall(uuid: string, uri: string, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const p: Pending = { type: MessageType.CALL, target: uri, resolve, reject, acked: false, timeoutMs };
-      p.timer = setTimeout(() => {
-        if (this.#pending.get(uuid) !== p) return;
-        this.#pending.delete(uuid);
-        // the event first, like the Go client's EXP through the handler, then the caller's rejection
-        this.onExpire({ uuid, uri, timeoutMs, acked: p.acked });
-        reject(new CallExpiredError(uri, uuid, timeoutMs));
-      }, timeoutMs);
+      p.expiry = this.#expiries.add({ uuid, p }, timeoutMs);
       this.#pending.set(uuid, p);
     });
   }
@@ -112,17 +116,15 @@ export class PendingRequests {
   rejectAll(err: Error): void {
     const all = [...this.#pending.values()];
     this.#pending.clear();
-    for (const p of all) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(err);
-    }
+    this.#expiries.clear();
+    for (const p of all) p.reject(err);
   }
 
   #take(uuid: string): Pending | undefined {
     const p = this.#pending.get(uuid);
     if (!p) return undefined;
     this.#pending.delete(uuid);
-    if (p.timer) clearTimeout(p.timer);
+    p.expiry?.cancel();
     return p;
   }
 }

@@ -21,9 +21,9 @@ export function newUnsb(channel: string, pattern = false): Unsb {
 }
 
 function forFields(req: Request): { for: string; for_type: MT; uri?: string; channel?: string } {
-  const base = { for: req.meta.uuid, for_type: req.meta.type };
-  if (req.meta.type === MessageType.CALL) return { ...base, uri: (req as Call).payload.uri };
-  return { ...base, channel: (req.payload as { channel: string }).channel };
+  // object literals of one shape each, no spread: built for every request a server answers
+  if (req.meta.type === MessageType.CALL) return { for: req.meta.uuid, for_type: req.meta.type, uri: (req as Call).payload.uri };
+  return { for: req.meta.uuid, for_type: req.meta.type, channel: (req.payload as { channel: string }).channel };
 }
 
 export function newAck(req: Request): Ack {

@@ -91,6 +91,24 @@ describe('args pass through untouched', () => {
     expect(rawAt('{"payload":{}}', ['payload', 'args'])).toBeUndefined();
   });
 
+  test('rawAt skips strings whatever runs of backslashes and quotes they hold', () => {
+    // strings made of backslashes, quotes and braces: an escaped quote must not end a string, an escaped
+    // backslash before a quote must not hide the end of one
+    const pieces = ['\\', '"', '{', '}', '[', ']', ',', ':', 'a', 'é', '\n'];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const str = Array.from({ length: rand(12) }, () => pieces[rand(pieces.length)]).join('');
+      const args = { [str]: [str, { k: str }], n: 1 };
+      const text = `{"meta":{"type":1,"uuid":${JSON.stringify(str)}},"payload":{"uri":${JSON.stringify(str)},"args":${JSON.stringify(args)},"z":${JSON.stringify(str)}}}`;
+      expect(rawAt(text, ['payload', 'args'])?.text).toBe(JSON.stringify(args));
+      expect(rawAt(text, ['payload', 'z'])?.text).toBe(JSON.stringify(str));
+    }
+  });
+
   test('absent args are null', () => {
     const m = decodeRequest(`{"meta":{"type":2,"uuid":"${newUUID()}"},"payload":{"channel":"c"}}`);
     expect((m.payload as { args: RawJson }).args.text).toBe('null');

@@ -96,7 +96,9 @@ export class PushBatcher {
       for (const x of q) if (!x.settled && !x.cancelled) at = Math.min(at, x.item.deadline);
       if (this.commandTimeoutMs > 0 && q.some((x) => !x.settled)) at = Math.min(at, sentAt + this.commandTimeoutMs);
       if (at === Number.POSITIVE_INFINITY) return;
-      timer = setTimeout(expire, Math.max(0, at - performance.now()));
+      // whole milliseconds: node keeps a timer list per distinct duration, and a fractional one per
+      // script call would make a list (and a priority-queue entry) each time
+      timer = setTimeout(expire, Math.max(0, Math.ceil(at - performance.now())));
       timer.unref?.();
     };
     const expire = () => {
