@@ -10,12 +10,14 @@
 // Diagnostics: --profile (CPU self time by function), --timeline (Chromium trace events over 50 ms),
 // --hidden (another view shown: the store's cost without rendering), --busy N (N processes spinning a
 // core each during the live phase: a machine shared with other work, reproducibly).
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test/chromium';
+import { printProfile } from './cpu-profile';
 import { fmt, summarise } from './summary';
 
 const root = join(__dirname, '..');
@@ -219,27 +221,6 @@ function installGenerator(): void {
     // trees of cons strings that would cost a store holding them more at each GC than real events do
     return JSON.parse(JSON.stringify(out)) as unknown[];
   };
-}
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
-/** --profile: where the live phase's main-thread time went, by function (self time). */
-function printProfile(p: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const samples = p.samples ?? [];
-  const deltas = p.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    const n = byId.get(samples[i]!)!;
-    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
-  }
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
-  console.log('\nself time by function (ms):');
-  for (const [k, v] of top) console.log(`  ${v.toFixed(0).padStart(7)}  ${k}`);
 }
 
 interface TraceEventRecord {

@@ -9,6 +9,7 @@
 //   npm run build && npx tsx bench/ui-tracing.ts [--seconds 5] [--connections 50] [--pairs 3]
 // Diagnostics for the first run with the view: --profile (host and page CPU by function), --timeline
 // (the page's Chromium trace events by thread CPU).
+
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { StudioHost } from '../src/embedded-server/host/studio-host';
 import { WebHost } from '../src/web/web-host';
 import { chromiumArgs, chromiumPath } from '../test/chromium';
+import { printProfile } from './cpu-profile';
 import { runLoadProcess, runLoadProcessWithPid } from './load-process';
 import { cpuSeconds } from './proc-stats';
 import { summarise } from './summary';
@@ -32,24 +34,6 @@ const TARGET_COST = 0.05;
 /** --profile: the page's CPU self time by function during the first counted run with the view. */
 const PROFILE = process.argv.includes('--profile');
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
-function printProfile(p: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): void {
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const samples = p.samples ?? [];
-  const deltas = p.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    const n = byId.get(samples[i]!)!;
-    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
-  }
-  console.log('\nself time by function (ms):');
-  for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${v.toFixed(0).padStart(7)}  ${k}`);
-}
 const root = join(__dirname, '..');
 
 const loadAverage = () =>
@@ -233,10 +217,10 @@ async function main(): Promise<void> {
       if (hostSession) {
         const { profile } = (await post(hostSession, 'Profiler.stop')) as { profile: Parameters<typeof printProfile>[0] };
         console.log('host:');
-        printProfile(profile);
+        printProfile(profile, 30);
         hostSession.disconnect();
       }
-      if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+      if (cdp) printProfile((await cdp.send('Profiler.stop')).profile, 30);
       const cpu = {
         host: hostCpu() - cpu0.host,
         page: page ? treeCpu(pids) - cpu0.page : 0,

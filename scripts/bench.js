@@ -11,6 +11,7 @@ const { requireOrExit } = require('./preflight');
 
 // Helpers, not benchmarks: they export what the benchmarks share.
 const HELPERS = new Set([
+  'cpu-profile.ts',
   'fanout-subscribers.ts',
   'latency-histogram.ts',
   'load-process.ts',

@@ -617,4 +617,26 @@ describe('trace batches as columns', () => {
     await expect(h.bridge.call('trace.follow', { maxBatch: 0 })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
     await expect(h.bridge.call('trace.follow', {} as never)).rejects.toMatchObject({ code: 'BAD_PARAMS' });
   });
+
+  test('trace.follow is per window: the live batch is cut only while every window follows, and a closed window stops counting', async () => {
+    const ws2 = await openBridgeSocket(h.web);
+    const second = new BridgeClient(wsTransport(ws2), 20_000);
+    try {
+      await h.bridge.call('trace.follow', { maxBatch: 64 });
+      // the second window asked for nothing: it gets every event, so nobody's batch is cut
+      expect(h.host.traceLiveMaxBatch).toBeUndefined();
+      await second.call('trace.follow', { maxBatch: 16 });
+      expect(h.host.traceLiveMaxBatch).toBe(64);
+      await second.call('trace.follow', { maxBatch: null });
+      expect(h.host.traceLiveMaxBatch).toBeUndefined();
+      await second.call('trace.follow', { maxBatch: 16 });
+      ws2.close();
+      await vi.waitFor(() => expect(h.host.dispatcher.sessions).toBe(1));
+      expect(h.host.traceLiveMaxBatch).toBe(64);
+    } finally {
+      ws2.close();
+      await h.bridge.call('trace.follow', { maxBatch: null });
+    }
+    expect(h.host.traceLiveMaxBatch).toBeUndefined();
+  });
 });

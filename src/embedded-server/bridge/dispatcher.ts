@@ -12,7 +12,12 @@ import {
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
 import type { BridgeFrame } from '../../shared/bridge/frame';
 
-export type MethodTable = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+/** Which attached transport made a call: the same object for every call of one session. */
+export type SessionKey = object;
+
+export type MethodTable = {
+  [M in MethodName]: (params: ParamsOf<M>, session: SessionKey) => Promise<ResultOf<M>> | ResultOf<M>;
+};
 
 export interface BridgeSession {
   /** Hands a frame from the transport to the dispatcher. */
@@ -29,6 +34,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 export class BridgeDispatcher {
   readonly #sessions = new Set<(frame: BridgeFrame) => void>();
+  readonly #onSessionClosed: ((session: SessionKey) => void)[] = [];
 
   constructor(
     private readonly table: MethodTable,
@@ -43,9 +49,15 @@ export class BridgeDispatcher {
     return {
       receive: (raw) => void this.#receive(raw, send),
       close: () => {
-        this.#sessions.delete(send);
+        if (!this.#sessions.delete(send)) return;
+        for (const f of this.#onSessionClosed) f(send);
       },
     };
+  }
+
+  /** Called with a session's key when its transport closes (what it asked for goes with it). */
+  onSessionClosed(f: (session: SessionKey) => void): void {
+    this.#onSessionClosed.push(f);
   }
 
   get sessions(): number {
@@ -80,8 +92,8 @@ export class BridgeDispatcher {
       return;
     }
     try {
-      const handler = this.table[method as MethodName] as (p: unknown) => unknown;
-      const result = await handler(raw.payload);
+      const handler = this.table[method as MethodName] as (p: unknown, session: SessionKey) => unknown;
+      const result = await handler(raw.payload, send);
       send({ id, kind: 'result', payload: result });
     } catch (err) {
       if (err instanceof BridgeError) {

@@ -39,11 +39,11 @@ export function buildMethodTable(host: StudioHost): MethodTable {
         limit: num(o, 'limit', 'trace.batch', { optional: true, min: 1, max: 100_000 }) ?? 10_000,
       });
     },
-    'trace.follow': (p) => {
+    'trace.follow': (p, session) => {
       const o = obj(p, 'trace.follow');
       const maxBatch = o.maxBatch === null ? undefined : num(o, 'maxBatch', 'trace.follow', { min: 1, max: 100_000 });
-      host.traceLiveMaxBatch = maxBatch === undefined ? undefined : Math.floor(maxBatch);
-      return { maxBatch: host.traceLiveMaxBatch ?? null };
+      host.followTrace(session, maxBatch === undefined ? undefined : Math.floor(maxBatch));
+      return { maxBatch: maxBatch === undefined ? null : Math.floor(maxBatch) };
     },
     'trace.chain': (p) => host.trace.chain(str(obj(p, 'trace.chain'), 'corr', 'trace.chain', { nonEmpty: true })) ?? null,
     'trace.stats': () => host.trace.stats(),

@@ -7,7 +7,7 @@
 // the host is built around it and subscribes to what they report (stack.events).
 import type { CalleeInfo, HostInfo, HostStatus, MetricsSample, WatchingSummary } from '../../shared/bridge/contract';
 import { BridgeError, BridgeErrorCode } from '../../shared/bridge/errors';
-import { BridgeDispatcher } from '../bridge/dispatcher';
+import { BridgeDispatcher, type SessionKey } from '../bridge/dispatcher';
 import { RedisBroker } from '../broker/redis/broker';
 import { callTimeoutKey } from '../broker/redis/keys';
 import { redactUrl } from '../broker/redis/options';
@@ -43,8 +43,8 @@ const version = '0.1.0';
 
 export class StudioHost {
   readonly trace: TraceBus;
-  /** Most events per live `trace` batch, set by a window that follows the newest (trace.follow); undefined: all. */
-  traceLiveMaxBatch: number | undefined;
+  /** What each window following the newest asked for (trace.follow); a closed window's request goes. */
+  readonly #traceFollow = new Map<SessionKey, number | undefined>();
   readonly dispatcher: BridgeDispatcher;
   readonly clients: ClientPool;
   readonly redisInspection: HostRedisInspection;
@@ -140,6 +140,7 @@ export class StudioHost {
       (level, message) => tracer.log(level, 'watch', message),
     );
     this.dispatcher = new BridgeDispatcher(buildMethodTable(this), (err, method) => this.log(`bridge ${method}: ${err.message}`));
+    this.dispatcher.onSessionClosed((session) => this.#traceFollow.delete(session));
     stack.events.on('health', (up, error) => this.#health(up, error));
     stack.events.on('calleeLog', (l) => this.dispatcher.emit('callees.log', l));
     // built only while a UI is attached: it lists every peer
@@ -190,6 +191,26 @@ export class StudioHost {
 
   set calleeDelayMs(ms: number) {
     this.#faults.calleeDelayMs = ms;
+  }
+
+  /**
+   * Most events per live `trace` batch: the live batch is one frame for every window, so it is cut
+   * only while every attached window follows the newest (then to the largest cap asked for); one
+   * window that wants every event (paused, filtering, or another client) gets them all.
+   */
+  get traceLiveMaxBatch(): number | undefined {
+    if (this.#traceFollow.size === 0 || this.#traceFollow.size < this.dispatcher.sessions) return undefined;
+    let cap = 0;
+    for (const m of this.#traceFollow.values()) {
+      if (m === undefined) return undefined;
+      cap = Math.max(cap, m);
+    }
+    return cap;
+  }
+
+  /** A window's trace.follow: undefined asks for every event again. */
+  followTrace(session: SessionKey, maxBatch: number | undefined): void {
+    this.#traceFollow.set(session, maxBatch);
   }
 
   log(line: string): void {
