@@ -97,10 +97,11 @@ export interface TraceViewOptions {
   sliceMs?: number;
   /**
    * Least time between two publishes while events pour in (more than `floodRows` since the last
-   * one), ms. Default 200: a log moving by screens at a time is no more readable at 60 updates a
-   * second than at 5, and each update re-renders and lays out every visible row (a few ms of the main
-   * thread, which a machine busy with other work can stretch past 50). Fewer events are shown on the
-   * next frame.
+   * one), ms. Default 500: a log moving by screens at a time is no more readable at 60 updates a
+   * second than at 2, and each update re-renders, lays out and rasterises every visible row (a few ms
+   * of the main thread and more of the raster threads, taken from the cores of the system being
+   * traced: bench/ui-tracing.ts lost 17-19% of results/s at 200 ms, 11-17% at 500). Fewer events are
+   * shown on the next frame.
    */
   minPublishMs?: number;
   /** How long a success notice stays, ms. Default 6,000. */
@@ -162,7 +163,7 @@ export class TraceView {
     this.#sched = o.scheduler ?? browserScheduler;
     this.#syncScanLimit = o.syncScanLimit ?? 8192;
     this.#sliceMs = o.sliceMs ?? 8;
-    this.#minPublishMs = o.minPublishMs ?? 200;
+    this.#minPublishMs = o.minPublishMs ?? 500;
     this.#floodRows = o.floodRows ?? 100;
     this.#maxLiveBatch = o.maxLiveBatch ?? 4096;
     this.#noticeMs = o.noticeMs ?? 6000;
