@@ -274,10 +274,19 @@ describe('notices', () => {
   test('events the host left out of a live batch for a following view count as skipped, not missed', () => {
     const { sched, view, state } = setup();
     view.ingestBatch(toBatch(mixed(10)), { live: true });
-    // the host left out 11..30; 31 was lost on the way
+    // the host left out the 20 just before 32 (12..31); 11 was lost on the way
     view.ingestBatch({ ...toBatch(mixed(5, 32)), skipped: 20 }, { live: true });
     sched.drain();
     expect(state()).toMatchObject({ held: 15, skipped: 20, missed: 1 });
+  });
+
+  test('skipped events the view already holds (its initial load overlapping a live batch) are neither skipped nor missed', () => {
+    const { sched, view, state } = setup();
+    view.ingestBatch(toBatch(mixed(100)));
+    // live: 151..160, the host left out 91..150, of which 91..100 came with the initial load
+    view.ingestBatch({ ...toBatch(mixed(10, 151)), skipped: 60 }, { live: true });
+    sched.drain();
+    expect(state()).toMatchObject({ held: 110, skipped: 50, missed: 0 });
   });
 
   test('following a flood, a live batch gives only its newest maxLiveBatch events and the rest are counted as skipped', () => {

@@ -230,10 +230,14 @@ export class TraceView {
     let typesChanged = false;
     const chainCorr = this.store.getState().chain?.corr;
     const log = this.#log;
-    if (o.live && b.skipped) {
-      // left out by the host for a following view: not a loss (what is beyond them still counts)
-      this.#skipped += b.skipped;
-      if (this.#lastSeq > 0 && b.n > 0) this.#lastSeq = Math.max(this.#lastSeq, Math.min(b.seq[0]! - 1, this.#lastSeq + b.skipped));
+    if (o.live && b.skipped && b.n > 0) {
+      // the host left out the `skipped` events just before its first one (trace/subscription.ts) for a
+      // following view: not a loss. A gap before them still is; those the view already holds (the
+      // initial load overlapping the live stream) are neither.
+      const skippedFrom = b.seq[0]! - b.skipped;
+      if (this.#lastSeq > 0 && skippedFrom > this.#lastSeq + 1) this.#missed += skippedFrom - this.#lastSeq - 1;
+      this.#skipped += Math.max(0, b.seq[0]! - 1 - Math.max(this.#lastSeq, skippedFrom - 1));
+      this.#lastSeq = Math.max(this.#lastSeq, b.seq[0]! - 1);
     }
     let j = 0;
     while (j < b.n && b.seq[j]! <= this.#lastSeq) j++;
