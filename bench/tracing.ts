@@ -5,12 +5,14 @@
 //   npm run build:node && npx tsx bench/tracing.ts [--seconds 5] [--connections 50] [--pairs 3] [--cpu-prof DIR]
 // --cpu-prof writes a CPU profile of the host (this process) per counted run to DIR, named
 // tracing-<n>-<on|off>.cpuprofile, to compare where the time goes with tracing on and off.
+
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StudioHost } from '../src/embedded-server/host/studio-host';
 import { runLoadProcess } from './load-process';
+import { pairedCost } from './paired-runs';
 import { summarise } from './summary';
 
 const arg = (name: string, def: string) => {
@@ -81,13 +83,9 @@ async function main(): Promise<void> {
       `${(r.tracing ? 'on' : 'off').padEnd(7)}  ${r.throughput.toFixed(0).padStart(9)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.events).padStart(12)}`,
     );
   }
-  const mean = (on: boolean) => rows.filter((r) => r.tracing === on).reduce((s, r) => s + r.throughput, 0) / pairs;
-  const ratio = mean(true) / mean(false);
-  const cost = 1 - ratio;
+  const { ratio, cost, perPair } = pairedCost(rows, (r) => r.tracing, pairs);
   console.log(`\ntracing on / off throughput: ${ratio.toFixed(3)} (cost ${(cost * 100).toFixed(1)}%)`);
-  // the spread of the pairs says how much the machine's other load moved the figure
-  const pairRatios = Array.from({ length: pairs }, (_, k) => rows[2 * k]!.throughput / rows[2 * k + 1]!.throughput);
-  console.log(`per pair (on / the off after it): ${pairRatios.map((x) => x.toFixed(3)).join(' ')}`);
+  console.log(`per pair (on / the off after it): ${perPair.map((x) => x.toFixed(3)).join(' ')}`);
   console.log(`load average before: ${loadBefore}, after: ${loadAverage()} (${cpus().length} cores)`);
   summarise('tracing', [
     {

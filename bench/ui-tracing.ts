@@ -20,6 +20,7 @@ import { WebHost } from '../src/web/web-host';
 import { chromiumArgs, chromiumPath } from '../test/chromium';
 import { printProfile } from './cpu-profile';
 import { runLoadProcess, runLoadProcessWithPid } from './load-process';
+import { pairedCost } from './paired-runs';
 import { cpuSeconds } from './proc-stats';
 import { summarise } from './summary';
 
@@ -278,12 +279,9 @@ async function main(): Promise<void> {
   console.log(
     `CPU per result, view following / no view: ${(meanCpu(true) / meanCpu(false)).toFixed(3)} (each result costs ${((meanCpu(true) / meanCpu(false) - 1) * 100).toFixed(1)}% more CPU with the view following)`,
   );
-  const mean = (ui: boolean) => rows.filter((r) => r.ui === ui).reduce((s, r) => s + r.throughput, 0) / pairs;
-  const ratio = mean(true) / mean(false);
-  const cost = 1 - ratio;
+  const { ratio, cost, perPair } = pairedCost(rows, (r) => r.ui, pairs);
   console.log(`\nview following / no view throughput: ${ratio.toFixed(3)} (cost ${(cost * 100).toFixed(1)}%)`);
-  const pairRatios = Array.from({ length: pairs }, (_, k) => rows[2 * k]!.throughput / rows[2 * k + 1]!.throughput);
-  console.log(`per pair (following / the none after it): ${pairRatios.map((x) => x.toFixed(3)).join(' ')}`);
+  console.log(`per pair (following / the none after it): ${perPair.map((x) => x.toFixed(3)).join(' ')}`);
   console.log(`load average before: ${loadBefore}, after: ${loadAverage()} (${cpus().length} cores)`);
   summarise('ui-tracing', [
     {

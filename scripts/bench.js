@@ -15,6 +15,7 @@ const HELPERS = new Set([
   'fanout-subscribers.ts',
   'latency-histogram.ts',
   'load-process.ts',
+  'paired-runs.ts',
   'proc-stats.ts',
   'server-process.ts',
   'summary.ts',
