@@ -182,6 +182,10 @@ export class RedisWatch {
           const wall = c.timeMs - clock;
           n.offset = Math.abs(receivedAt - wall) > 1000 ? receivedAt - c.timeMs : -clock;
         }
+        // and never later than the line reached us: a command cannot be seen before redis ran it. The
+        // mapping only moves earlier, by what the reading of the clocks was off (the process descheduled
+        // while it read them), so the order of the node's commands is kept
+        if (receivedAt - c.timeMs < n.offset!) n.offset = receivedAt - c.timeMs;
         translator.translate(c, ops);
         if (ops.length > 0) this.#emit(node, ops, at);
       },
