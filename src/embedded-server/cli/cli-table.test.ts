@@ -3,28 +3,12 @@
 // usage error (exit 2) saying what to give, and no command module parses argv any other way.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it, test } from 'vitest';
 import { type CliProcess, runCli } from '../../../test/cli-process';
-import type { Command, CommandIO } from './command';
+import type { Command } from './command';
 import { commands } from './commands';
 import { isTableCommand } from './flag-table';
-import { main } from './main';
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  const stderr = new PassThrough().on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  // never signalled: a command that got past its flags would hang here, and the test time out
-  const io: CommandIO = { stdin: Readable.from([]), stdout, stderr, stopSignal: new Promise(() => {}) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+import { runMain as run } from './testing/captured-io';
 
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,6 +1,6 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defineCommand, type FlagSpec, flagHelp, intFlag, msFlag, parseFlags } from './flag-table';
+import { capturedIO } from './testing/captured-io';
 
 const flags: FlagSpec[] = [
   { name: 'addr', type: 'string', default: 'ws://127.0.0.1:9000/ws', value: 'URL', description: 'server address' },
@@ -81,16 +81,7 @@ describe('defineCommand', () => {
     notes: 'Afterwards.',
     run: async ({ values }) => (values.json ? 7 : 0),
   });
-  const io = () => {
-    let out = '';
-    const stdout = new PassThrough().on('data', (b: Buffer) => {
-      out += b.toString();
-    });
-    return {
-      io: { stdout, stderr: new PassThrough(), stdin: Readable.from([]), stopSignal: new Promise<NodeJS.Signals>(() => {}) },
-      out: () => out,
-    };
-  };
+  const io = capturedIO;
 
   it('writes --help from the table, with -h, --help itself', async () => {
     expect(cmd.help).toBe(

@@ -1,12 +1,13 @@
 // `juggler load` in process, against a real websocket server: the scripted one for the counting rules,
 // and the real server + demo callee on the test redis for one end-to-end run.
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type Stack, startStack } from '../../../test/stack';
 import { ScriptedServer } from '../client/testing/scripted-server';
-import type { CommandIO } from './command';
 import { formatDuration, type LoadReport, loadConfig, runLoad } from './load';
-import { main } from './main';
+import { runMain as runMainArgv } from './testing/captured-io';
+
+/** `juggler load ...args` in process. */
+const runMain = (args: string[]) => runMainArgv(['load', ...args]);
 
 let server: ScriptedServer;
 beforeEach(async () => {
@@ -15,20 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.stop();
 });
-
-async function runMain(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  const stderr = new PassThrough().on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const io: CommandIO = { stdin: Readable.from([]), stdout, stderr, stopSignal: new Promise(() => {}) };
-  const code = await main(['load', ...args], io);
-  return { code, out, err };
-}
 
 describe('juggler load flags', () => {
   it('has the Go defaults', () => {
